@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Encoding and checking of IA-32e paging and EPT entries.
+ *
+ * Decoders return what a walker needs to continue (next address, rights,
+ * leaf or not) or why the walk stops there. Reserved-bit and
+ * misconfiguration rules are those of the Intel SDM, Vol. 3A.
+ */
+#include "pte.h"
+
+/* Bits 51:M are reserved in every present entry of either format. */
+static u64 high_rsvd(unsigned int maxphyaddr)
+{
+	if (maxphyaddr >= NW_MAXPHYADDR_MAX)
+		return 0;
+	return GENMASK_ULL(51, maxphyaddr);
+}
+
+/* Bits between the page offset's top and the PAT/low bits of a large leaf. */
+static u64 large_rsvd(int level, unsigned int low)
+{
+	return GENMASK_ULL(NW_PAGE_SHIFT + 9 * (level - 1) - 1, low);
+}
+
+static u64 leaf_addr(u64 e, int level, unsigned int maxphyaddr)
+{
+	return e & nw_addr_mask(maxphyaddr) & ~(nw_level_size(level) - 1);
+}
+
+int nw_x86_decode(u64 e, int level, const struct nw_x86_caps *caps,
+		  struct nw_pte_info *out)
+{
+	u64 rsvd = high_rsvd(caps->maxphyaddr);
+	bool ps = e & NW_X86_PS;
+
+	memset(out, 0, sizeof(*out));
+	if (!(e & NW_X86_P))
+		return NW_PTE_NOT_PRESENT;
+
+	if (!caps->nxe)
+		rsvd |= NW_X86_XD;
+	out->leaf = level == NW_PTE || (ps && level <= NW_PDPTE);
+	if (ps && level >= NW_PML4E)
+		rsvd |= NW_X86_PS;
+	if (ps && level == NW_PDPTE && !caps->gbpages)
+		rsvd |= NW_X86_PS;
+	if (out->leaf && level > NW_PTE)
+		rsvd |= large_rsvd(level, 13);
+	if (e & rsvd)
+		return NW_PTE_RSVD;
+
+	out->addr = out->leaf ? leaf_addr(e, level, caps->maxphyaddr) :
+				e & nw_addr_mask(caps->maxphyaddr);
+	out->perm = NW_PERM_R;
+	if (e & NW_X86_RW)
+		out->perm |= NW_PERM_W;
+	if (e & NW_X86_US)
+		out->perm |= NW_PERM_U;
+	if (!(caps->nxe && (e & NW_X86_XD)))
+		out->perm |= NW_PERM_X;
+	out->accessed = e & NW_X86_A;
+	if (out->leaf) {
+		out->dirty = e & NW_X86_D;
+		out->global = e & NW_X86_G;
+	}
+	return NW_PTE_OK;
+}
+
+static bool ept_memtype_valid(unsigned int mt)
+{
+	return mt == NW_MT_UC || mt == NW_MT_WC || mt == NW_MT_WT ||
+	       mt == NW_MT_WP || mt == NW_MT_WB;
+}
+
+int nw_ept_decode(u64 e, int level, const struct nw_ept_caps *caps,
+		  struct nw_pte_info *out)
+{
+	u64 rsvd = high_rsvd(caps->maxphyaddr);
+	u64 rwx = e & NW_EPT_RWX;
+	bool large = e & NW_EPT_LARGE;
+
+	memset(out, 0, sizeof(*out));
+	if (!rwx)
+		return NW_PTE_NOT_PRESENT;
+
+	/* Write without read, or execute-only where the CPU lacks it. */
+	if ((rwx & NW_EPT_W) && !(rwx & NW_EPT_R))
+		return NW_PTE_MISCONFIG;
+	if (rwx == NW_EPT_X && !caps->exec_only)
+		return NW_PTE_MISCONFIG;
+
+	out->leaf = level == NW_PTE || (large && level <= NW_PDPTE);
+	if (large && level >= NW_PML4E)
+		return NW_PTE_MISCONFIG;
+	if (large && level == NW_PDPTE && !caps->gbpages)
+		return NW_PTE_MISCONFIG;
+	if (!out->leaf)
+		rsvd |= GENMASK_ULL(7, 3);
+	else if (level > NW_PTE)
+		rsvd |= large_rsvd(level, 12);
+	if (e & rsvd)
+		return NW_PTE_MISCONFIG;
+	if (out->leaf &&
+	    !ept_memtype_valid((e & NW_EPT_MT_MASK) >> NW_EPT_MT_SHIFT))
+		return NW_PTE_MISCONFIG;
+
+	out->addr = out->leaf ? leaf_addr(e, level, caps->maxphyaddr) :
+				e & nw_addr_mask(caps->maxphyaddr);
+	out->perm = NW_PERM_U;	/* EPT has no user/supervisor distinction */
+	if (rwx & NW_EPT_R)
+		out->perm |= NW_PERM_R;
+	if (rwx & NW_EPT_W)
+		out->perm |= NW_PERM_W;
+	if (rwx & NW_EPT_X)
+		out->perm |= NW_PERM_X;
+	if (caps->ad) {
+		out->accessed = e & NW_EPT_A;
+		out->dirty = out->leaf && (e & NW_EPT_D);
+	}
+	return NW_PTE_OK;
+}
+
+u64 nw_x86_make(u64 pa, int level, bool leaf, u64 flags)
+{
+	u64 e = flags | NW_X86_P;
+
+	if (leaf && level > NW_PTE) {
+		e |= NW_X86_PS;
+		pa &= ~(nw_level_size(level) - 1);
+	} else {
+		e &= ~NW_X86_PS;
+	}
+	return e | (pa & nw_addr_mask(NW_MAXPHYADDR_MAX));
+}
+
+u64 nw_ept_make(u64 pa, int level, bool leaf, u64 rwx, unsigned int memtype)
+{
+	u64 e = rwx & NW_EPT_RWX;
+
+	if (leaf) {
+		e |= ((u64)memtype << NW_EPT_MT_SHIFT) & NW_EPT_MT_MASK;
+		if (level > NW_PTE) {
+			e |= NW_EPT_LARGE;
+			pa &= ~(nw_level_size(level) - 1);
+		}
+	}
+	return e | (pa & nw_addr_mask(NW_MAXPHYADDR_MAX));
+}

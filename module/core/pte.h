@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Paging-structure entries as the hardware reads them.
+ *
+ * Two formats share one table shape (4 KiB pages of 512 8-byte entries):
+ * IA-32e ("x86") paging, used by guest page tables, by AMD NPT host tables and
+ * by shadow tables; and Intel EPT, used by host tables in nested-EPT mode.
+ * Bit positions and reserved-bit rules follow the Intel SDM, Vol. 3A,
+ * "4-Level Paging and 5-Level Paging" and "The Extended Page Table Mechanism".
+ */
+#ifndef _NESTWALK_CORE_PTE_H
+#define _NESTWALK_CORE_PTE_H
+
+#include "shim.h"
+
+/* Levels are numbered as in the SDM's tables: 1 = PTE ... 5 = PML5E. */
+enum nw_level {
+	NW_PTE = 1,
+	NW_PDE = 2,
+	NW_PDPTE = 3,
+	NW_PML4E = 4,
+	NW_PML5E = 5,
+};
+
+#define NW_PAGE_SHIFT		12
+#define NW_PAGE_SIZE		(1ULL << NW_PAGE_SHIFT)
+#define NW_PT_ENTRIES		512
+#define NW_PTE_SIZE		8
+#define NW_MAXPHYADDR_MAX	52
+
+/* Bytes mapped by one entry at @level (4K, 2M, 1G, 512G, 256T). */
+static inline u64 nw_level_size(int level)
+{
+	return 1ULL << (NW_PAGE_SHIFT + 9 * (level - 1));
+}
+
+/* Index of @addr's entry in a table of @level. */
+static inline unsigned int nw_pt_index(u64 addr, int level)
+{
+	return (addr >> (NW_PAGE_SHIFT + 9 * (level - 1))) & (NW_PT_ENTRIES - 1);
+}
+
+/* Bits M-1:12 of an entry: the physical address it references. */
+static inline u64 nw_addr_mask(unsigned int maxphyaddr)
+{
+	return GENMASK_ULL(maxphyaddr - 1, NW_PAGE_SHIFT);
+}
+
+/* IA-32e paging entry bits. */
+#define NW_X86_P		BIT_ULL(0)
+#define NW_X86_RW		BIT_ULL(1)
+#define NW_X86_US		BIT_ULL(2)
+#define NW_X86_PWT		BIT_ULL(3)
+#define NW_X86_PCD		BIT_ULL(4)
+#define NW_X86_A		BIT_ULL(5)
+#define NW_X86_D		BIT_ULL(6)
+#define NW_X86_PS		BIT_ULL(7)	/* PAT in a 4 KiB PTE */
+#define NW_X86_G		BIT_ULL(8)
+#define NW_X86_PAT_LARGE	BIT_ULL(12)
+#define NW_X86_XD		BIT_ULL(63)
+
+/* EPT entry bits. */
+#define NW_EPT_R		BIT_ULL(0)
+#define NW_EPT_W		BIT_ULL(1)
+#define NW_EPT_X		BIT_ULL(2)
+#define NW_EPT_RWX		(NW_EPT_R | NW_EPT_W | NW_EPT_X)
+#define NW_EPT_MT_SHIFT		3
+#define NW_EPT_MT_MASK		GENMASK_ULL(5, 3)
+#define NW_EPT_IPAT		BIT_ULL(6)
+#define NW_EPT_LARGE		BIT_ULL(7)
+#define NW_EPT_A		BIT_ULL(8)
+#define NW_EPT_D		BIT_ULL(9)
+#define NW_EPT_SVE		BIT_ULL(63)
+
+/* EPT memory types (IA32_PAT encodings); 2, 3 and 7 are reserved. */
+#define NW_MT_UC		0
+#define NW_MT_WC		1
+#define NW_MT_WT		4
+#define NW_MT_WP		5
+#define NW_MT_WB		6
+
+/* Access rights, common to both formats after decoding. */
+#define NW_PERM_R		BIT(0)
+#define NW_PERM_W		BIT(1)
+#define NW_PERM_X		BIT(2)
+#define NW_PERM_U		BIT(3)
+
+enum nw_pte_status {
+	NW_PTE_OK,
+	NW_PTE_NOT_PRESENT,	/* guest #PF (P=0) or EPT violation (RWX=0) */
+	NW_PTE_RSVD,		/* guest #PF with PFEC.RSVD set */
+	NW_PTE_MISCONFIG,	/* EPT misconfiguration */
+};
+
+/* What one entry says, independent of its format. */
+struct nw_pte_info {
+	u64 addr;		/* next table, or the base of the mapped page */
+	u8 perm;		/* NW_PERM_* */
+	bool leaf;
+	bool accessed;
+	bool dirty;		/* leaves only */
+	bool global;		/* x86 leaves only */
+};
+
+/* Processor features that change how an x86 entry is checked. */
+struct nw_x86_caps {
+	u8 maxphyaddr;		/* M: bits 51:M of addresses are reserved */
+	bool nxe;		/* IA32_EFER.NXE: bit 63 is XD, else reserved */
+	bool gbpages;		/* CPUID pdpe1gb: PS allowed in a PDPTE */
+};
+
+/* VMX capabilities that change how an EPT entry is checked. */
+struct nw_ept_caps {
+	u8 maxphyaddr;
+	bool gbpages;		/* IA32_VMX_EPT_VPID_CAP bit 17 */
+	bool exec_only;		/* bit 0: execute-only translations */
+	bool ad;		/* EPTP bit 6: accessed and dirty flags on */
+};
+
+int nw_x86_decode(u64 e, int level, const struct nw_x86_caps *caps,
+		  struct nw_pte_info *out);
+int nw_ept_decode(u64 e, int level, const struct nw_ept_caps *caps,
+		  struct nw_pte_info *out);
+
+u64 nw_x86_make(u64 pa, int level, bool leaf, u64 flags);
+u64 nw_ept_make(u64 pa, int level, bool leaf, u64 rwx, unsigned int memtype);
+
+/* Whether a leaf is allowed at @level (4K always, 2M always, 1G by cap). */
+static inline bool nw_leaf_level_ok(int level, bool gbpages)
+{
+	return level == NW_PTE || level == NW_PDE ||
+	       (level == NW_PDPTE && gbpages);
+}
+
+#endif /* _NESTWALK_CORE_PTE_H */
