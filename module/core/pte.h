@@ -23,7 +23,7 @@ enum nw_level {
 };
 
 #define NW_PAGE_SHIFT		12
-#define NW_PAGE_SIZE		(1ULL << NW_PAGE_SHIFT)
+#define NW_PAGE_SIZE		BIT_ULL(NW_PAGE_SHIFT)
 #define NW_PT_ENTRIES		512
 #define NW_PTE_SIZE		8
 #define NW_MAXPHYADDR_MAX	52

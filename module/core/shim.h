@@ -17,6 +17,7 @@
 #include <linux/compiler.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
+#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -33,6 +34,12 @@ static inline void nw_free(void *p)
 	kvfree(p);
 }
 
+/* 64-bit division: 32-bit kernels have no native u64 '/'. */
+static inline u64 nw_div64(u64 a, u64 b)
+{
+	return div64_u64(a, b);
+}
+
 #else /* userspace */
 
 #include <assert.h>
@@ -40,18 +47,19 @@ static inline void nw_free(void *p)
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
-typedef int8_t s8;
-typedef int16_t s16;
-typedef int32_t s32;
-typedef int64_t s64;
+#include <linux/types.h>
+
+typedef __u8 u8;
+typedef __u16 u16;
+typedef __u32 u32;
+typedef __u64 u64;
+typedef __s8 s8;
+typedef __s16 s16;
+typedef __s32 s32;
+typedef __s64 s64;
 
 #define BIT(n)			(1UL << (n))
 #define BIT_ULL(n)		(1ULL << (n))
@@ -61,10 +69,9 @@ typedef int64_t s64;
 #endif
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
-#ifndef __always_inline
-#define __always_inline		inline __attribute__((__always_inline__))
-#endif
 #define fallthrough		__attribute__((__fallthrough__))
+#define min_t(t, a, b)		((t)(a) < (t)(b) ? (t)(a) : (t)(b))
+#define max_t(t, a, b)		((t)(a) > (t)(b) ? (t)(a) : (t)(b))
 
 static inline void *nw_zalloc(size_t size)
 {
@@ -74,6 +81,11 @@ static inline void *nw_zalloc(size_t size)
 static inline void nw_free(void *p)
 {
 	free(p);
+}
+
+static inline u64 nw_div64(u64 a, u64 b)
+{
+	return a / b;
 }
 
 #endif /* __KERNEL__ */

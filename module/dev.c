@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/nestwalk: the control plane. Every open is one session; its ioctls
+ * are serialised by the session lock.
+ */
+#include <linux/atomic.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include <linux/nestwalk.h>
+
+#include "nestwalk.h"
+#include "version.h"
+
+static atomic64_t nw_session_ids = ATOMIC64_INIT(0);
+
+static int nw_open(struct inode *inode, struct file *file)
+{
+	struct nw_session *s;
+	int ret;
+
+	ret = nonseekable_open(inode, file);
+	if (ret)
+		return ret;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
+	if (!s)
+		return -ENOMEM;
+	mutex_init(&s->lock);
+	s->id = atomic64_inc_return(&nw_session_ids);
+	file->private_data = s;
+	return 0;
+}
+
+static int nw_release(struct inode *inode, struct file *file)
+{
+	struct nw_session *s = file->private_data;
+
+	mutex_destroy(&s->lock);
+	kfree(s);
+	return 0;
+}
+
+/*
+ * Reads the caller's structure whatever size it was built with (see the
+ * uAPI header): @usize is its first field, bounded by @min and PAGE_SIZE.
+ */
+static int nw_copy_in(void *dst, size_t ksize, size_t min,
+		      void __user *uarg, u64 *usize)
+{
+	if (get_user(*usize, (u64 __user *)uarg))
+		return -EFAULT;
+	if (*usize < min || *usize > PAGE_SIZE)
+		return -EINVAL;
+	return copy_struct_from_user(dst, ksize, uarg, *usize);
+}
+
+static int nw_copy_out(void __user *uarg, const void *src, size_t ksize,
+		       u64 usize)
+{
+	if (copy_to_user(uarg, src, min_t(u64, ksize, usize)))
+		return -EFAULT;
+	return 0;
+}
+
+static long nw_ioctl_version(void __user *uarg)
+{
+	struct nestwalk_version v;
+	u64 usize;
+	int ret;
+
+	ret = nw_copy_in(&v, sizeof(v), NESTWALK_VERSION_SIZE_V1, uarg, &usize);
+	if (ret)
+		return ret;
+	if (v.flags || memchr_inv(v.reserved, 0, sizeof(v.reserved)))
+		return -EINVAL;
+
+	v.api_version = NESTWALK_API_VERSION;
+	v.module_version = NESTWALK_VERSION_CODE;
+	return nw_copy_out(uarg, &v, sizeof(v), usize);
+}
+
+static long nw_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct nw_session *s = file->private_data;
+	void __user *uarg = (void __user *)arg;
+	long ret;
+
+	if (mutex_lock_killable(&s->lock))
+		return -EINTR;
+
+	switch (cmd) {
+	case NESTWALK_IOC_VERSION:
+		ret = nw_ioctl_version(uarg);
+		break;
+	default:
+		ret = -ENOTTY;
+		break;
+	}
+
+	mutex_unlock(&s->lock);
+	return ret;
+}
+
+static const struct file_operations nw_fops = {
+	.owner = THIS_MODULE,
+	.open = nw_open,
+	.release = nw_release,
+	.unlocked_ioctl = nw_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = no_llseek,
+};
+
+static struct miscdevice nw_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = KBUILD_MODNAME,
+	.fops = &nw_fops,
+	.mode = 0600,
+};
+
+int nw_dev_init(void)
+{
+	return misc_register(&nw_misc);
+}
+
+void nw_dev_exit(void)
+{
+	misc_deregister(&nw_misc);
+}

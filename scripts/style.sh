@@ -1,0 +1,73 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Style gates, one TAP line per file or build:
+#   style.sh checkpatch KSRC TAPFILE   checkpatch --strict on module + uAPI
+#   style.sh sparse KDIR WORKDIR TAPFILE   C=2 build, no sparse report
+#   style.sh w1 KDIR WORKDIR TAPFILE       W=1 build, no compiler warning
+
+set -uo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/scripts/tap.sh"
+mode=$1
+
+# checkpatch --no-tree prints its own report; keep only the findings.
+checkpatch_file() {
+	"$ksrc/scripts/checkpatch.pl" --no-tree --strict --quiet \
+		--show-types -f "$1"
+}
+
+# The version lives in module/version.h and dkms.conf; they must agree.
+version_consistent() {
+	local h d
+	h=$(sed -n 's/^#define NESTWALK_VERSION\t*"\(.*\)"/\1/p' \
+		"$here/module/version.h")
+	d=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$here/dkms.conf")
+	[ -n "$h" ] && [ "$h" = "$d" ] ||
+		{ echo "version.h says '$h', dkms.conf says '$d'"; return 1; }
+}
+
+# build_gate NAME KDIR WORKDIR MAKEARGS...: no line of REGEX in the output.
+build_gate() {
+	local name=$1 kdir=$2 work=$3 log
+	shift 3
+	log=$work.log
+	"$here/scripts/srccopy.sh" "$work"
+	if ! make -C "$kdir" M="$work" "$@" modules >"$log" 2>&1; then
+		tail -n 30 "$log" | sed 's/^/#   /'
+		tap_not_ok "$name: build failed"
+		return
+	fi
+	if grep -E "$regex" "$log" | sed 's/^/#   /' | grep .; then
+		tap_not_ok "$name: $(grep -cE "$regex" "$log") reports"
+	else
+		tap_ok "$name: clean"
+	fi
+}
+
+case $mode in
+checkpatch)
+	ksrc=$2
+	tap_init "$3"
+	cd "$here"
+	for f in $(find module include -name '*.[ch]' | sort); do
+		tap_run "checkpatch --strict $f" checkpatch_file "$f"
+	done
+	tap_run "version.h and dkms.conf agree" version_consistent
+	;;
+sparse)
+	tap_init "$4"
+	regex=': (warning|error): '
+	build_gate "sparse C=2" "$2" "$3" C=2
+	;;
+w1)
+	tap_init "$4"
+	regex='(warning|error):'
+	build_gate "W=1 build" "$2" "$3" W=1
+	;;
+*)
+	echo "usage: style.sh checkpatch|sparse|w1 ..." >&2
+	exit 2
+	;;
+esac
+tap_status

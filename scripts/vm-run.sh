@@ -1,0 +1,138 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boots KERNEL under QEMU (TCG) with an initramfs holding busybox,
+# nestwalk.ko, the selftests and the helper, and collects the results.
+#
+#   vm-run.sh -n NAME -k KERNEL -m MODULE -s SELFTESTS -u HELPER -o OUTDIR
+#             [-j check|demo] [-t TIMEOUT_S] [-M MEM_MB]
+#
+# OUTDIR gets console.log (kernel console, ttyS0), results.log (what the
+# guest printed on ttyS1) and NAME.tap. The TAP holds every selftest line,
+# and two lines of the harness's own: the guest finished in time, and the
+# kernel log shows no BUG/WARNING/Oops/KASAN/UBSAN/kmemleak/lockdep report
+# or call trace after the module was first loaded. Exit 0 iff nothing failed.
+
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+job=check
+timeout=300
+mem=1024
+
+while getopts "n:k:m:s:u:o:j:t:M:" opt; do
+	case $opt in
+	n) name=$OPTARG ;;
+	k) kernel=$OPTARG ;;
+	m) module=$OPTARG ;;
+	s) selftests=$OPTARG ;;
+	u) helper=$OPTARG ;;
+	o) out=$OPTARG ;;
+	j) job=$OPTARG ;;
+	t) timeout=$OPTARG ;;
+	M) mem=$OPTARG ;;
+	*) echo "usage: see the header of $0" >&2; exit 2 ;;
+	esac
+done
+for v in name kernel module selftests helper out; do
+	if [ -z "${!v:-}" ]; then
+		echo "vm-run: -${v:0:1} missing" >&2
+		exit 2
+	fi
+done
+for f in "$kernel" "$module" "$helper" "$selftests/nestwalk_test"; do
+	[ -r "$f" ] || { echo "vm-run: $f: not readable" >&2; exit 2; }
+done
+
+busybox=$(command -v busybox) || { echo "vm-run: busybox missing" >&2; exit 2; }
+if ldd "$busybox" >/dev/null 2>&1; then
+	echo "vm-run: $busybox is dynamically linked; install busybox-static" >&2
+	exit 2
+fi
+
+# The initramfs.
+root=$out/root
+rm -rf "$root"
+mkdir -p "$root/bin" "$root/nestwalk"
+cp "$busybox" "$root/bin/busybox"
+cp "$here/tests/vm/init" "$root/init"
+cp "$here/tests/vm/demo.sh" "$module" "$root/nestwalk/"
+[ "$(basename "$module")" = nestwalk.ko ] ||
+	mv "$root/nestwalk/$(basename "$module")" "$root/nestwalk/nestwalk.ko"
+cp "$selftests"/* "$root/nestwalk/"
+cp "$helper" "$root/nestwalk/nestwalk"
+(cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$out/initrd.gz"
+
+console=$out/console.log
+results=$out/results.log
+tap=$out/$name.tap
+rm -f "$console" "$results" "$tap"
+
+start=$(date +%s)
+set +e
+timeout -k 10 "$timeout" qemu-system-x86_64 -nodefaults -no-user-config \
+	-accel tcg -cpu max -smp 2 -m "$mem" -display none -monitor none \
+	-no-reboot -serial "file:$console" -serial "file:$results" \
+	-kernel "$kernel" -initrd "$out/initrd.gz" \
+	-append "console=ttyS0,115200 loglevel=7 panic=-1 nwvm=$job" \
+	</dev/null
+qrc=$?
+set -e
+secs=$(( $(date +%s) - start ))
+touch "$console" "$results"
+sed -i 's/\r$//' "$console" "$results"
+
+n=0
+emit() {	# emit ok|not-ok description
+	n=$((n + 1))
+	if [ "$1" = ok ]; then
+		echo "ok $n - $name: $2"
+	else
+		echo "not ok $n - $name: $2"
+	fi >>"$tap"
+}
+
+if [ "$job" = demo ]; then
+	grep -v '^nestwalk-vm: ' "$results" || true
+fi
+
+while read -r line; do
+	case $line in
+	"not ok "*) emit not-ok "${line#not ok }" ;;
+	*) emit ok "${line#ok }" ;;
+	esac
+done < <(grep -E '^(not )?ok [0-9]*' "$results" |
+	 sed -E 's/^(not )?ok ([0-9]+ )?(- )?/\1ok /')
+
+if grep -q '^nestwalk-vm: end' "$results"; then
+	emit ok "guest finished in ${secs}s"
+else
+	emit not-ok "guest did not finish (qemu exit $qrc after ${secs}s, timeout ${timeout}s)"
+	echo "--- last console lines ($console):" >&2
+	tail -n 40 "$console" >&2
+	echo "--- last result lines ($results):" >&2
+	tail -n 20 "$results" >&2
+fi
+
+bad='BUG:|WARNING:|Oops|KASAN|UBSAN|kmemleak|lockdep|possible circular locking|Call Trace|Kernel panic|general protection fault|blocked for more than|soft lockup'
+if grep -q 'nestwalk-vm: begin' "$console"; then
+	before=$(sed -n '/nestwalk-vm: begin/q;p' "$console" | grep -E "$bad" || true)
+	after=$(sed -n '/nestwalk-vm: begin/,$p' "$console" | grep -E "$bad" || true)
+else
+	before=""
+	after=$(grep -E "$bad" "$console" || true)
+fi
+if [ -n "$before" ]; then
+	echo "# $name: reports printed before the module was loaded (not counted):" >&2
+	echo "$before" | sed 's/^/#   /' >&2
+fi
+if [ -z "$after" ]; then
+	emit ok "kernel log clean"
+else
+	emit not-ok "kernel log has $(echo "$after" | wc -l) report lines"
+	echo "--- $name: kernel reports ($console):" >&2
+	echo "$after" | head -n 40 >&2
+fi
+
+cat "$tap"
+! grep -q '^not ok' "$tap"

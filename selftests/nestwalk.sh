@@ -1,0 +1,40 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Loads nestwalk.ko, runs the nestwalk selftests and unloads the module.
+# NESTWALK_KO names the module file; without it the installed module is
+# loaded with modprobe. Exits 4 (kselftest skip) when a prerequisite is
+# missing.
+
+ksft_skip=4
+dir=$(dirname "$0")
+
+if [ "$(id -u)" != 0 ]; then
+	echo "# SKIP: nestwalk selftests must be run as root"
+	exit $ksft_skip
+fi
+if [ ! -d /sys/kernel/debug/nestwalk ] && ! grep -qs debugfs /proc/mounts; then
+	mount -t debugfs none /sys/kernel/debug 2>/dev/null
+fi
+
+if [ -n "$NESTWALK_KO" ]; then
+	if [ ! -f "$NESTWALK_KO" ]; then
+		echo "# SKIP: NESTWALK_KO=$NESTWALK_KO does not exist"
+		exit $ksft_skip
+	fi
+	insmod "$NESTWALK_KO" || exit 1
+elif ! modprobe nestwalk 2>/dev/null; then
+	echo "# SKIP: nestwalk module not installed and NESTWALK_KO not set"
+	exit $ksft_skip
+fi
+
+"$dir/nestwalk_test"
+rc=$?
+
+if rmmod nestwalk; then
+	echo "ok - rmmod nestwalk after the suite"
+else
+	echo "not ok - rmmod nestwalk after the suite"
+	rc=1
+fi
+exit $rc

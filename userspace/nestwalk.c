@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nestwalk: the command-line helper. "nestwalk OBJECT COMMAND [ARGS]".
+ * Data goes to stdout, diagnostics to stderr. Exit codes: 0 success,
+ * 1 failure, 2 usage error.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "libnestwalk.h"
+
+#define EXIT_USAGE	2
+
+#ifndef NESTWALK_HELPER_VERSION
+#define NESTWALK_HELPER_VERSION "unknown"
+#endif
+
+static bool json;
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: nestwalk [-j|--json] OBJECT COMMAND\n"
+		"       nestwalk --version | --help\n"
+		"Objects and commands:\n"
+		"  module version   API and module version, from %s and %s\n",
+		NW_DEV_PATH, NW_DEBUGFS_PATH);
+}
+
+/* Both interfaces must be there and agree. */
+static int cmd_module_version(void)
+{
+	char dev[32], dbg[32] = "", dbg_api[32] = "";
+	struct nestwalk_version v;
+	int fd, ret;
+
+	fd = nw_open();
+	if (fd < 0) {
+		fprintf(stderr, "nestwalk: %s: %s\n", NW_DEV_PATH,
+			strerror(-fd));
+		return 1;
+	}
+	ret = nw_version(fd, &v);
+	close(fd);
+	if (ret) {
+		fprintf(stderr, "nestwalk: version ioctl: %s\n",
+			strerror(-ret));
+		return 1;
+	}
+	nw_version_string(v.module_version, dev, sizeof(dev));
+
+	ret = nw_debugfs_field("version", "module_version", dbg, sizeof(dbg));
+	if (!ret)
+		ret = nw_debugfs_field("version", "api_version", dbg_api,
+				       sizeof(dbg_api));
+	if (ret)
+		fprintf(stderr, "nestwalk: %s/version: %s\n", NW_DEBUGFS_PATH,
+			strerror(-ret));
+
+	if (json) {
+		printf("{\"device\":{\"api_version\":%llu,\"module_version\":\"%s\"},",
+		       (unsigned long long)v.api_version, dev);
+		if (ret)
+			printf("\"debugfs\":null}\n");
+		else
+			printf("\"debugfs\":{\"api_version\":%s,\"module_version\":\"%s\"}}\n",
+			       dbg_api, dbg);
+	} else {
+		printf("%-8s %-34s api %llu  module %s\n", "device",
+		       NW_DEV_PATH, (unsigned long long)v.api_version, dev);
+		printf("%-8s %-34s api %s  module %s\n", "debugfs",
+		       NW_DEBUGFS_PATH "/version", ret ? "-" : dbg_api,
+		       ret ? "-" : dbg);
+	}
+	if (ret)
+		return 1;
+	if (strcmp(dev, dbg) || strtoull(dbg_api, NULL, 10) != (unsigned long long)v.api_version) {
+		fprintf(stderr, "nestwalk: device and debugfs disagree\n");
+		return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+jhV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("nestwalk %s (uAPI %d)\n", NESTWALK_HELPER_VERSION,
+			       NESTWALK_API_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 2 && !strcmp(argv[0], "module") &&
+	    !strcmp(argv[1], "version"))
+		return cmd_module_version();
+	usage(stderr);
+	return EXIT_USAGE;
+}
