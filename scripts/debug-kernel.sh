@@ -5,14 +5,14 @@
 # tinyconfig + tests/vm/debug-kernel.config, in CACHE/debug-kernel/HASH,
 # where HASH covers the source package version, the fragment and this
 # script. Prints the build directory; it holds arch/x86/boot/bzImage and is
-# ready for "make -C DIR M=... modules".
+# ready for "make -C DIR M=... modules" (with Module.symvers).
 #
 #   debug-kernel.sh KSRC CACHE
 
 set -euo pipefail
 
 ksrc=$(cd "$1" && pwd)
-cache=$2
+cache=$(mkdir -p "$2" && cd "$2" && pwd)
 here=$(cd "$(dirname "$0")/.." && pwd)
 fragment=$here/tests/vm/debug-kernel.config
 
@@ -41,7 +41,7 @@ mkdir -p "$dir"
 		fi
 	done < <(grep '^CONFIG_' "$fragment")
 	[ $missing = 0 ]
-	make -C "$ksrc" O="$dir" -j"$(nproc)" bzImage modules_prepare
+	make -C "$ksrc" O="$dir" -j"$(nproc)" bzImage modules
 } >"$dir.log" 2>&1 || {
 	echo "debug-kernel: build failed, see $dir.log" >&2
 	tail -n 30 "$dir.log" >&2

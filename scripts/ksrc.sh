@@ -11,7 +11,7 @@
 set -euo pipefail
 
 pkg=linux-source-6.1
-cache=$1
+cache=$(mkdir -p "$1" && cd "$1" && pwd)
 
 version=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null) || {
 	echo "ksrc: $pkg is not installed (make deps)" >&2

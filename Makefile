@@ -1,0 +1,137 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# nestwalk: a thin wrapper around kbuild (the objects are listed in Kbuild),
+# plus the project's test, packaging and demo targets.
+#
+#   KERNELRELEASE  kernel to build for (default: scripts/kernelrelease.sh)
+#   KDIR           its build tree
+#   CACHE          unpacked kernel source, debug kernel, VM images, results
+#   NESTWALK_KO    module file "make vmtest" loads (default: built here)
+
+KERNELRELEASE ?= $(shell $(CURDIR)/scripts/kernelrelease.sh)
+ifeq ($(KERNELRELEASE),)
+# Only "deps", "check" and "demo" can start on a machine without headers.
+KERNELRELEASE = $(error no kernel build tree: run "make deps" or set KDIR)
+endif
+KDIR ?= /lib/modules/$(KERNELRELEASE)/build
+CACHE ?= $(CURDIR)/build
+VM_KERNEL ?= /boot/vmlinuz-$(KERNELRELEASE)
+
+S := $(CURDIR)/scripts
+RESULTS := $(CACHE)/results
+KSRC = ksrc=$$($(S)/ksrc.sh $(CACHE)) && ksft=$$ksrc/tools/testing/selftests
+
+all: module
+
+# --- the module -----------------------------------------------------------
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+module-debug:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_NESTWALK_DEBUG=y modules
+
+install: dkms-install
+
+dkms-install:
+	$(S)/srccopy.sh /usr/src/nestwalk-$(VERSION)
+	dkms add -m nestwalk -v $(VERSION)
+	dkms install -m nestwalk -v $(VERSION) -k $(KERNELRELEASE)
+	$(MAKE) -C userspace O=/usr/local/sbin
+
+uninstall:
+	-dkms remove -m nestwalk -v $(VERSION) --all
+	rm -rf /usr/src/nestwalk-$(VERSION) /usr/local/sbin/nestwalk
+
+VERSION = $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf $(CACHE)/unit $(CACHE)/selftests $(CACHE)/helper \
+	       $(CACHE)/mod-* $(CACHE)/vm-* $(CACHE)/dkms $(RESULTS)
+
+# --- userspace ------------------------------------------------------------
+
+deps:
+	$(S)/deps.sh
+
+helper:
+	$(MAKE) -C userspace O=$(CACHE)/helper
+
+selftests: deps
+	@$(KSRC) && mkdir -p $(CACHE)/selftests && \
+	$(MAKE) -C selftests KSFT_DIR=$$ksft OUTPUT=$(CACHE)/selftests && \
+	cp selftests/nestwalk.sh $(CACHE)/selftests/
+
+# --- tests and gates (each writes $(RESULTS)/NAME.tap) ---------------------
+
+unit: deps
+	@$(KSRC) && $(S)/unit.sh $$ksft $(CACHE)/unit $(RESULTS)/unit.tap
+
+style: deps
+	@$(KSRC) && $(S)/style.sh checkpatch $$ksrc $(RESULTS)/style.tap
+
+sparse: deps
+	@$(S)/style.sh sparse $(KDIR) $(CACHE)/mod-sparse $(RESULTS)/sparse.tap
+
+w1: deps
+	@$(S)/style.sh w1 $(KDIR) $(CACHE)/mod-w1 $(RESULTS)/w1.tap
+
+dkms: deps
+	@$(S)/dkms-check.sh $(KERNELRELEASE) $(CACHE) $(RESULTS)/dkms.tap
+
+# Module built in a copy for the VM, unless NESTWALK_KO names one.
+$(CACHE)/mod-vm/nestwalk.ko: FORCE
+	@$(S)/srccopy.sh $(CACHE)/mod-vm
+	$(MAKE) -C $(KDIR) M=$(CACHE)/mod-vm modules
+
+NESTWALK_KO ?= $(CACHE)/mod-vm/nestwalk.ko
+
+vmtest: deps selftests helper $(NESTWALK_KO)
+	@mkdir -p $(RESULTS) $(CACHE)/vm-distro
+	@$(S)/vm-run.sh -n vmtest -k $(VM_KERNEL) -m $(NESTWALK_KO) \
+		-s $(CACHE)/selftests -u $(CACHE)/helper/nestwalk \
+		-o $(CACHE)/vm-distro -t 300 \
+		> $(RESULTS)/vmtest.out; rc=$$?; \
+		cat $(RESULTS)/vmtest.out; \
+		grep -E '^(not )?ok' $(RESULTS)/vmtest.out > $(RESULTS)/vmtest.tap; \
+		exit $$rc
+
+debug-kernel: deps
+	@$(KSRC) && $(S)/debug-kernel.sh $$ksrc $(CACHE)
+
+vmtest-debug: deps selftests helper
+	@$(KSRC) && dk=$$($(S)/debug-kernel.sh $$ksrc $(CACHE)) && \
+	$(S)/srccopy.sh $(CACHE)/mod-debug && \
+	$(MAKE) -s -C $$dk M=$(CACHE)/mod-debug CONFIG_NESTWALK_DEBUG=y \
+		modules && \
+	mkdir -p $(RESULTS) $(CACHE)/vm-debug && \
+	{ $(S)/vm-run.sh -n vmtest-debug -k $$dk/arch/x86/boot/bzImage \
+		-m $(CACHE)/mod-debug/nestwalk.ko -s $(CACHE)/selftests \
+		-u $(CACHE)/helper/nestwalk -o $(CACHE)/vm-debug -t 900 \
+		-M 2048 > $(RESULTS)/vmtest-debug.out; rc=$$?; \
+		cat $(RESULTS)/vmtest-debug.out; \
+		grep -E '^(not )?ok' $(RESULTS)/vmtest-debug.out \
+			> $(RESULTS)/vmtest-debug.tap; \
+		exit $$rc; }
+
+# The README's test command: every stage, timed, then "N passed, N failed".
+check:
+	@CACHE=$(CACHE) $(S)/check.sh
+
+# Packages first, in a make of its own: KERNELRELEASE may only exist after.
+demo:
+	@$(S)/deps.sh
+	@$(MAKE) --no-print-directory demo-vm
+
+demo-vm: helper selftests $(NESTWALK_KO)
+	@mkdir -p $(CACHE)/vm-demo
+	@$(S)/vm-run.sh -n demo -j demo -k $(VM_KERNEL) -m $(NESTWALK_KO) \
+		-s $(CACHE)/selftests -u $(CACHE)/helper/nestwalk \
+		-o $(CACHE)/vm-demo -t 300 | grep -v '^ok'
+
+FORCE:
+
+.PHONY: all module module-debug install dkms-install uninstall clean deps \
+	helper selftests unit style sparse w1 dkms vmtest debug-kernel \
+	vmtest-debug check demo demo-vm FORCE

@@ -1,0 +1,38 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Installs with apt-get whatever Debian packages the build, the tests and
+# the VM harness need and the machine lacks. Does nothing when all are there.
+
+set -euo pipefail
+
+pkgs=(
+	# module, helper, unit tests (static glibc, ASan/UBSan runtimes)
+	gcc make libc6-dev libelf-dev kmod xz-utils
+	# the kernel the VM boots, and its headers to build against
+	linux-image-cloud-amd64 linux-headers-cloud-amd64
+	# kselftest harness, lib.mk, checkpatch, and the debug kernel
+	linux-source-6.1 bc flex bison libssl-dev perl
+	# gates and packaging
+	sparse dkms
+	# the VM
+	qemu-system-x86 busybox-static cpio gzip
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	if [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" != \
+	     "install ok installed" ]; then
+		missing+=("$p")
+	fi
+done
+[ ${#missing[@]} = 0 ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing packages: ${missing[*]}; run as root to install" >&2
+	exit 1
+fi
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
