@@ -70,8 +70,10 @@ typedef __s64 s64;
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
 #define fallthrough		__attribute__((__fallthrough__))
-#define min_t(t, a, b)		((t)(a) < (t)(b) ? (t)(a) : (t)(b))
-#define max_t(t, a, b)		((t)(a) > (t)(b) ? (t)(a) : (t)(b))
+/* Each argument evaluated once, as the kernel's min_t/max_t do. */
+#define min_t(t, a, b)		__nw_cmp_t(t, a, b, <)
+#define max_t(t, a, b)		__nw_cmp_t(t, a, b, >)
+#define __nw_cmp_t(t, a, b, op)	({ t __a = (a), __b = (b); __a op __b ? __a : __b; })
 
 static inline void *nw_zalloc(size_t size)
 {
