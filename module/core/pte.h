@@ -84,6 +84,7 @@ static inline u64 nw_addr_mask(unsigned int maxphyaddr)
 #define NW_PERM_W		BIT(1)
 #define NW_PERM_X		BIT(2)
 #define NW_PERM_U		BIT(3)
+#define NW_PERM_D		BIT(4)	/* walk result only: dirty known */
 
 enum nw_pte_status {
 	NW_PTE_OK,

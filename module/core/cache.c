@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Set-associative translation-cache arrays and their replacement policies.
+ */
+#include "cache.h"
+
+static bool is_pow2(u64 n)
+{
+	return n && !(n & (n - 1));
+}
+
+static unsigned int ilog2_u32(u32 n)
+{
+	unsigned int l = 0;
+
+	while (n >>= 1)
+		l++;
+	return l;
+}
+
+int nw_cache_init(struct nw_cache *c, const struct nw_cache_cfg *cfg,
+		  u64 seed)
+{
+	u32 ways = cfg->ways, sets;
+
+	memset(c, 0, sizeof(*c));
+	if (!cfg->entries)
+		return 0;
+	if (!ways || ways > cfg->entries)
+		ways = cfg->entries;
+	if (cfg->entries % ways || cfg->repl > NW_REPL_RANDOM ||
+	    !cfg->sizes || (cfg->sizes & ~(BIT(NW_PTE) | BIT(NW_PDE) |
+					   BIT(NW_PDPTE) | BIT(NW_PML4E) |
+					   BIT(NW_PML5E))))
+		return -EINVAL;
+	sets = cfg->entries / ways;
+	if (!is_pow2(sets))
+		return -EINVAL;
+	if (cfg->repl == NW_REPL_PLRU && (!is_pow2(ways) || ways > 64))
+		return -EINVAL;
+	c->e = nw_zalloc(sizeof(*c->e) * cfg->entries);
+	if (!c->e)
+		return -ENOMEM;
+	if (cfg->repl == NW_REPL_PLRU) {
+		c->plru = nw_zalloc(sizeof(*c->plru) * sets);
+		if (!c->plru) {
+			nw_free(c->e);
+			c->e = NULL;
+			return -ENOMEM;
+		}
+	}
+	c->entries = cfg->entries;
+	c->ways = ways;
+	c->set_mask = sets - 1;
+	c->sizes = cfg->sizes;
+	c->repl = cfg->repl;
+	c->plru_depth = ilog2_u32(ways);
+	c->rng = seed | 1;
+	return 0;
+}
+
+void nw_cache_free(struct nw_cache *c)
+{
+	nw_free(c->plru);
+	nw_free(c->e);
+	memset(c, 0, sizeof(*c));
+}
+
+/*
+ * Tree-PLRU: node n (from 1) has children 2n and 2n+1; its bit points at
+ * the half to evict next, so a use points every node on the path away.
+ */
+void nw_cache_plru_touch(struct nw_cache *c, u32 set, u32 way)
+{
+	u64 bits = c->plru[set];
+	u32 node = 1;
+	int d;
+
+	for (d = c->plru_depth - 1; d >= 0; d--) {
+		u32 b = (way >> d) & 1;
+
+		if (b)
+			bits &= ~BIT_ULL(node);
+		else
+			bits |= BIT_ULL(node);
+		node = 2 * node + b;
+	}
+	c->plru[set] = bits;
+}
+
+static u32 plru_victim(const struct nw_cache *c, u32 set)
+{
+	u64 bits = c->plru[set];
+	u32 node = 1;
+	unsigned int d;
+
+	for (d = 0; d < c->plru_depth; d++)
+		node = 2 * node + !!(bits & BIT_ULL(node));
+	return node - c->ways;
+}
+
+static u32 victim(struct nw_cache *c, u32 set)
+{
+	struct nw_centry *e = c->e + (size_t)set * c->ways;
+	u32 w, best = 0;
+
+	for (w = 0; w < c->ways; w++)
+		if (!e[w].key)
+			return w;
+	switch (c->repl) {
+	case NW_REPL_PLRU:
+		return plru_victim(c, set);
+	case NW_REPL_RANDOM:
+		c->rng ^= c->rng << 13;
+		c->rng ^= c->rng >> 7;
+		c->rng ^= c->rng << 17;
+		return ((c->rng >> 32) * c->ways) >> 32;
+	default:
+		for (w = 1; w < c->ways; w++)
+			if (e[w].stamp < e[best].stamp)
+				best = w;
+		return best;
+	}
+}
+
+/*
+ * The entry to fill for (@key, @tag, @pcid): the one already holding it,
+ * else a free or victim way; a valid entry pushed out is copied to
+ * @evicted (if given; its key is 0 otherwise). The caller sets val, perm
+ * and flags.
+ */
+struct nw_centry *nw_cache_insert(struct nw_cache *c, u64 key, u32 tag,
+				  u16 pcid, struct nw_centry *evicted)
+{
+	u32 set = (key >> 4) & c->set_mask, w;
+	struct nw_centry *e = c->e + (size_t)set * c->ways;
+
+	for (w = 0; w < c->ways; w++)
+		if (e[w].key == key && e[w].tag == tag && e[w].pcid == pcid)
+			break;
+	if (w == c->ways)
+		w = victim(c, set);
+	e += w;
+	if (evicted) {
+		*evicted = *e;
+		if (e->key == key && e->tag == tag && e->pcid == pcid)
+			evicted->key = 0;
+	}
+	e->key = key;
+	e->tag = tag;
+	e->pcid = pcid;
+	e->flags = 0;
+	if (c->repl == NW_REPL_LRU)
+		e->stamp = ++c->clock;
+	else if (c->repl == NW_REPL_PLRU)
+		nw_cache_plru_touch(c, set, w);
+	return e;
+}
+
+static bool inval_match(const struct nw_centry *e, const struct nw_inval *f)
+{
+	int level;
+
+	if (!e->key || (e->tag & f->tag_mask) != f->tag)
+		return false;
+	if (f->skip_zero && !(e->tag & f->skip_zero))
+		return false;
+	if (e->flags & NW_CE_GLOBAL) {
+		if (!f->globals)
+			return false;
+	} else if (!f->any_pcid && e->pcid != f->pcid) {
+		return false;
+	}
+	if (f->any_addr)
+		return true;
+	level = nw_cache_key_level(e->key);
+	return (e->key >> 4) == ((f->addr & NW_VA_MASK) >>
+				 (NW_PAGE_SHIFT + 9 * (level - 1)));
+}
+
+u64 nw_cache_inval(struct nw_cache *c, const struct nw_inval *f)
+{
+	u64 n = 0;
+	u32 i;
+
+	for (i = 0; i < c->entries; i++) {
+		if (inval_match(&c->e[i], f)) {
+			c->e[i].key = 0;
+			n++;
+		}
+	}
+	return n;
+}
+
+u64 nw_cache_count(const struct nw_cache *c, const struct nw_inval *f)
+{
+	u64 n = 0;
+	u32 i;
+
+	for (i = 0; i < c->entries; i++)
+		n += inval_match(&c->e[i], f);
+	return n;
+}
+
+void nw_cache_flush(struct nw_cache *c)
+{
+	u32 i;
+
+	for (i = 0; i < c->entries; i++)
+		c->e[i].key = 0;
+}
+
+struct nw_centry *nw_cache_probe(const struct nw_cache *c, u64 key, u32 tag,
+				 u16 pcid)
+{
+	u32 set = (key >> 4) & c->set_mask, w;
+	struct nw_centry *e = c->e + (size_t)set * c->ways;
+
+	if (!c->entries)
+		return NULL;
+	for (w = 0; w < c->ways; w++, e++)
+		if (nw_centry_match(e, key, tag, pcid))
+			return e;
+	return NULL;
+}

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One set-associative array of translation-cache entries: the building
+ * block of the TLB levels, the paging-structure caches and the nested TLB.
+ *
+ * Entries are tagged like the SDM's cached information: a context tag
+ * (VPID in bits 15:0, the EPTP's tag in bits 31:16), a PCID, and the global
+ * bit, which makes an entry match every PCID of its context.
+ */
+#ifndef _NESTWALK_CORE_CACHE_H
+#define _NESTWALK_CORE_CACHE_H
+
+#include "shim.h"
+#include "pte.h"
+
+enum nw_repl {
+	NW_REPL_LRU,		/* true LRU */
+	NW_REPL_PLRU,		/* tree pseudo-LRU, power-of-two ways */
+	NW_REPL_RANDOM,		/* seeded xorshift */
+};
+
+#define NW_CE_GLOBAL	BIT(0)
+#define NW_CE_DIRTY	BIT(1)
+
+#define NW_TAG_VPID_MASK	0x0000ffffU
+#define NW_TAG_EPTP_MASK	0xffff0000U
+#define NW_TAG_EPTP_SHIFT	16
+
+struct nw_centry {
+	u64 key;		/* 0: invalid; else nw_cache_key() */
+	u64 val;		/* page or table address */
+	u64 stamp;		/* last use, for true LRU */
+	u32 tag;
+	u16 pcid;
+	u8 perm;
+	u8 flags;		/* NW_CE_* */
+};
+
+struct nw_cache_cfg {
+	u32 entries;		/* 0: the array is absent */
+	u32 ways;		/* 0 or >= entries: fully associative */
+	u8 sizes;		/* levels held: BIT(NW_PTE) | BIT(NW_PDE) ... */
+	u8 repl;		/* enum nw_repl */
+};
+
+struct nw_cache {
+	struct nw_centry *e;
+	u64 *plru;		/* one tree per set */
+	u64 clock;
+	u64 rng;
+	u32 set_mask;
+	u32 ways;
+	u32 entries;
+	u8 sizes;
+	u8 repl;
+	u8 plru_depth;
+};
+
+/* What an invalidation removes; see invalidate.c for each instruction. */
+struct nw_inval {
+	u32 tag;
+	u32 tag_mask;
+	u32 skip_zero;		/* spare entries whose tag & this is 0 */
+	bool any_pcid;
+	u16 pcid;
+	bool globals;		/* global entries go too (any PCID) */
+	bool any_addr;
+	u64 addr;
+};
+
+#define NW_VA_MASK	(BIT_ULL(57) - 1)
+
+/* Page number of @addr at @level's size, the level, and a valid bit. */
+static __always_inline u64 nw_cache_key(u64 addr, int level)
+{
+	u64 vpn = (addr & NW_VA_MASK) >> (NW_PAGE_SHIFT + 9 * (level - 1));
+
+	return vpn << 4 | (u64)level << 1 | 1;
+}
+
+static inline int nw_cache_key_level(u64 key)
+{
+	return (key >> 1) & 7;
+}
+
+int nw_cache_init(struct nw_cache *c, const struct nw_cache_cfg *cfg,
+		  u64 seed);
+void nw_cache_free(struct nw_cache *c);
+void nw_cache_plru_touch(struct nw_cache *c, u32 set, u32 way);
+struct nw_centry *nw_cache_insert(struct nw_cache *c, u64 key, u32 tag,
+				  u16 pcid, struct nw_centry *evicted);
+u64 nw_cache_inval(struct nw_cache *c, const struct nw_inval *f);
+u64 nw_cache_count(const struct nw_cache *c, const struct nw_inval *f);
+void nw_cache_flush(struct nw_cache *c);
+/* Like a lookup, without touching replacement state. */
+struct nw_centry *nw_cache_probe(const struct nw_cache *c, u64 key, u32 tag,
+				 u16 pcid);
+
+static __always_inline bool nw_centry_match(const struct nw_centry *e,
+					    u64 key, u32 tag, u16 pcid)
+{
+	return e->key == key && e->tag == tag &&
+	       (e->pcid == pcid || (e->flags & NW_CE_GLOBAL));
+}
+
+static __always_inline struct nw_centry *
+nw_cache_lookup(struct nw_cache *c, u64 key, u32 tag, u16 pcid)
+{
+	u32 set = (key >> 4) & c->set_mask;
+	struct nw_centry *e;
+	u32 w;
+
+	if (unlikely(!c->ways))
+		return NULL;
+	e = c->e + (size_t)set * c->ways;
+	for (w = 0; w < c->ways; w++, e++) {
+		if (!nw_centry_match(e, key, tag, pcid))
+			continue;
+		if (c->repl == NW_REPL_LRU)
+			e->stamp = ++c->clock;
+		else if (c->repl == NW_REPL_PLRU)
+			nw_cache_plru_touch(c, set, w);
+		return e;
+	}
+	return NULL;
+}
+
+#endif /* _NESTWALK_CORE_CACHE_H */

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Event counters of one simulated CPU. Names follow KVM's statistics where
+ * the meaning is the same (pf_fixed, exits, tlb_flush, mmu_pte_write,
+ * mmu_shadow_zapped, pages_4k/2m/1g); the rest describe the hardware model.
+ */
+#ifndef _NESTWALK_CORE_COUNTERS_H
+#define _NESTWALK_CORE_COUNTERS_H
+
+#include "shim.h"
+
+enum nw_counter {
+	NW_C_ACCESSES,
+	NW_C_READS,
+	NW_C_WRITES,
+	NW_C_FETCHES,
+	NW_C_TLB_L1_HIT,
+	NW_C_TLB_L2_HIT,
+	NW_C_TLB_L3_HIT,
+	NW_C_TLB_MISS,
+	NW_C_WALKS,
+	NW_C_WALK_REFS,		/* every entry read, both dimensions */
+	NW_C_GUEST_REFS_L1,	/* guest (or native/shadow) dimension */
+	NW_C_GUEST_REFS_L2,
+	NW_C_GUEST_REFS_L3,
+	NW_C_GUEST_REFS_L4,
+	NW_C_GUEST_REFS_L5,
+	NW_C_HOST_REFS_L1,	/* EPT/NPT dimension */
+	NW_C_HOST_REFS_L2,
+	NW_C_HOST_REFS_L3,
+	NW_C_HOST_REFS_L4,
+	NW_C_HOST_REFS_L5,
+	NW_C_AD_WRITES,		/* accessed/dirty updates, both dimensions */
+	NW_C_PWC_HIT,		/* guest-dimension paging-structure caches */
+	NW_C_PWC_MISS,
+	NW_C_HPWC_HIT,		/* host-dimension paging-structure caches */
+	NW_C_HPWC_MISS,
+	NW_C_NTLB_HIT,		/* nested TLB: guest-physical mappings */
+	NW_C_NTLB_MISS,
+	NW_C_GUEST_PF,
+	NW_C_EPT_VIOLATION,
+	NW_C_EPT_MISCONFIG,
+	NW_C_PHYS_FAULT,	/* a table pointed outside provided memory */
+	NW_C_PF_FIXED,		/* EPT violations or shadow faults fixed */
+	NW_C_EXITS,
+	NW_C_TLB_FLUSH,		/* invalidations of any kind */
+	NW_C_MMU_PTE_WRITE,	/* trapped guest page-table writes */
+	NW_C_MMU_SHADOW_ZAPPED,	/* shadow entries removed on those writes */
+	NW_C_SHADOW_PAGES,	/* shadow table pages held (a gauge) */
+	NW_C_PAGES_4K,		/* EPT/NPT leaves (gauges, as in KVM) */
+	NW_C_PAGES_2M,
+	NW_C_PAGES_1G,
+	NW_C_MCYCLES,		/* estimated cost, milli-cycles */
+	NW_C_NR
+};
+
+extern const char *const nw_counter_names[];
+
+#endif /* _NESTWALK_CORE_COUNTERS_H */

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Invalidation as the ISA defines it (Intel SDM Vol. 3A, "Invalidation of
+ * TLBs and Paging-Structure Caches" and Vol. 3C, "Caching Translation
+ * Information" under VMX).
+ *
+ * Guest instructions (INVLPG, INVPCID, MOV to CR3) act on the running VM's
+ * VPID, whatever EPTP tags its entries carry; INVVPID acts on a VPID,
+ * INVEPT on EPTP-tagged information: combined mappings, guest-physical
+ * mappings (nested TLB) and host-dimension paging-structure caches.
+ * Paging-structure-cache entries are never global: INVLPG and the
+ * single-context forms remove all of them for the PCID or VPID concerned,
+ * regardless of address.
+ */
+#include "sim.h"
+
+static u16 cur_pcid(const struct nw_sim *s)
+{
+	return s->as ? s->as->pcid : 0;
+}
+
+static u32 cur_vpid(const struct nw_sim *s)
+{
+	return s->vm ? s->vm->cfg.vpid : 0;
+}
+
+/* Remove from the TLB what @f names, and from the walk caches the same
+ * context regardless of address and global bit.
+ */
+static void inval_linear(struct nw_sim *s, struct nw_inval f)
+{
+	s->cnt[NW_C_TLB_FLUSH]++;
+	nw_tlb_inval(&s->tlb, &f);
+	f.any_addr = true;
+	nw_pwc_inval(&s->pwc, &f);
+}
+
+/* Shadow paging intercepts the guest's TLB management. */
+static void shadow_intercept(struct nw_sim *s)
+{
+	if (s->vm && s->vm->cfg.mode == NW_MODE_SHADOW) {
+		s->cnt[NW_C_EXITS]++;
+		s->cnt[NW_C_MCYCLES] += s->cost.exit_m;
+	}
+}
+
+void nw_invlpg(struct nw_sim *s, u64 va)
+{
+	struct nw_inval f = {
+		.tag = cur_vpid(s), .tag_mask = NW_TAG_VPID_MASK,
+		.pcid = cur_pcid(s), .globals = true, .addr = va,
+	};
+
+	shadow_intercept(s);
+	inval_linear(s, f);
+}
+
+int nw_invpcid(struct nw_sim *s, int type, u16 pcid, u64 va)
+{
+	struct nw_inval f = {
+		.tag = cur_vpid(s), .tag_mask = NW_TAG_VPID_MASK,
+		.pcid = pcid, .addr = va,
+	};
+
+	switch (type) {
+	case NW_INVPCID_ADDR:
+		break;
+	case NW_INVPCID_SINGLE:
+		f.any_addr = true;
+		break;
+	case NW_INVPCID_ALL_GLOBAL:
+		f.globals = true;
+		fallthrough;
+	case NW_INVPCID_ALL:
+		f.any_pcid = true;
+		f.any_addr = true;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (pcid >= 4096)
+		return -EINVAL;
+	inval_linear(s, f);
+	return 0;
+}
+
+/*
+ * With CR4.PCIDE = 1: loading CR3 with bit 63 clear invalidates the new
+ * PCID's non-global mappings; with bit 63 set it invalidates nothing.
+ */
+void nw_mov_cr3(struct nw_sim *s, u16 pcid, bool noflush)
+{
+	struct nw_inval f = {
+		.tag = cur_vpid(s), .tag_mask = NW_TAG_VPID_MASK,
+		.pcid = pcid, .any_addr = true,
+	};
+
+	if (s->vm)
+		s->as = nw_as_find(s->vm, pcid);
+	shadow_intercept(s);
+	if (!noflush)
+		inval_linear(s, f);
+}
+
+int nw_invvpid(struct nw_sim *s, int type, u16 vpid, u64 va)
+{
+	struct nw_inval f = {
+		.tag = vpid, .tag_mask = NW_TAG_VPID_MASK, .any_pcid = true,
+		.globals = true, .any_addr = true,
+	};
+
+	switch (type) {
+	case NW_INVVPID_ADDR:
+		f.any_addr = false;
+		f.addr = va;
+		break;
+	case NW_INVVPID_SINGLE:
+		break;
+	case NW_INVVPID_ALL:
+		f.tag = 0;
+		f.tag_mask = 0;
+		f.skip_zero = NW_TAG_VPID_MASK;
+		break;
+	case NW_INVVPID_SINGLE_KEEP_GLOBAL:
+		f.globals = false;
+		break;
+	default:
+		return -EINVAL;
+	}
+	/* VPID 0 belongs to VMX root: VMfailValid. */
+	if (type != NW_INVVPID_ALL && !vpid)
+		return -EINVAL;
+	inval_linear(s, f);
+	return 0;
+}
+
+int nw_invept(struct nw_sim *s, int type, struct nw_vm *vm)
+{
+	struct nw_inval f = {
+		.tag_mask = NW_TAG_EPTP_MASK, .any_pcid = true,
+		.globals = true, .any_addr = true,
+	};
+
+	switch (type) {
+	case NW_INVEPT_SINGLE:
+		if (!vm || !vm->eptp_tag)
+			return -EINVAL;
+		f.tag = vm->htag;
+		break;
+	case NW_INVEPT_GLOBAL:
+		f.tag_mask = 0;
+		f.skip_zero = NW_TAG_EPTP_MASK;
+		break;
+	default:
+		return -EINVAL;
+	}
+	inval_linear(s, f);
+	nw_pwc_inval(&s->hpwc, &f);
+	nw_cache_inval(&s->ntlb, &f);
+	return 0;
+}
+
+/* Without VPID, every VM entry and exit flushes VPID 0's mappings. */
+static void flush_vpid0(struct nw_sim *s)
+{
+	struct nw_inval f = {
+		.tag = 0, .tag_mask = NW_TAG_VPID_MASK, .any_pcid = true,
+		.globals = true, .any_addr = true,
+	};
+
+	inval_linear(s, f);
+}
+
+static bool is_vm(const struct nw_vm *vm)
+{
+	return vm && vm->cfg.mode != NW_MODE_NATIVE;
+}
+
+void nw_vm_enter(struct nw_sim *s, struct nw_vm *vm)
+{
+	s->vm = vm;
+	s->as = NULL;
+	if (is_vm(vm) && !vm->cfg.vpid)
+		flush_vpid0(s);
+}
+
+void nw_vm_exit(struct nw_sim *s)
+{
+	struct nw_vm *vm = s->vm;
+
+	if (!is_vm(vm))
+		return;
+	s->cnt[NW_C_EXITS]++;
+	s->cnt[NW_C_MCYCLES] += s->cost.exit_m;
+	if (!vm->cfg.vpid)
+		flush_vpid0(s);
+	s->vm = NULL;
+	s->as = NULL;
+}
+
+void nw_vm_switch(struct nw_sim *s, struct nw_vm *vm)
+{
+	nw_vm_exit(s);
+	nw_vm_enter(s, vm);
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Host-physical memory as the model sees it.
+ *
+ * The core never assumes how memory is provided: the environment (the
+ * kernel glue with pinned pages and module-allocated tables, or a simulated
+ * memory in the unit tests) answers through struct nw_mem_ops. Every
+ * paging-structure entry the model reads or writes is reached through
+ * ->page(); an address the environment does not vouch for is never touched,
+ * the walk stops with a fault instead.
+ */
+#ifndef _NESTWALK_CORE_MEM_H
+#define _NESTWALK_CORE_MEM_H
+
+#include "shim.h"
+#include "pte.h"
+
+struct nw_mem_ops {
+	/*
+	 * The 512 entries of the 4 KiB page at page-aligned @hpa, or NULL if
+	 * @hpa is not memory the model may use. The pointer must stay valid
+	 * until nw_mem_forget() (or the end of the session).
+	 */
+	u64 *(*page)(void *ctx, u64 hpa);
+	/* A zeroed 4 KiB page for a model-owned table (EPT, NPT, shadow). */
+	int (*alloc_table)(void *ctx, u64 *hpa);
+	void (*free_table)(void *ctx, u64 hpa);
+	/*
+	 * Host backing of guest-physical @gpa of VM @vm (its memslots): the
+	 * host-physical address and the largest leaf level (NW_PTE..NW_PDPTE)
+	 * the host mapping allows for the naturally aligned range around
+	 * @gpa - KVM's rule: host mapping level, and gpa and host virtual
+	 * address equally aligned. -EFAULT when @gpa is in no memslot.
+	 */
+	int (*backing)(void *ctx, u32 vm, u64 gpa, u64 *hpa, int *level);
+};
+
+#define NW_FRAMES	256
+
+/* A direct-mapped cache of ->page() answers: the walk's hot path. */
+struct nw_frame {
+	u64 pfn;
+	u64 *page;
+};
+
+struct nw_mem {
+	const struct nw_mem_ops *ops;
+	void *ctx;
+	struct nw_frame frames[NW_FRAMES];
+};
+
+void nw_mem_init(struct nw_mem *m, const struct nw_mem_ops *ops, void *ctx);
+u64 *nw_mem_page_slow(struct nw_mem *m, u64 hpa);
+/* The environment took @hpa's page away (or all pages: @hpa == ~0). */
+void nw_mem_forget(struct nw_mem *m, u64 hpa);
+int nw_mem_alloc_table(struct nw_mem *m, u64 *hpa);
+void nw_mem_free_table(struct nw_mem *m, u64 hpa);
+
+/* Pointer to the 8-byte entry at @hpa, or NULL. */
+static __always_inline u64 *nw_mem_entry(struct nw_mem *m, u64 hpa)
+{
+	u64 pfn = hpa >> NW_PAGE_SHIFT;
+	struct nw_frame *f = &m->frames[pfn & (NW_FRAMES - 1)];
+	u64 *page;
+
+	if (likely(f->pfn == pfn && f->page))
+		page = f->page;
+	else
+		page = nw_mem_page_slow(m, hpa);
+	if (unlikely(!page))
+		return NULL;
+	return page + ((hpa & (NW_PAGE_SIZE - 1)) >> 3);
+}
+
+#endif /* _NESTWALK_CORE_MEM_H */

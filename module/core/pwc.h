@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Walk caches.
+ *
+ * Paging-structure caches in Intel's "skip" style: the cache for level L
+ * (PDE, PDPTE, PML4E, PML5E) maps the address bits that select a level-L
+ * entry to the host-physical address of the table that entry references,
+ * so a hit lets the walk start below it. One set exists per dimension:
+ * guest (tagged VPID/EPTP/PCID; native and shadow walks use it too) and
+ * host (tagged EPTP). The nested TLB caches guest-physical mappings
+ * (GPA -> HPA, tagged EPTP) for the guest's page-table references, as in
+ * Bhargava et al., "Accelerating two-dimensional page walks for
+ * virtualized systems", ASPLOS 2008; the SDM calls these guest-physical
+ * mappings.
+ */
+#ifndef _NESTWALK_CORE_PWC_H
+#define _NESTWALK_CORE_PWC_H
+
+#include "cache.h"
+
+struct nw_pwc_cfg {
+	/* Entries of the cache for each level; 0 switches it off. */
+	u32 entries[NW_PML5E + 1];
+	u32 ways;
+	u8 repl;
+};
+
+struct nw_pwc {
+	bool on;
+	u8 lowest;		/* lowest level with a cache */
+	struct nw_cache c[NW_PML5E + 1];
+};
+
+int nw_pwc_init(struct nw_pwc *p, const struct nw_pwc_cfg *cfg, u64 seed);
+void nw_pwc_free(struct nw_pwc *p);
+u64 nw_pwc_inval(struct nw_pwc *p, const struct nw_inval *f);
+u64 nw_pwc_count(const struct nw_pwc *p, const struct nw_inval *f);
+
+/*
+ * The deepest cached level on the way to @addr: returns the level whose
+ * table the walk starts in (the cached entry's level - 1), and *@table and
+ * *@perm; or @top if nothing is cached.
+ */
+static __always_inline int nw_pwc_lookup(struct nw_pwc *p, u64 addr,
+					 int top, u32 tag, u16 pcid,
+					 u64 *table, u8 *perm)
+{
+	int l;
+
+	for (l = p->lowest; l <= top; l++) {
+		struct nw_centry *e;
+
+		e = nw_cache_lookup(&p->c[l], nw_cache_key(addr, l), tag, pcid);
+		if (e) {
+			*table = e->val;
+			*perm = e->perm;
+			return l - 1;
+		}
+	}
+	return top;
+}
+
+static __always_inline void nw_pwc_fill(struct nw_pwc *p, u64 addr,
+					int level, u32 tag, u16 pcid,
+					u64 table, u8 perm)
+{
+	struct nw_centry *e;
+
+	if (!p->c[level].entries)
+		return;
+	e = nw_cache_insert(&p->c[level], nw_cache_key(addr, level), tag,
+			    pcid, NULL);
+	e->val = table;
+	e->perm = perm;
+}
+
+#endif /* _NESTWALK_CORE_PWC_H */

@@ -1,0 +1,530 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The simulated CPU: VMs, address spaces, and the per-access path.
+ *
+ * An access probes the TLB levels; a miss walks (walk.c) and fills the
+ * TLB. Faults the hypervisor would fix are fixed here and the walk retried,
+ * each fix costing a VM exit: an EPT violation inside a memslot maps the
+ * GPA with the largest leaf the host backing allows (KVM's rule, capped by
+ * the VM's policy), and in shadow mode a missing shadow entry is filled
+ * from the guest's tables (shadow.c).
+ */
+#include "sim.h"
+
+/* A fix makes progress (one more GPA or shadow entry); a 2D walk needs
+ * at most 6 GPAs translated, plus the shadow fill and its write upgrade.
+ */
+#define NW_MAX_RETRIES	8
+
+/* Host-physical table space: EPT, NPT and shadow tables. */
+static u64 *host_entry(void *ctx, u64 hpa)
+{
+	struct nw_sim *s = ctx;
+
+	return nw_mem_entry(&s->mem, hpa);
+}
+
+static int host_alloc(void *ctx, u64 *hpa)
+{
+	struct nw_sim *s = ctx;
+
+	return nw_mem_alloc_table(&s->mem, hpa);
+}
+
+static void host_free(void *ctx, u64 hpa)
+{
+	struct nw_sim *s = ctx;
+
+	nw_mem_free_table(&s->mem, hpa);
+}
+
+static bool nested(const struct nw_vm *vm)
+{
+	return vm->cfg.mode == NW_MODE_EPT || vm->cfg.mode == NW_MODE_NPT;
+}
+
+/* Guest-physical table space: guest page tables, reached via memslots. */
+static u64 *guest_entry(void *ctx, u64 gpa)
+{
+	struct nw_vm *vm = ctx;
+	struct nw_sim *s = vm->sim;
+	u64 hpa;
+	int level;
+
+	if (vm->cfg.mode == NW_MODE_NATIVE)
+		return nw_mem_entry(&s->mem, gpa);
+	if (s->mem.ops->backing(s->mem.ctx, vm->id, gpa, &hpa, &level))
+		return NULL;
+	return nw_mem_entry(&s->mem, hpa);
+}
+
+static int guest_alloc(void *ctx, u64 *gpa)
+{
+	struct nw_vm *vm = ctx;
+	u64 *page, next;
+
+	if (vm->cfg.mode == NW_MODE_NATIVE)
+		return nw_mem_alloc_table(&vm->sim->mem, gpa);
+	if (vm->gpt_free != ~0ULL) {
+		page = guest_entry(vm, vm->gpt_free);
+		if (!page)
+			return -EFAULT;
+		next = page[0];
+		*gpa = vm->gpt_free;
+	} else {
+		if (vm->gpt_next + NW_PAGE_SIZE >
+		    vm->cfg.gpt_base + vm->cfg.gpt_size)
+			return -ENOMEM;
+		page = guest_entry(vm, vm->gpt_next);
+		if (!page)
+			return -EFAULT;
+		*gpa = vm->gpt_next;
+		vm->gpt_next += NW_PAGE_SIZE;
+		next = vm->gpt_free;
+	}
+	vm->gpt_free = next;
+	memset(page, 0, NW_PAGE_SIZE);
+	return 0;
+}
+
+static void guest_free(void *ctx, u64 gpa)
+{
+	struct nw_vm *vm = ctx;
+	u64 *page;
+
+	if (vm->cfg.mode == NW_MODE_NATIVE) {
+		nw_mem_free_table(&vm->sim->mem, gpa);
+		return;
+	}
+	page = guest_entry(vm, gpa);
+	if (!page)
+		return;
+	page[0] = vm->gpt_free;
+	vm->gpt_free = gpa;
+}
+
+static void guest_wrote(void *ctx, u64 gpa)
+{
+	struct nw_vm *vm = ctx;
+
+	if (vm->cfg.mode == NW_MODE_SHADOW)
+		nw_shadow_wrote(vm, gpa);
+}
+
+struct nw_sim *nw_sim_create(const struct nw_sim_cfg *cfg,
+			     const struct nw_mem_ops *ops, void *ctx,
+			     int *err)
+{
+	struct nw_sim *s = nw_zalloc(sizeof(*s));
+	int lv;
+
+	*err = -ENOMEM;
+	if (!s)
+		return NULL;
+	nw_mem_init(&s->mem, ops, ctx);
+	s->hspace.entry = host_entry;
+	s->hspace.alloc = host_alloc;
+	s->hspace.free = host_free;
+	s->hspace.ctx = s;
+	s->cost = cfg->cost;
+	*err = nw_tlb_init(&s->tlb, &cfg->tlb, cfg->seed);
+	if (*err)
+		goto err_free;
+	*err = nw_pwc_init(&s->pwc, &cfg->pwc, cfg->seed + 100);
+	if (*err)
+		goto err_tlb;
+	*err = nw_pwc_init(&s->hpwc, &cfg->hpwc, cfg->seed + 200);
+	if (*err)
+		goto err_pwc;
+	*err = nw_cache_init(&s->ntlb, &cfg->ntlb, cfg->seed + 300);
+	if (*err)
+		goto err_hpwc;
+	for (lv = 0; lv < s->tlb.nlevels; lv++)
+		s->lat_sum[lv] = (lv ? s->lat_sum[lv - 1] : 0) +
+				 s->tlb.l[lv].lat_m;
+	s->lat_sum[lv] = lv ? s->lat_sum[lv - 1] : 0;
+	return s;
+
+err_hpwc:
+	nw_pwc_free(&s->hpwc);
+err_pwc:
+	nw_pwc_free(&s->pwc);
+err_tlb:
+	nw_tlb_free(&s->tlb);
+err_free:
+	nw_free(s);
+	return NULL;
+}
+
+void nw_sim_destroy(struct nw_sim *s)
+{
+	int i;
+
+	if (!s)
+		return;
+	for (i = 0; i < NW_MAX_VMS; i++)
+		if (s->vms[i])
+			nw_vm_destroy(s->vms[i]);
+	nw_cache_free(&s->ntlb);
+	nw_pwc_free(&s->hpwc);
+	nw_pwc_free(&s->pwc);
+	nw_tlb_free(&s->tlb);
+	nw_free(s);
+}
+
+void nw_sim_reset_counters(struct nw_sim *s)
+{
+	memset(s->cnt, 0, sizeof(s->cnt));
+}
+
+u64 nw_sim_counter(struct nw_sim *s, enum nw_counter c)
+{
+	u64 n = 0;
+	int i, a;
+
+	switch (c) {
+	case NW_C_PAGES_4K:
+	case NW_C_PAGES_2M:
+	case NW_C_PAGES_1G:
+		for (i = 0; i < NW_MAX_VMS; i++)
+			if (s->vms[i] && nested(s->vms[i]))
+				n += s->vms[i]->ept.leaves[NW_PTE + c -
+							   NW_C_PAGES_4K];
+		return n;
+	case NW_C_SHADOW_PAGES:
+		for (i = 0; i < NW_MAX_VMS; i++)
+			for (a = 0; s->vms[i] && a < NW_MAX_AS; a++)
+				n += s->vms[i]->as[a].spt.tables;
+		return n;
+	default:
+		return c < NW_C_NR ? s->cnt[c] : 0;
+	}
+}
+
+/* Forget every cached translation that carries @vm's tags. */
+static void vm_flush_caches(struct nw_sim *s, struct nw_vm *vm, bool host)
+{
+	struct nw_inval f = {
+		.tag = vm->tag, .tag_mask = ~0U, .any_pcid = true,
+		.globals = true, .any_addr = true,
+	};
+
+	nw_tlb_inval(&s->tlb, &f);
+	nw_pwc_inval(&s->pwc, &f);
+	if (!host || !vm->eptp_tag)
+		return;
+	f.tag = vm->htag;
+	nw_pwc_inval(&s->hpwc, &f);
+	nw_cache_inval(&s->ntlb, &f);
+}
+
+int nw_vm_create(struct nw_sim *s, const struct nw_vm_cfg *cfg,
+		 struct nw_vm **out)
+{
+	struct nw_vm *vm;
+	int slot, err;
+
+	if (cfg->mode > NW_MODE_SHADOW ||
+	    (cfg->guest_levels != 4 && cfg->guest_levels != 5) ||
+	    (cfg->mode != NW_MODE_NATIVE && cfg->mode != NW_MODE_SHADOW &&
+	     cfg->host_levels != 4 && cfg->host_levels != 5) ||
+	    cfg->max_level < NW_PTE || cfg->max_level > NW_PDPTE ||
+	    ((cfg->gpt_base | cfg->gpt_size) & (NW_PAGE_SIZE - 1)))
+		return -EINVAL;
+	for (slot = 0; slot < NW_MAX_VMS && s->vms[slot]; slot++)
+		;
+	if (slot == NW_MAX_VMS)
+		return -ENOSPC;
+	vm = nw_zalloc(sizeof(*vm));
+	if (!vm)
+		return -ENOMEM;
+	vm->sim = s;
+	vm->id = slot;
+	vm->cfg = *cfg;
+	vm->eptp_tag = nested(vm) ? slot + 1 : 0;
+	vm->tag = cfg->vpid | (u32)vm->eptp_tag << NW_TAG_EPTP_SHIFT;
+	vm->htag = (u32)vm->eptp_tag << NW_TAG_EPTP_SHIFT;
+	vm->guest_caps.maxphyaddr = 46;
+	vm->guest_caps.nxe = true;
+	vm->guest_caps.gbpages = true;
+	vm->host_caps = vm->guest_caps;
+	vm->ept_caps.maxphyaddr = 46;
+	vm->ept_caps.gbpages = true;
+	vm->ept_caps.exec_only = true;
+	vm->ept_caps.ad = cfg->ept_ad;
+	vm->gspace.entry = guest_entry;
+	vm->gspace.alloc = guest_alloc;
+	vm->gspace.free = guest_free;
+	vm->gspace.wrote = guest_wrote;
+	vm->gspace.ctx = vm;
+	vm->gpt_next = cfg->gpt_base;
+	vm->gpt_free = ~0ULL;
+	if (nested(vm)) {
+		err = nw_pt_init(&vm->ept, &s->hspace, cfg->host_levels,
+				 cfg->mode == NW_MODE_EPT ? NW_FMT_EPT :
+							    NW_FMT_X86);
+		if (err)
+			goto err_free;
+	}
+	if (cfg->mode == NW_MODE_SHADOW) {
+		vm->wp = nw_zalloc(sizeof(*vm->wp) * NW_WP_SLOTS);
+		if (!vm->wp) {
+			err = -ENOMEM;
+			goto err_free;
+		}
+	}
+	s->vms[slot] = vm;
+	*out = vm;
+	return 0;
+
+err_free:
+	nw_free(vm);
+	return err;
+}
+
+void nw_vm_destroy(struct nw_vm *vm)
+{
+	struct nw_sim *s = vm->sim;
+	int a;
+
+	if (s->vm == vm)
+		s->vm = NULL;
+	if (s->as && s->as->vm == vm)
+		s->as = NULL;
+	vm_flush_caches(s, vm, true);
+	nw_shadow_drop(vm);
+	for (a = 0; a < NW_MAX_AS; a++) {
+		/* Guest tables in guest memory go with the guest. */
+		if (vm->as[a].used && vm->cfg.mode == NW_MODE_NATIVE)
+			nw_pt_destroy(&vm->as[a].gpt);
+	}
+	if (nested(vm))
+		nw_pt_destroy(&vm->ept);
+	nw_free(vm->wp);
+	s->vms[vm->id] = NULL;
+	nw_free(vm);
+}
+
+struct nw_as *nw_as_find(struct nw_vm *vm, u16 pcid)
+{
+	int a;
+
+	for (a = 0; a < NW_MAX_AS; a++)
+		if (vm->as[a].used && vm->as[a].pcid == pcid)
+			return &vm->as[a];
+	return NULL;
+}
+
+int nw_as_create(struct nw_vm *vm, u16 pcid, struct nw_as **out)
+{
+	struct nw_as *as;
+	int a, err;
+
+	if (pcid >= 4096 || nw_as_find(vm, pcid))
+		return -EINVAL;
+	for (a = 0; a < NW_MAX_AS && vm->as[a].used; a++)
+		;
+	if (a == NW_MAX_AS)
+		return -ENOSPC;
+	as = &vm->as[a];
+	memset(as, 0, sizeof(*as));
+	err = nw_pt_init(&as->gpt, &vm->gspace, vm->cfg.guest_levels,
+			 NW_FMT_X86);
+	if (err)
+		return err;
+	as->vm = vm;
+	as->pcid = pcid;
+	as->used = true;
+	*out = as;
+	return 0;
+}
+
+int nw_as_map(struct nw_as *as, u64 va, u64 gpa, u64 size, int level,
+	      u64 flags)
+{
+	struct nw_vm *vm = as->vm;
+	u64 before = as->gpt.tables;
+	int err;
+
+	err = nw_pt_map(&as->gpt, va & NW_VA_MASK, gpa, size, level, flags);
+	/* Native tables freed by the remap: no walk cache may keep them. */
+	if (vm->cfg.mode == NW_MODE_NATIVE && as->gpt.tables < before)
+		vm_flush_caches(vm->sim, vm, false);
+	return err;
+}
+
+static u64 host_leaf_flags(const struct nw_vm *vm)
+{
+	if (vm->cfg.mode == NW_MODE_EPT)
+		return NW_PT_EPT_LEAF;
+	return NW_X86_RW | NW_X86_US;
+}
+
+/* Map the host page around @gpa as KVM would: largest leaf allowed. */
+static int host_map(struct nw_sim *s, struct nw_vm *vm, u64 gpa)
+{
+	u64 hpa, size, base, before = vm->ept.tables;
+	int level, err;
+
+	err = s->mem.ops->backing(s->mem.ctx, vm->id, gpa, &hpa, &level);
+	if (err)
+		return err;
+	level = min_t(int, level, vm->cfg.max_level);
+	for (;; level--) {
+		size = nw_level_size(level);
+		base = gpa & ~(size - 1);
+		if (level == NW_PTE || !((hpa - (gpa - base)) & (size - 1)))
+			break;
+	}
+	err = nw_pt_map(&vm->ept, base, hpa - (gpa - base), size, level,
+			host_leaf_flags(vm));
+	if (vm->ept.tables < before)
+		vm_flush_caches(s, vm, true);
+	return err;
+}
+
+int nw_vm_map(struct nw_vm *vm, u64 gpa, u64 size)
+{
+	u64 end = gpa + size, pa;
+	int err, level;
+
+	if (!nested(vm))
+		return -EINVAL;
+	while (gpa < end) {
+		if (nw_pt_lookup(&vm->ept, gpa, &pa, &level, NULL)) {
+			err = host_map(vm->sim, vm, gpa);
+			if (err)
+				return err;
+			if (nw_pt_lookup(&vm->ept, gpa, &pa, &level, NULL))
+				return -EFAULT;
+		}
+		gpa = (gpa & ~(nw_level_size(level) - 1)) +
+		      nw_level_size(level);
+	}
+	return 0;
+}
+
+static void count_exit(struct nw_sim *s, bool fixed)
+{
+	s->cnt[NW_C_EXITS]++;
+	s->cnt[NW_C_MCYCLES] += s->cost.exit_m;
+	if (fixed) {
+		s->cnt[NW_C_PF_FIXED]++;
+		s->cnt[NW_C_MCYCLES] += s->cost.fault_m;
+	}
+}
+
+/* An EPT violation the hypervisor can fix: a hole in a memslot's map. */
+static bool fix_ept(struct nw_sim *s, struct nw_vm *vm, u64 gpa)
+{
+	u64 pa;
+	int level;
+
+	if (!nw_pt_lookup(&vm->ept, gpa, &pa, &level, NULL))
+		return false;	/* mapped: a rights violation, not a hole */
+	if (host_map(s, vm, gpa)) {
+		count_exit(s, false);
+		return false;
+	}
+	count_exit(s, true);
+	return true;
+}
+
+static const u8 fault_counter[] = {
+	[NW_GUEST_PF] = NW_C_GUEST_PF,
+	[NW_EPT_VIOLATION] = NW_C_EPT_VIOLATION,
+	[NW_EPT_MISCONFIG] = NW_C_EPT_MISCONFIG,
+	[NW_PHYS_FAULT] = NW_C_PHYS_FAULT,
+};
+
+static int tlb_miss(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as,
+		    u64 va, unsigned int kind)
+{
+	struct nw_walk_res *r = &s->last;
+	int tries, st = NW_OK;
+
+	s->cnt[NW_C_TLB_MISS]++;
+	for (tries = 0; tries < NW_MAX_RETRIES; tries++) {
+		st = nw_walk(s, vm, as, va, kind, r);
+		if (st == NW_OK) {
+			u64 page = r->hpa & ~(nw_level_size(r->size) - 1);
+
+			nw_tlb_fill(&s->tlb, va, r->size, vm->tag, as->pcid,
+				    page, r->perm, r->flags);
+			return NW_OK;
+		}
+		if (st == NW_EPT_VIOLATION && r->fault_dim == NW_DIM_HOST &&
+		    fix_ept(s, vm, r->fault_addr))
+			continue;
+		if (st == NW_GUEST_PF && vm->cfg.mode == NW_MODE_SHADOW) {
+			st = nw_shadow_fill(s, vm, as, va, kind, r);
+			if (st == NW_OK)
+				continue;
+		}
+		break;
+	}
+	if (st == NW_OK)	/* retries exhausted */
+		st = NW_GUEST_PF;
+	s->cnt[fault_counter[st]]++;
+	return st;
+}
+
+static __always_inline bool tlb_ok(const struct nw_centry *e,
+				   unsigned int kind)
+{
+	if ((kind & NW_USER) && !(e->perm & NW_PERM_U))
+		return false;
+	switch (kind & NW_KIND_MASK) {
+	case NW_WRITE:
+		return (e->perm & NW_PERM_W) && (e->flags & NW_CE_DIRTY);
+	case NW_FETCH:
+		return e->perm & NW_PERM_X;
+	default:
+		return true;
+	}
+}
+
+int nw_access(struct nw_sim *s, u64 va, u16 pcid, unsigned int kind)
+{
+	struct nw_as *as = s->as;
+	struct nw_vm *vm = s->vm;
+	struct nw_centry *e;
+	int lv;
+
+	if (unlikely(!as || as->pcid != pcid || as->vm != vm)) {
+		if (!vm)
+			return -EINVAL;
+		as = nw_as_find(vm, pcid);
+		if (!as)
+			return -EINVAL;
+		s->as = as;
+	}
+	if (unlikely((kind & NW_KIND_MASK) > NW_FETCH ||
+		     (kind & ~(NW_KIND_MASK | NW_USER))))
+		return -EINVAL;
+	s->cnt[NW_C_ACCESSES]++;
+	s->cnt[NW_C_READS + (kind & NW_KIND_MASK)]++;
+	lv = nw_tlb_lookup(&s->tlb, va, vm->tag, pcid, &e);
+	s->cnt[NW_C_MCYCLES] += s->lat_sum[lv];
+	if (likely(lv < s->tlb.nlevels)) {
+		if (likely(tlb_ok(e, kind))) {
+			s->cnt[NW_C_TLB_L1_HIT + lv]++;
+			if (lv)
+				nw_tlb_promote(&s->tlb, lv, e);
+			return NW_OK;
+		}
+		/* Rights or a first write: the walk decides, then refills. */
+		e->key = 0;
+	}
+	return tlb_miss(s, vm, as, va, kind);
+}
+
+u64 nw_access_batch(struct nw_sim *s, const struct nw_acc *acc, u64 n)
+{
+	u64 i, faults = 0;
+
+	for (i = 0; i < n; i++)
+		faults += nw_access(s, acc[i].va, acc[i].pcid,
+				    acc[i].kind) != NW_OK;
+	return faults;
+}

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One simulated physical CPU: its TLB hierarchy, walk caches, cost model
+ * and counters, shared by the VMs that run on it; each VM has its address
+ * spaces (a CR3 root and a PCID each). The interface layer owns one per
+ * session and drives it through nw_access() and the invalidation calls.
+ */
+#ifndef _NESTWALK_CORE_SIM_H
+#define _NESTWALK_CORE_SIM_H
+
+#include "shim.h"
+#include "cost.h"
+#include "counters.h"
+#include "mem.h"
+#include "pt.h"
+#include "pwc.h"
+#include "tlb.h"
+
+#define NW_MAX_VMS	8
+#define NW_MAX_AS	16
+#define NW_WP_SLOTS	4096	/* write-protected guest tables per VM */
+
+enum nw_mode {
+	NW_MODE_NATIVE,		/* 1D walk of tables in host-physical memory */
+	NW_MODE_EPT,		/* 2D walk, host tables in EPT format */
+	NW_MODE_NPT,		/* 2D walk, host tables in x86 format */
+	NW_MODE_SHADOW,		/* 1D walk of a shadow of guest PT o host */
+};
+
+/* Access kinds; NW_USER marks a user-mode access (U/S checked). */
+enum nw_kind {
+	NW_READ,
+	NW_WRITE,
+	NW_FETCH,
+};
+
+#define NW_KIND_MASK	3
+#define NW_USER		4
+
+enum nw_outcome {
+	NW_OK,
+	NW_GUEST_PF,		/* the guest's own page fault */
+	NW_EPT_VIOLATION,	/* unfixable: GPA outside every memslot */
+	NW_EPT_MISCONFIG,
+	NW_PHYS_FAULT,		/* a table pointed outside provided memory */
+};
+
+/* What one walk did; also kept as nw_sim.last for the caller. */
+struct nw_walk_res {
+	u64 hpa;		/* host-physical address of the access */
+	u64 fault_addr;		/* GVA of a #PF, GPA of an EPT fault */
+	u8 outcome;		/* enum nw_outcome */
+	u8 size;		/* effective page-size level */
+	u8 guest_size;
+	u8 host_size;
+	u8 perm;
+	u8 refs;		/* entry reads */
+	u8 fault_level;
+	u8 fault_dim;		/* enum nw_dim */
+	u8 flags;		/* NW_CE_GLOBAL, NW_CE_DIRTY for the TLB */
+};
+
+struct nw_as {
+	struct nw_vm *vm;
+	bool used;
+	u16 pcid;
+	struct nw_pt gpt;	/* guest page table; gpt.root is CR3 */
+	struct nw_pt spt;	/* shadow mode: guest PT o host */
+};
+
+struct nw_vm_cfg {
+	u8 mode;		/* enum nw_mode */
+	u16 vpid;		/* 0: VPID disabled */
+	u8 guest_levels;	/* 4 or 5 */
+	u8 host_levels;		/* 4 or 5 (EPT, NPT) */
+	u8 max_level;		/* policy: largest EPT/shadow leaf */
+	bool ept_ad;		/* EPTP bit 6 */
+	u64 gpt_base;		/* guest-physical region for guest tables */
+	u64 gpt_size;
+};
+
+/* Write-protected guest page-table pages (shadow mode). */
+struct nw_wp {
+	u64 gfn;		/* +1, so that 0 marks a free slot */
+	u64 va;			/* first address the table maps */
+	u8 level;		/* of the table's entries */
+	u8 as;
+	bool multi;		/* used at more than one place */
+};
+
+struct nw_vm {
+	struct nw_sim *sim;
+	u32 id;
+	struct nw_vm_cfg cfg;
+	u16 eptp_tag;
+	u32 tag;		/* combined mappings: VPID | EPTP tag */
+	u32 htag;		/* guest-physical mappings: EPTP tag */
+	struct nw_pt ept;	/* EPT or NPT (nested modes) */
+	struct nw_ept_caps ept_caps;
+	struct nw_x86_caps host_caps;	/* NPT entries */
+	struct nw_x86_caps guest_caps;
+	struct nw_pt_space gspace;	/* guest-physical memory */
+	u64 gpt_next;
+	u64 gpt_free;		/* freed guest table pages, linked */
+	struct nw_as as[NW_MAX_AS];
+	struct nw_wp *wp;
+	u32 wp_used;
+};
+
+struct nw_sim_cfg {
+	struct nw_tlb_cfg tlb;
+	struct nw_pwc_cfg pwc;	/* guest dimension */
+	struct nw_pwc_cfg hpwc;	/* host dimension */
+	struct nw_cache_cfg ntlb;
+	struct nw_cost_cfg cost;
+	u64 seed;
+};
+
+struct nw_sim {
+	struct nw_mem mem;
+	struct nw_tlb tlb;
+	struct nw_pwc pwc;
+	struct nw_pwc hpwc;
+	struct nw_cache ntlb;
+	struct nw_cost_cfg cost;
+	u64 cnt[NW_C_NR];
+	struct nw_vm *vm;	/* running */
+	struct nw_as *as;	/* last address space used */
+	struct nw_walk_res last;
+	struct nw_pt_space hspace;
+	u32 lat_sum[NW_TLB_LEVELS + 1];	/* TLB levels probed up to a hit */
+	struct nw_vm *vms[NW_MAX_VMS];
+};
+
+/* One access of a batch (16 bytes, a trace record). */
+struct nw_acc {
+	u64 va;
+	u16 pcid;
+	u8 kind;		/* enum nw_kind | NW_USER */
+	u8 pad[5];
+};
+
+struct nw_sim *nw_sim_create(const struct nw_sim_cfg *cfg,
+			     const struct nw_mem_ops *ops, void *ctx,
+			     int *err);
+void nw_sim_destroy(struct nw_sim *s);
+void nw_sim_reset_counters(struct nw_sim *s);
+/* A counter's value; gauges (pages_*, shadow_pages) are computed. */
+u64 nw_sim_counter(struct nw_sim *s, enum nw_counter c);
+
+int nw_vm_create(struct nw_sim *s, const struct nw_vm_cfg *cfg,
+		 struct nw_vm **out);
+void nw_vm_destroy(struct nw_vm *vm);
+int nw_as_create(struct nw_vm *vm, u16 pcid, struct nw_as **out);
+struct nw_as *nw_as_find(struct nw_vm *vm, u16 pcid);
+/* Guest mapping: [va, va+size) -> gpa (HPA in native mode). */
+int nw_as_map(struct nw_as *as, u64 va, u64 gpa, u64 size, int level,
+	      u64 flags);
+/* Host mapping, ahead of the lazy fill on EPT violations. */
+int nw_vm_map(struct nw_vm *vm, u64 gpa, u64 size);
+/* A guest store to its own page-table entry at @gpa. */
+int nw_guest_pte_write(struct nw_vm *vm, u64 gpa, u64 val);
+
+int nw_access(struct nw_sim *s, u64 va, u16 pcid, unsigned int kind);
+u64 nw_access_batch(struct nw_sim *s, const struct nw_acc *acc, u64 n);
+
+/* walk.c: one hardware walk, faults not handled. */
+int nw_walk(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as, u64 va,
+	    unsigned int kind, struct nw_walk_res *r);
+
+/* invalidate.c: the ISA's invalidations, executed by the running VM. */
+void nw_invlpg(struct nw_sim *s, u64 va);
+int nw_invpcid(struct nw_sim *s, int type, u16 pcid, u64 va);
+void nw_mov_cr3(struct nw_sim *s, u16 pcid, bool noflush);
+int nw_invvpid(struct nw_sim *s, int type, u16 vpid, u64 va);
+int nw_invept(struct nw_sim *s, int type, struct nw_vm *vm);
+void nw_vm_enter(struct nw_sim *s, struct nw_vm *vm);
+void nw_vm_exit(struct nw_sim *s);
+void nw_vm_switch(struct nw_sim *s, struct nw_vm *vm);
+
+/* shadow.c */
+int nw_shadow_fill(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as,
+		   u64 va, unsigned int kind, struct nw_walk_res *r);
+void nw_shadow_wrote(struct nw_vm *vm, u64 gpa);
+void nw_shadow_drop(struct nw_vm *vm);
+
+enum {
+	NW_INVPCID_ADDR,
+	NW_INVPCID_SINGLE,
+	NW_INVPCID_ALL_GLOBAL,
+	NW_INVPCID_ALL,
+};
+
+enum {
+	NW_INVVPID_ADDR,
+	NW_INVVPID_SINGLE,
+	NW_INVVPID_ALL,
+	NW_INVVPID_SINGLE_KEEP_GLOBAL,
+};
+
+enum {
+	NW_INVEPT_SINGLE = 1,
+	NW_INVEPT_GLOBAL,
+};
+
+#endif /* _NESTWALK_CORE_SIM_H */

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Building the TLB hierarchy from its geometry; fills and invalidations.
+ */
+#include "tlb.h"
+
+void nw_tlb_free(struct nw_tlb *t)
+{
+	int lv, a;
+
+	for (lv = 0; lv < NW_TLB_LEVELS; lv++)
+		for (a = 0; a < NW_TLB_ARRAYS; a++)
+			nw_cache_free(&t->l[lv].a[a]);
+	memset(t, 0, sizeof(*t));
+}
+
+static int level_init(struct nw_tlb_level *l,
+		      const struct nw_tlb_level_cfg *cfg, u64 seed)
+{
+	int a, size, err;
+
+	l->lat_m = cfg->lat_m;
+	l->victim = cfg->victim;
+	for (a = 0; a < NW_TLB_ARRAYS; a++) {
+		struct nw_cache *c = &l->a[a];
+
+		if (cfg->a[a].sizes & ~(BIT(NW_PTE) | BIT(NW_PDE) |
+					BIT(NW_PDPTE)))
+			return -EINVAL;
+		err = nw_cache_init(c, &cfg->a[a], seed + a);
+		if (err)
+			return err;
+		if (!c->entries)
+			continue;
+		/* Small pages first: they dominate most traces. */
+		for (size = NW_PTE; size <= NW_PDPTE; size++) {
+			if (!(c->sizes & BIT(size)))
+				continue;
+			if (l->holder[size])
+				return -EINVAL;	/* one array per size */
+			l->holder[size] = c;
+			l->probe[l->nprobes].c = c;
+			l->probe[l->nprobes].size = size;
+			l->nprobes++;
+		}
+	}
+	return 0;
+}
+
+int nw_tlb_init(struct nw_tlb *t, const struct nw_tlb_cfg *cfg, u64 seed)
+{
+	int lv, err;
+
+	memset(t, 0, sizeof(*t));
+	if (cfg->nlevels > NW_TLB_LEVELS)
+		return -EINVAL;
+	for (lv = 0; lv < cfg->nlevels; lv++) {
+		err = level_init(&t->l[lv], &cfg->l[lv], seed + 16 * lv);
+		if (err) {
+			nw_tlb_free(t);
+			return err;
+		}
+	}
+	t->nlevels = cfg->nlevels;
+	return 0;
+}
+
+/*
+ * Put @e into level @lv; what it pushes out moves down while the next
+ * level is a victim level that holds that page size.
+ */
+static void place(struct nw_tlb *t, int lv, struct nw_centry e)
+{
+	for (; lv < t->nlevels; lv++) {
+		int size = nw_cache_key_level(e.key);
+		struct nw_cache *c = t->l[lv].holder[size];
+		struct nw_centry *slot, out;
+
+		if (!c)
+			return;
+		slot = nw_cache_insert(c, e.key, e.tag, e.pcid, &out);
+		slot->val = e.val;
+		slot->perm = e.perm;
+		slot->flags = e.flags;
+		if (!out.key || lv + 1 >= t->nlevels || !t->l[lv + 1].victim)
+			return;
+		e = out;
+	}
+}
+
+/* After a walk: every level that is not a victim level gets the entry. */
+void nw_tlb_fill(struct nw_tlb *t, u64 va, int size, u32 tag, u16 pcid,
+		 u64 page, u8 perm, u8 flags)
+{
+	struct nw_centry e = {
+		.key = nw_cache_key(va, size), .val = page, .tag = tag,
+		.pcid = pcid, .perm = perm, .flags = flags,
+	};
+	int lv;
+
+	for (lv = 0; lv < t->nlevels; lv++)
+		if (lv == 0 || !t->l[lv].victim)
+			place(t, lv, e);
+}
+
+/* A hit in level @lv > 0 moves (victim level) or copies the entry up. */
+void nw_tlb_promote(struct nw_tlb *t, int lv, struct nw_centry *hit)
+{
+	struct nw_centry e = *hit;
+	int up;
+
+	if (t->l[lv].victim) {
+		hit->key = 0;
+		place(t, 0, e);
+		return;
+	}
+	for (up = 0; up < lv; up++)
+		if (up == 0 || !t->l[up].victim)
+			place(t, up, e);
+}
+
+u64 nw_tlb_inval(struct nw_tlb *t, const struct nw_inval *f)
+{
+	u64 n = 0;
+	int lv, a;
+
+	for (lv = 0; lv < t->nlevels; lv++)
+		for (a = 0; a < NW_TLB_ARRAYS; a++)
+			n += nw_cache_inval(&t->l[lv].a[a], f);
+	return n;
+}
+
+u64 nw_tlb_count(const struct nw_tlb *t, const struct nw_inval *f)
+{
+	u64 n = 0;
+	int lv, a;
+
+	for (lv = 0; lv < t->nlevels; lv++)
+		for (a = 0; a < NW_TLB_ARRAYS; a++)
+			n += nw_cache_count(&t->l[lv].a[a], f);
+	return n;
+}
+
+/*
+ * Reach as the optimization manuals count it: every level's entries that
+ * can hold @size, times the page size (levels are not assumed exclusive
+ * or inclusive; this is the figure vendors quote).
+ */
+u64 nw_tlb_reach_kib(const struct nw_tlb *t, int size)
+{
+	u64 kib = nw_level_size(size) >> 10, n = 0;
+	int lv;
+
+	for (lv = 0; lv < t->nlevels; lv++)
+		if (t->l[lv].holder[size])
+			n += t->l[lv].holder[size]->entries;
+	return n * kib;
+}

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The page walkers.
+ *
+ * A 1D walk (native, or shadow over the shadow table) reads one entry per
+ * level. The 2D walk reads every guest entry at a guest-physical address
+ * that a host walk translates first: the guest's CR3, each table a guest
+ * entry references, and finally the accessed GPA. Every entry read is one
+ * counted reference of its dimension and level; accessed/dirty updates are
+ * counted writes. Walk caches (pwc.h) let a walk skip what they hold.
+ *
+ * A walk never reads memory the environment did not provide: an entry
+ * address that ->page() refuses ends the walk with NW_PHYS_FAULT. It takes
+ * at most (G + 1) * H + G references for G guest and H host levels: 35.
+ */
+#include "sim.h"
+
+struct walk {
+	struct nw_sim *s;
+	struct nw_vm *vm;
+	struct nw_walk_res *r;
+	u8 kind;
+};
+
+static __always_inline u64 *ref(struct walk *w, u64 hpa, int dim, int level)
+{
+	struct nw_sim *s = w->s;
+
+	s->cnt[NW_C_GUEST_REFS_L1 + 5 * dim + level - 1]++;
+	s->cnt[NW_C_WALK_REFS]++;
+	s->cnt[NW_C_MCYCLES] += s->cost.ref_m[dim][level];
+	w->r->refs++;
+	return nw_mem_entry(&s->mem, hpa);
+}
+
+static void ad_write(struct walk *w, u64 *ep, u64 bits)
+{
+	*ep |= bits;
+	w->s->cnt[NW_C_AD_WRITES]++;
+	w->s->cnt[NW_C_MCYCLES] += w->s->cost.ad_write_m;
+}
+
+static int fault(struct walk *w, int outcome, u64 addr, int dim, int level)
+{
+	w->r->outcome = outcome;
+	w->r->fault_addr = addr;
+	w->r->fault_dim = dim;
+	w->r->fault_level = level;
+	return outcome;
+}
+
+static u8 need_perm(unsigned int kind)
+{
+	switch (kind & NW_KIND_MASK) {
+	case NW_WRITE:
+		return NW_PERM_R | NW_PERM_W;
+	case NW_FETCH:
+		return NW_PERM_X;
+	default:
+		return NW_PERM_R;
+	}
+}
+
+static int host_decode(struct nw_vm *vm, u64 e, int level,
+		       struct nw_pte_info *i)
+{
+	if (vm->cfg.mode == NW_MODE_EPT)
+		return nw_ept_decode(e, level, &vm->ept_caps, i);
+	return nw_x86_decode(e, level, &vm->host_caps, i);
+}
+
+static bool host_ad(struct nw_vm *vm)
+{
+	return vm->cfg.mode == NW_MODE_NPT || vm->ept_caps.ad;
+}
+
+static u64 host_a_bit(struct nw_vm *vm)
+{
+	return vm->cfg.mode == NW_MODE_EPT ? NW_EPT_A : NW_X86_A;
+}
+
+static u64 host_d_bit(struct nw_vm *vm)
+{
+	return vm->cfg.mode == NW_MODE_EPT ? NW_EPT_D : NW_X86_D;
+}
+
+/*
+ * GPA -> HPA through the host tables. @need: NW_PERM_* the access needs;
+ * @gpt: a reference to a guest paging structure (nested TLB applies).
+ */
+static int host_xlate(struct walk *w, u64 gpa, u8 need, bool gpt,
+		      u64 *hpa, int *hsize, u8 *hperm)
+{
+	struct nw_sim *s = w->s;
+	struct nw_vm *vm = w->vm;
+	struct nw_pte_info i;
+	u64 table = vm->ept.root, *ep;
+	u8 perm = NW_PERM_R | NW_PERM_W | NW_PERM_X | NW_PERM_U;
+	int level = vm->cfg.host_levels, st;
+
+	if (gpt && s->ntlb.entries) {
+		int size;
+
+		for (size = NW_PTE; size <= NW_PDPTE; size++) {
+			struct nw_centry *e;
+
+			if (!(s->ntlb.sizes & BIT(size)))
+				continue;
+			e = nw_cache_lookup(&s->ntlb, nw_cache_key(gpa, size),
+					    vm->htag, 0);
+			if (e && (e->perm & need) == need &&
+			    (!(need & NW_PERM_W) || (e->flags & NW_CE_DIRTY))) {
+				s->cnt[NW_C_NTLB_HIT]++;
+				*hpa = e->val + (gpa & (nw_level_size(size) - 1));
+				*hsize = size;
+				*hperm = e->perm;
+				return NW_OK;
+			}
+		}
+		s->cnt[NW_C_NTLB_MISS]++;
+	}
+	if (s->hpwc.on) {
+		level = nw_pwc_lookup(&s->hpwc, gpa, level, vm->htag, 0,
+				      &table, &perm);
+		s->cnt[level < vm->cfg.host_levels ? NW_C_HPWC_HIT :
+						      NW_C_HPWC_MISS]++;
+	}
+	for (;; level--) {
+		ep = ref(w, table + 8ULL * nw_pt_index(gpa, level),
+			 NW_DIM_HOST, level);
+		if (unlikely(!ep))
+			return fault(w, NW_PHYS_FAULT, gpa, NW_DIM_HOST, level);
+		st = host_decode(vm, *ep, level, &i);
+		if (unlikely(st != NW_PTE_OK))
+			return fault(w, st == NW_PTE_NOT_PRESENT ?
+				     NW_EPT_VIOLATION : NW_EPT_MISCONFIG,
+				     gpa, NW_DIM_HOST, level);
+		perm &= i.perm;
+		if (host_ad(vm) && !i.accessed)
+			ad_write(w, ep, host_a_bit(vm));
+		if (i.leaf)
+			break;
+		if (level >= NW_PDE && s->hpwc.on)
+			nw_pwc_fill(&s->hpwc, gpa, level, vm->htag, 0, i.addr,
+				    perm);
+		table = i.addr;
+	}
+	if ((perm & need) != need)
+		return fault(w, NW_EPT_VIOLATION, gpa, NW_DIM_HOST, level);
+	if ((need & NW_PERM_W) && host_ad(vm) && !i.dirty)
+		ad_write(w, ep, host_d_bit(vm));
+	*hpa = i.addr + (gpa & (nw_level_size(level) - 1));
+	*hsize = level;
+	/* Without host A/D, nothing needs a write to find the page dirty. */
+	*hperm = perm;
+	if (!host_ad(vm) || (*ep & host_d_bit(vm)))
+		*hperm |= NW_PERM_D;
+	if (gpt && s->ntlb.entries && (s->ntlb.sizes & BIT(level))) {
+		struct nw_centry *e;
+
+		e = nw_cache_insert(&s->ntlb, nw_cache_key(gpa, level),
+				    vm->htag, 0, NULL);
+		e->val = i.addr;
+		e->perm = perm;
+		e->flags = (need & NW_PERM_W) || !host_ad(vm) ?
+			   NW_CE_DIRTY : 0;
+	}
+	return NW_OK;
+}
+
+/*
+ * Where the guest's tables are read from: HPA tables in native and shadow
+ * mode, or GPA tables translated by host walks in nested mode.
+ */
+static __always_inline int table_hpa(struct walk *w, bool nested, u64 gpa,
+				     u64 *hpa)
+{
+	int hsize;
+	u8 hperm;
+
+	if (!nested) {
+		*hpa = gpa;
+		return NW_OK;
+	}
+	/* With EPT A/D, guest paging-structure accesses are EPT writes. */
+	return host_xlate(w, gpa, w->vm->cfg.mode == NW_MODE_EPT &&
+			  w->vm->ept_caps.ad ? NW_PERM_R | NW_PERM_W :
+			  NW_PERM_R | NW_PERM_U, true, hpa, &hsize, &hperm);
+}
+
+static bool guest_perm_ok(u8 perm, unsigned int kind)
+{
+	if ((kind & NW_USER) && !(perm & NW_PERM_U))
+		return false;
+	switch (kind & NW_KIND_MASK) {
+	case NW_WRITE:
+		return perm & NW_PERM_W;	/* CR0.WP = 1 */
+	case NW_FETCH:
+		return perm & NW_PERM_X;
+	default:
+		return true;
+	}
+}
+
+int nw_walk(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as, u64 va,
+	    unsigned int kind, struct nw_walk_res *r)
+{
+	bool nested = vm->cfg.mode == NW_MODE_EPT ||
+		      vm->cfg.mode == NW_MODE_NPT;
+	const struct nw_pt *pt = vm->cfg.mode == NW_MODE_SHADOW ? &as->spt :
+							       &as->gpt;
+	struct walk w = { .s = s, .vm = vm, .r = r, .kind = kind };
+	u64 *eps[NW_PML5E + 1];
+	u64 table, gpa, *ep = NULL;
+	u8 perm = NW_PERM_R | NW_PERM_W | NW_PERM_X | NW_PERM_U;
+	int top = pt->levels, level = top, first, st, hsize;
+	u8 hperm;
+	struct nw_pte_info i;
+
+	memset(r, 0, sizeof(*r));
+	s->cnt[NW_C_WALKS]++;
+	if (unlikely(!pt->tables))	/* shadow table not built yet */
+		return fault(&w, NW_GUEST_PF, va, NW_DIM_GUEST, top);
+	if (s->pwc.on) {
+		level = nw_pwc_lookup(&s->pwc, va, top, vm->tag, as->pcid,
+				      &table, &perm);
+		s->cnt[level < top ? NW_C_PWC_HIT : NW_C_PWC_MISS]++;
+	}
+	if (level == top) {
+		st = table_hpa(&w, nested, pt->root, &table);
+		if (st)
+			return st;
+	}
+	for (first = level;; level--) {
+		ep = ref(&w, table + 8ULL * nw_pt_index(va, level),
+			 NW_DIM_GUEST, level);
+		if (unlikely(!ep))
+			return fault(&w, NW_PHYS_FAULT, va, NW_DIM_GUEST,
+				     level);
+		st = nw_x86_decode(*ep, level, &vm->guest_caps, &i);
+		if (st != NW_PTE_OK)
+			return fault(&w, NW_GUEST_PF, va, NW_DIM_GUEST, level);
+		perm &= i.perm;
+		eps[level] = ep;
+		if (i.leaf)
+			break;
+		st = table_hpa(&w, nested, i.addr, &table);
+		if (st)
+			return st;
+		if (level >= NW_PDE && s->pwc.on)
+			nw_pwc_fill(&s->pwc, va, level, vm->tag, as->pcid,
+				    table, perm);
+	}
+	if (!guest_perm_ok(perm, kind))
+		return fault(&w, NW_GUEST_PF, va, NW_DIM_GUEST, level);
+	for (st = first; st >= level; st--)
+		if (!(*eps[st] & NW_X86_A))
+			ad_write(&w, eps[st], NW_X86_A);
+	if ((kind & NW_KIND_MASK) == NW_WRITE && !(*ep & NW_X86_D))
+		ad_write(&w, ep, NW_X86_D);
+
+	gpa = i.addr + (va & (nw_level_size(level) - 1));
+	r->guest_size = level;
+	r->perm = perm;
+	r->flags = (i.global ? NW_CE_GLOBAL : 0) |
+		   (*ep & NW_X86_D ? NW_CE_DIRTY : 0);
+	if (!nested) {
+		r->hpa = gpa;
+		r->host_size = level;
+		r->size = level;
+		return NW_OK;
+	}
+	st = host_xlate(&w, gpa, need_perm(kind), false, &r->hpa, &hsize,
+			&hperm);
+	if (st)
+		return st;
+	r->perm &= hperm | NW_PERM_U;
+	if (!(hperm & NW_PERM_D))
+		r->flags &= ~NW_CE_DIRTY;
+	r->host_size = hsize;
+	r->size = min_t(int, level, hsize);
+	return NW_OK;
+}

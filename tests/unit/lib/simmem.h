@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Simulated host-physical memory for userspace builds of the core: sparse,
+ * zero-filled on first touch, with a region for model-owned table pages
+ * and memslots that back guest-physical ranges with 4K, 2M or 1G host
+ * pages.
+ */
+#ifndef _NESTWALK_SIMMEM_H
+#define _NESTWALK_SIMMEM_H
+
+#include "sim.h"
+
+#define SIMMEM_SLOTS	16
+
+struct simslot {
+	u32 vm;
+	u64 gpa;
+	u64 size;
+	u64 hpa;
+	int level;		/* host page size backing the slot */
+};
+
+struct simmem {
+	u64 limit;		/* host-physical addresses below this exist */
+	u64 ***chunks;		/* [hpa >> 30][(hpa >> 12) & 0x3ffff] */
+	u64 table_next;
+	u64 table_end;
+	u64 table_free;		/* freed table pages, linked; ~0 empty */
+	u64 tables;		/* held */
+	u64 pages;		/* data pages materialised */
+	int nslots;
+	struct simslot slot[SIMMEM_SLOTS];
+};
+
+extern const struct nw_mem_ops simmem_ops;
+
+/* Host memory [0, limit); table pages come from [tbase, tbase + tsize). */
+int simmem_init(struct simmem *m, u64 limit, u64 tbase, u64 tsize);
+void simmem_fini(struct simmem *m);
+int simmem_slot(struct simmem *m, u32 vm, u64 gpa, u64 size, u64 hpa,
+		int level);
+u64 *simmem_page(struct simmem *m, u64 hpa);
+
+#endif /* _NESTWALK_SIMMEM_H */

@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Uncached walk reference counts, guest levels x host levels x leaf sizes,
+ * and the walk's outcomes.
+ */
+#include "kselftest_harness.h"
+#include "env.h"
+
+#define VA	0x7f1240000000ULL	/* 1 GiB aligned: every leaf fits */
+#define GPA	0x40000000ULL		/* guest data at 1 GiB */
+
+static u64 refs(struct nw_sim *s, enum nw_counter first)
+{
+	u64 n = 0;
+	int l;
+
+	for (l = 0; l < 5; l++)
+		n += nw_sim_counter(s, first + l);
+	return n;
+}
+
+FIXTURE(walk) {
+	struct env e;
+	struct nw_vm *vm;
+	struct nw_as *as;
+};
+
+FIXTURE_VARIANT(walk) {
+	int mode;
+	int glevels;
+	int hlevels;
+	int gleaf;
+	int hleaf;
+	unsigned int refs;
+	unsigned int guest_refs;
+	unsigned int fixes;		/* faults fixed on the first touch */
+	int size;			/* effective page size */
+};
+
+FIXTURE_VARIANT_ADD(walk, native4) {
+	.mode = NW_MODE_NATIVE, .glevels = 4, .gleaf = NW_PTE,
+	.refs = 4, .guest_refs = 4, .size = NW_PTE,
+};
+
+FIXTURE_VARIANT_ADD(walk, native5) {
+	.mode = NW_MODE_NATIVE, .glevels = 5, .gleaf = NW_PTE,
+	.refs = 5, .guest_refs = 5, .size = NW_PTE,
+};
+
+FIXTURE_VARIANT_ADD(walk, native4_1g) {
+	.mode = NW_MODE_NATIVE, .glevels = 4, .gleaf = NW_PDPTE,
+	.refs = 2, .guest_refs = 2, .size = NW_PDPTE,
+};
+
+FIXTURE_VARIANT_ADD(walk, ept4x4) {
+	.mode = NW_MODE_EPT, .glevels = 4, .hlevels = 4, .gleaf = NW_PTE,
+	.hleaf = NW_PTE, .refs = 24, .guest_refs = 4, .fixes = 5,
+	.size = NW_PTE,
+};
+
+FIXTURE_VARIANT_ADD(walk, npt4x4) {
+	.mode = NW_MODE_NPT, .glevels = 4, .hlevels = 4, .gleaf = NW_PTE,
+	.hleaf = NW_PTE, .refs = 24, .guest_refs = 4, .fixes = 5,
+	.size = NW_PTE,
+};
+
+FIXTURE_VARIANT_ADD(walk, ept5x5) {
+	.mode = NW_MODE_EPT, .glevels = 5, .hlevels = 5, .gleaf = NW_PTE,
+	.hleaf = NW_PTE, .refs = 35, .guest_refs = 5, .fixes = 6,
+	.size = NW_PTE,
+};
+
+FIXTURE_VARIANT_ADD(walk, ept4x5) {
+	.mode = NW_MODE_EPT, .glevels = 4, .hlevels = 5, .gleaf = NW_PTE,
+	.hleaf = NW_PTE, .refs = 29, .guest_refs = 4, .fixes = 5,
+	.size = NW_PTE,
+};
+
+FIXTURE_VARIANT_ADD(walk, ept_g4k_h2m) {
+	.mode = NW_MODE_EPT, .glevels = 4, .hlevels = 4, .gleaf = NW_PTE,
+	.hleaf = NW_PDE, .refs = 19, .guest_refs = 4, .fixes = 2,
+	.size = NW_PTE,
+};
+
+FIXTURE_VARIANT_ADD(walk, ept_g2m_h4k) {
+	.mode = NW_MODE_EPT, .glevels = 4, .hlevels = 4, .gleaf = NW_PDE,
+	.hleaf = NW_PTE, .refs = 19, .guest_refs = 3, .fixes = 4,
+	.size = NW_PTE,
+};
+
+FIXTURE_VARIANT_ADD(walk, ept_g2m_h2m) {
+	.mode = NW_MODE_EPT, .glevels = 4, .hlevels = 4, .gleaf = NW_PDE,
+	.hleaf = NW_PDE, .refs = 15, .guest_refs = 3, .fixes = 2,
+	.size = NW_PDE,
+};
+
+FIXTURE_VARIANT_ADD(walk, ept_g1g_h1g) {
+	.mode = NW_MODE_EPT, .glevels = 4, .hlevels = 4, .gleaf = NW_PDPTE,
+	.hleaf = NW_PDPTE, .refs = 8, .guest_refs = 2, .fixes = 2,
+	.size = NW_PDPTE,
+};
+
+FIXTURE_VARIANT_ADD(walk, ept_g1g_h2m) {
+	.mode = NW_MODE_EPT, .glevels = 4, .hlevels = 4, .gleaf = NW_PDPTE,
+	.hleaf = NW_PDE, .refs = 11, .guest_refs = 2, .fixes = 2,
+	.size = NW_PDE,
+};
+
+FIXTURE_VARIANT_ADD(walk, shadow4) {
+	.mode = NW_MODE_SHADOW, .glevels = 4, .gleaf = NW_PTE,
+	.hleaf = NW_PTE, .refs = 4, .guest_refs = 4, .fixes = 1,
+	.size = NW_PTE,
+};
+
+FIXTURE_SETUP(walk)
+{
+	struct nw_sim_cfg cfg;
+	u64 pa = variant->mode == NW_MODE_NATIVE ? ENV_NATIVE_DATA : GPA;
+
+	env_cfg_bare(&cfg);
+	ASSERT_EQ(0, env_init(&self->e, &cfg));
+	ASSERT_EQ(0, env_vm(&self->e, variant->mode, variant->glevels,
+			    variant->hlevels, variant->hleaf, 0, &self->vm));
+	ASSERT_EQ(0, nw_as_create(self->vm, 1, &self->as));
+	/* 64 KiB at least, so that offsets below 0x10000 are mapped. */
+	ASSERT_EQ(0, nw_as_map(self->as, VA, pa,
+			       nw_level_size(variant->gleaf) > 0x10000 ?
+			       nw_level_size(variant->gleaf) : 0x10000,
+			       variant->gleaf, NW_X86_RW | NW_X86_US));
+	nw_vm_enter(self->e.s, self->vm);
+}
+
+FIXTURE_TEARDOWN(walk)
+{
+	env_fini(&self->e);
+}
+
+TEST_F(walk, uncached_references)
+{
+	struct nw_sim *s = self->e.s;
+
+	ASSERT_EQ(NW_OK, nw_access(s, VA + 0x1238, 1, NW_READ | NW_USER));
+	EXPECT_EQ(variant->fixes, nw_sim_counter(s, NW_C_PF_FIXED));
+	EXPECT_EQ(variant->fixes, nw_sim_counter(s, NW_C_EXITS));
+
+	env_flush_all(&self->e);
+	nw_sim_reset_counters(s);
+	/* Same 4 KiB page: with 4 KiB host pages, no new EPT leaf. */
+	ASSERT_EQ(NW_OK, nw_access(s, VA + 0x1678, 1, NW_READ | NW_USER));
+	EXPECT_EQ(variant->refs, s->last.refs);
+	EXPECT_EQ(variant->refs, nw_sim_counter(s, NW_C_WALK_REFS));
+	EXPECT_EQ(variant->guest_refs, refs(s, NW_C_GUEST_REFS_L1));
+	EXPECT_EQ(variant->refs - variant->guest_refs,
+		  refs(s, NW_C_HOST_REFS_L1));
+	EXPECT_EQ(variant->size, s->last.size);
+	EXPECT_EQ(variant->gleaf, s->last.guest_size);
+	EXPECT_EQ(0, nw_sim_counter(s, NW_C_EXITS));
+	EXPECT_EQ(1, nw_sim_counter(s, NW_C_WALKS));
+	/* Accessed flags were set by the first walk: no updates now. */
+	EXPECT_EQ(0, nw_sim_counter(s, NW_C_AD_WRITES));
+
+	/* The same page again: a TLB hit, no reference. */
+	ASSERT_EQ(NW_OK, nw_access(s, VA + 0x1000, 1, NW_READ | NW_USER));
+	EXPECT_EQ(1, nw_sim_counter(s, NW_C_TLB_L1_HIT));
+	EXPECT_EQ(variant->refs, nw_sim_counter(s, NW_C_WALK_REFS));
+}
+
+TEST_F(walk, translation_is_right)
+{
+	struct nw_sim *s = self->e.s;
+	u64 off = 0x5678, want;
+
+	ASSERT_EQ(NW_OK, nw_access(s, VA + off, 1, NW_WRITE));
+	want = variant->mode == NW_MODE_NATIVE ? ENV_NATIVE_DATA + off :
+		env_slot_hpa(self->vm->id) + GPA + off;
+	EXPECT_EQ(want, s->last.hpa);
+}
+
+TEST_F(walk, unmapped_is_guest_fault)
+{
+	struct nw_sim *s = self->e.s;
+	u64 va = VA + 8 * nw_level_size(NW_PDPTE);
+
+	EXPECT_EQ(NW_GUEST_PF, nw_access(s, va, 1, NW_READ));
+	EXPECT_EQ(va, s->last.fault_addr);
+	EXPECT_EQ(1, nw_sim_counter(s, NW_C_GUEST_PF));
+	/* Supervisor-only and read-only pages fault for user writes. */
+	ASSERT_EQ(0, nw_as_map(self->as, va, GPA, NW_PAGE_SIZE, NW_PTE, 0));
+	EXPECT_EQ(NW_GUEST_PF, nw_access(s, va, 1, NW_READ | NW_USER));
+	EXPECT_EQ(NW_OK, nw_access(s, va, 1, NW_READ));
+	EXPECT_EQ(NW_GUEST_PF, nw_access(s, va, 1, NW_WRITE));
+	EXPECT_EQ(NW_OK, nw_access(s, va, 1, NW_FETCH));
+}
+
+TEST(ept_faults_and_misconfig)
+{
+	struct nw_sim_cfg cfg;
+	struct env e;
+	struct nw_vm *vm;
+	struct nw_as *as;
+	u64 *ep, addr;
+
+	env_cfg_bare(&cfg);
+	ASSERT_EQ(0, env_init(&e, &cfg));
+	ASSERT_EQ(0, env_vm(&e, NW_MODE_EPT, 4, 4, NW_PTE, 1, &vm));
+	ASSERT_EQ(0, nw_as_create(vm, 0, &as));
+	/* GPA beyond the memslot: a violation the hypervisor can't fix. */
+	ASSERT_EQ(0, nw_as_map(as, 0x1000, 5ULL << 30, 4096, NW_PTE,
+			       NW_X86_RW));
+	ASSERT_EQ(0, nw_as_map(as, 0x2000, 0x2000, 4096, NW_PTE, NW_X86_RW));
+	nw_vm_enter(e.s, vm);
+	EXPECT_EQ(NW_EPT_VIOLATION, nw_access(e.s, 0x1008, 0, NW_READ));
+	EXPECT_EQ((5ULL << 30) + 8, e.s->last.fault_addr);
+	EXPECT_EQ(NW_DIM_HOST, e.s->last.fault_dim);
+	EXPECT_EQ(1, nw_sim_counter(e.s, NW_C_EPT_VIOLATION));
+
+	/* A write-only EPT leaf is a misconfiguration. */
+	ASSERT_EQ(NW_OK, nw_access(e.s, 0x2000, 0, NW_READ));
+	addr = nw_pt_entry_addr(&vm->ept, 0x2000, NW_PTE);
+	ASSERT_NE(0, addr);
+	ep = simmem_page(&e.mem, addr & ~0xfffULL) + ((addr & 0xfff) >> 3);
+	*ep = (*ep & ~NW_EPT_RWX) | NW_EPT_W;
+	env_flush_all(&e);
+	EXPECT_EQ(NW_EPT_MISCONFIG, nw_access(e.s, 0x2000, 0, NW_READ));
+	EXPECT_EQ(1, nw_sim_counter(e.s, NW_C_EPT_MISCONFIG));
+	/* Read-only: a write is a violation the lazy fill can't fix. */
+	*ep = (*ep & ~NW_EPT_RWX) | NW_EPT_R;
+	env_flush_all(&e);
+	EXPECT_EQ(NW_EPT_VIOLATION, nw_access(e.s, 0x2000, 0, NW_WRITE));
+	EXPECT_EQ(NW_OK, nw_access(e.s, 0x2000, 0, NW_READ));
+	env_fini(&e);
+}
+
+TEST(ept_ad_guest_tables_are_writes)
+{
+	struct nw_vm_cfg c = {
+		.mode = NW_MODE_EPT, .guest_levels = 4, .host_levels = 4,
+		.max_level = NW_PTE, .ept_ad = true,
+		.gpt_base = ENV_GPT_BASE, .gpt_size = ENV_GPT_SIZE,
+	};
+	struct nw_sim_cfg cfg;
+	struct env e;
+	struct nw_vm *vm;
+	struct nw_as *as;
+	u64 pa, entry;
+	int level;
+
+	env_cfg_bare(&cfg);
+	ASSERT_EQ(0, env_init(&e, &cfg));
+	ASSERT_EQ(0, nw_vm_create(e.s, &c, &vm));
+	ASSERT_EQ(0, simmem_slot(&e.mem, vm->id, 0, ENV_GUEST_SIZE,
+				 env_slot_hpa(vm->id), NW_PTE));
+	ASSERT_EQ(0, nw_as_create(vm, 0, &as));
+	ASSERT_EQ(0, nw_as_map(as, VA, GPA, 4096, NW_PTE, NW_X86_RW));
+	nw_vm_enter(e.s, vm);
+	ASSERT_EQ(NW_OK, nw_access(e.s, VA, 0, NW_READ));
+	/* The guest's root table page: accessed and dirty for EPT. */
+	ASSERT_EQ(0, nw_pt_lookup(&vm->ept, as->gpt.root, &pa, &level,
+				  &entry));
+	EXPECT_TRUE(entry & NW_EPT_A);
+	EXPECT_TRUE(entry & NW_EPT_D);
+	/* The data page was only read. */
+	ASSERT_EQ(0, nw_pt_lookup(&vm->ept, GPA, &pa, &level, &entry));
+	EXPECT_TRUE(entry & NW_EPT_A);
+	EXPECT_FALSE(entry & NW_EPT_D);
+	/* The guest leaf got A; D waits for a write. */
+	ASSERT_EQ(0, nw_pt_lookup(&as->gpt, VA, &pa, &level, &entry));
+	EXPECT_TRUE(entry & NW_X86_A);
+	EXPECT_FALSE(entry & NW_X86_D);
+	ASSERT_EQ(NW_OK, nw_access(e.s, VA, 0, NW_WRITE));
+	ASSERT_EQ(0, nw_pt_lookup(&as->gpt, VA, &pa, &level, &entry));
+	EXPECT_TRUE(entry & NW_X86_D);
+	ASSERT_EQ(0, nw_pt_lookup(&vm->ept, GPA, &pa, &level, &entry));
+	EXPECT_TRUE(entry & NW_EPT_D);
+	env_fini(&e);
+}
+
+TEST(native_table_outside_memory)
+{
+	struct nw_sim_cfg cfg;
+	struct env e;
+	struct nw_vm *vm;
+	struct nw_as *as;
+	u64 addr, *ep;
+
+	env_cfg_bare(&cfg);
+	ASSERT_EQ(0, env_init(&e, &cfg));
+	ASSERT_EQ(0, env_vm(&e, NW_MODE_NATIVE, 4, 0, NW_PTE, 0, &vm));
+	ASSERT_EQ(0, nw_as_create(vm, 0, &as));
+	ASSERT_EQ(0, nw_as_map(as, VA, ENV_NATIVE_DATA, 4096, NW_PTE, 0));
+	/* Point the PDE past the end of memory. */
+	addr = nw_pt_entry_addr(&as->gpt, VA, NW_PDE);
+	ASSERT_NE(0, addr);
+	ep = simmem_page(&e.mem, addr & ~0xfffULL) + ((addr & 0xfff) >> 3);
+	*ep = NW_PT_X86_TABLE | (ENV_HOST_LIMIT + (1ULL << 30));
+	nw_vm_enter(e.s, vm);
+	EXPECT_EQ(NW_PHYS_FAULT, nw_access(e.s, VA, 0, NW_READ));
+	EXPECT_EQ(NW_PTE, e.s->last.fault_level);
+	EXPECT_EQ(4, e.s->last.refs);
+	env_fini(&e);
+}
+
+TEST_HARNESS_MAIN
