@@ -17,6 +17,13 @@ checkpatch_file() {
 		--show-types -f "$1"
 }
 
+# kernel-doc must document every member of the uAPI without a warning.
+kernel_doc_clean() {
+	local out
+	out=$("$ksrc/scripts/kernel-doc" -none "$1" 2>&1)
+	[ -z "$out" ] || { echo "$out"; return 1; }
+}
+
 # The version lives in module/version.h and dkms.conf; they must agree.
 version_consistent() {
 	local h d
@@ -52,6 +59,9 @@ checkpatch)
 	cd "$here"
 	for f in $(find module include -name '*.[ch]' | sort); do
 		tap_run "checkpatch --strict $f" checkpatch_file "$f"
+	done
+	for f in include/uapi/linux/*.h; do
+		tap_run "kernel-doc $f" kernel_doc_clean "$f"
 	done
 	tap_run "version.h and dkms.conf agree" version_consistent
 	;;
