@@ -11,7 +11,7 @@
  */
 #include "workload.h"
 
-#define Q30		(1ULL << 30)
+#define Q30		BIT_ULL(30)
 #define LINE_SHIFT	6
 #define SCATTER		2654435761ULL	/* prime, larger than any page count */
 

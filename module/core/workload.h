@@ -18,7 +18,7 @@ enum nw_pattern {
 	NW_WL_NR
 };
 
-#define NW_WL_MAX_PAGES	(1U << 22)	/* zipf and chase tables */
+#define NW_WL_MAX_PAGES	BIT(22)		/* zipf and chase tables */
 
 struct nw_wl_cfg {
 	u8 pattern;
