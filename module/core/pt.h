@@ -42,7 +42,8 @@ struct nw_pt {
  * XD, G, A, D, PWT, PCD; P and PS are added); for EPT, R/W/X, the memory
  * type at bits 5:3, IPAT, A and D (bit 7 is added for large leaves).
  */
-#define NW_PT_X86_TABLE		(NW_X86_P | NW_X86_RW | NW_X86_US)
+/* As Linux's _PAGE_TABLE: upper entries are born accessed. */
+#define NW_PT_X86_TABLE		(NW_X86_P | NW_X86_RW | NW_X86_US | NW_X86_A)
 #define NW_PT_EPT_LEAF		(NW_EPT_RWX | (NW_MT_WB << NW_EPT_MT_SHIFT))
 
 int nw_pt_init(struct nw_pt *pt, const struct nw_pt_space *sp, int levels,
