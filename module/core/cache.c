@@ -66,28 +66,6 @@ void nw_cache_free(struct nw_cache *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/*
- * Tree-PLRU: node n (from 1) has children 2n and 2n+1; its bit points at
- * the half to evict next, so a use points every node on the path away.
- */
-void nw_cache_plru_touch(struct nw_cache *c, u32 set, u32 way)
-{
-	u64 bits = c->plru[set];
-	u32 node = 1;
-	int d;
-
-	for (d = c->plru_depth - 1; d >= 0; d--) {
-		u32 b = (way >> d) & 1;
-
-		if (b)
-			bits &= ~BIT_ULL(node);
-		else
-			bits |= BIT_ULL(node);
-		node = 2 * node + b;
-	}
-	c->plru[set] = bits;
-}
-
 static u32 plru_victim(const struct nw_cache *c, u32 set)
 {
 	u64 bits = c->plru[set];
@@ -99,14 +77,9 @@ static u32 plru_victim(const struct nw_cache *c, u32 set)
 	return node - c->ways;
 }
 
-static u32 victim(struct nw_cache *c, u32 set)
+/* A way to replace when the set holds no invalid entry. */
+static u32 victim(struct nw_cache *c, u32 set, u32 lru)
 {
-	struct nw_centry *e = c->e + (size_t)set * c->ways;
-	u32 w, best = 0;
-
-	for (w = 0; w < c->ways; w++)
-		if (!e[w].key)
-			return w;
 	switch (c->repl) {
 	case NW_REPL_PLRU:
 		return plru_victim(c, set);
@@ -116,10 +89,7 @@ static u32 victim(struct nw_cache *c, u32 set)
 		c->rng ^= c->rng << 17;
 		return ((c->rng >> 32) * c->ways) >> 32;
 	default:
-		for (w = 1; w < c->ways; w++)
-			if (e[w].stamp < e[best].stamp)
-				best = w;
-		return best;
+		return lru;
 	}
 }
 
@@ -132,14 +102,23 @@ static u32 victim(struct nw_cache *c, u32 set)
 struct nw_centry *nw_cache_insert(struct nw_cache *c, u64 key, u32 tag,
 				  u16 pcid, struct nw_centry *evicted)
 {
-	u32 set = (key >> 4) & c->set_mask, w;
+	u32 set = (key >> 4) & c->set_mask, w, free = c->ways, lru = 0;
 	struct nw_centry *e = c->e + (size_t)set * c->ways;
 
-	for (w = 0; w < c->ways; w++)
+	/* One pass: the entry itself, else the first free way, else LRU. */
+	for (w = 0; w < c->ways; w++) {
+		if (!e[w].key) {
+			if (free == c->ways)
+				free = w;
+			continue;
+		}
 		if (e[w].key == key && e[w].tag == tag && e[w].pcid == pcid)
 			break;
+		if (e[w].stamp < e[lru].stamp || !e[lru].key)
+			lru = w;
+	}
 	if (w == c->ways)
-		w = victim(c, set);
+		w = free < c->ways ? free : victim(c, set, lru);
 	e += w;
 	if (evicted) {
 		*evicted = *e;

@@ -86,7 +86,6 @@ static inline int nw_cache_key_level(u64 key)
 int nw_cache_init(struct nw_cache *c, const struct nw_cache_cfg *cfg,
 		  u64 seed);
 void nw_cache_free(struct nw_cache *c);
-void nw_cache_plru_touch(struct nw_cache *c, u32 set, u32 way);
 struct nw_centry *nw_cache_insert(struct nw_cache *c, u64 key, u32 tag,
 				  u16 pcid, struct nw_centry *evicted);
 u64 nw_cache_inval(struct nw_cache *c, const struct nw_inval *f);
@@ -95,6 +94,26 @@ void nw_cache_flush(struct nw_cache *c);
 /* Like a lookup, without touching replacement state. */
 struct nw_centry *nw_cache_probe(const struct nw_cache *c, u64 key, u32 tag,
 				 u16 pcid);
+
+/*
+ * Tree-PLRU: node n (from 1) has children 2n and 2n+1; its bit points at
+ * the half to evict next, so a use points every node on the path away.
+ */
+static __always_inline void nw_cache_plru_touch(struct nw_cache *c, u32 set,
+						u32 way)
+{
+	u64 bits = c->plru[set];
+	u32 node = 1;
+	int d;
+
+	for (d = c->plru_depth - 1; d >= 0; d--) {
+		u32 b = (way >> d) & 1;
+
+		bits = (bits & ~BIT_ULL(node)) | ((u64)!b << node);
+		node = 2 * node + b;
+	}
+	c->plru[set] = bits;
+}
 
 static __always_inline bool nw_centry_match(const struct nw_centry *e,
 					    u64 key, u32 tag, u16 pcid)
@@ -113,6 +132,23 @@ nw_cache_lookup(struct nw_cache *c, u64 key, u32 tag, u16 pcid)
 	if (unlikely(!c->ways))
 		return NULL;
 	e = c->e + (size_t)set * c->ways;
+	if (c->ways <= 16) {
+		/* All ways, no early exit: the hit way is unpredictable. */
+		u32 hit = 0;
+
+		for (w = 0; w < c->ways; w++)
+			hit |= (u32)((e[w].key == key) & (e[w].tag == tag) &
+				     ((e[w].pcid == pcid) |
+				      (e[w].flags & NW_CE_GLOBAL))) << w;
+		if (!hit)
+			return NULL;
+		w = nw_ffs32(hit);
+		if (c->repl == NW_REPL_LRU)
+			e[w].stamp = ++c->clock;
+		else if (c->repl == NW_REPL_PLRU)
+			nw_cache_plru_touch(c, set, w);
+		return &e[w];
+	}
 	for (w = 0; w < c->ways; w++, e++) {
 		if (!nw_centry_match(e, key, tag, pcid))
 			continue;

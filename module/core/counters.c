@@ -13,6 +13,7 @@ const char *const nw_counter_names[] = {
 	[NW_C_TLB_L2_HIT] = "tlb_l2_hit",
 	[NW_C_TLB_L3_HIT] = "tlb_l3_hit",
 	[NW_C_TLB_MISS] = "tlb_miss",
+	[NW_C_TLB_ASSIST] = "tlb_assist",
 	[NW_C_WALKS] = "walks",
 	[NW_C_WALK_REFS] = "walk_refs",
 	[NW_C_GUEST_REFS_L1] = "guest_refs_l1",

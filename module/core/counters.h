@@ -10,7 +10,7 @@
 #include "shim.h"
 
 enum nw_counter {
-	NW_C_ACCESSES,
+	NW_C_ACCESSES,		/* derived: reads + writes + fetches */
 	NW_C_READS,
 	NW_C_WRITES,
 	NW_C_FETCHES,
@@ -18,6 +18,7 @@ enum nw_counter {
 	NW_C_TLB_L2_HIT,
 	NW_C_TLB_L3_HIT,
 	NW_C_TLB_MISS,
+	NW_C_TLB_ASSIST,	/* hits that still walked: rights, first write */
 	NW_C_WALKS,
 	NW_C_WALK_REFS,		/* every entry read, both dimensions */
 	NW_C_GUEST_REFS_L1,	/* guest (or native/shadow) dimension */
@@ -50,7 +51,10 @@ enum nw_counter {
 	NW_C_PAGES_4K,		/* EPT/NPT leaves (gauges, as in KVM) */
 	NW_C_PAGES_2M,
 	NW_C_PAGES_1G,
-	NW_C_MCYCLES,		/* estimated cost, milli-cycles */
+	NW_C_MCYCLES,		/* estimated cost, milli-cycles; the TLB
+				 * latencies are derived from the hit and
+				 * miss counts when read
+				 */
 	NW_C_NR
 };
 

@@ -14,7 +14,7 @@ void nw_mem_init(struct nw_mem *m, const struct nw_mem_ops *ops, void *ctx)
 u64 *nw_mem_page_slow(struct nw_mem *m, u64 hpa)
 {
 	u64 pfn = hpa >> NW_PAGE_SHIFT;
-	struct nw_frame *f = &m->frames[pfn & (NW_FRAMES - 1)];
+	struct nw_frame *f = &m->frames[nw_frame_slot(pfn)];
 	u64 *page = m->ops->page(m->ctx, pfn << NW_PAGE_SHIFT);
 
 	if (page) {
@@ -30,7 +30,7 @@ void nw_mem_forget(struct nw_mem *m, u64 hpa)
 	unsigned int i;
 
 	if (hpa != ~0ULL) {
-		m->frames[pfn & (NW_FRAMES - 1)].page = NULL;
+		m->frames[nw_frame_slot(pfn)].page = NULL;
 		return;
 	}
 	for (i = 0; i < NW_FRAMES; i++) {

@@ -35,9 +35,11 @@ struct nw_mem_ops {
 	int (*backing)(void *ctx, u32 vm, u64 gpa, u64 *hpa, int *level);
 };
 
-#define NW_FRAMES	256
+#define NW_FRAMES	1024
 
 /* A direct-mapped cache of ->page() answers: the walk's hot path. */
+static_assert(NW_FRAMES == 1024, "nw_frame_slot() yields 10 bits");
+
 struct nw_frame {
 	u64 pfn;
 	u64 *page;
@@ -56,11 +58,17 @@ void nw_mem_forget(struct nw_mem *m, u64 hpa);
 int nw_mem_alloc_table(struct nw_mem *m, u64 *hpa);
 void nw_mem_free_table(struct nw_mem *m, u64 hpa);
 
+/* Hashed, so that table pages allocated in parallel runs don't collide. */
+static __always_inline unsigned int nw_frame_slot(u64 pfn)
+{
+	return (pfn * 0x9e3779b97f4a7c15ULL) >> 54;
+}
+
 /* Pointer to the 8-byte entry at @hpa, or NULL. */
 static __always_inline u64 *nw_mem_entry(struct nw_mem *m, u64 hpa)
 {
 	u64 pfn = hpa >> NW_PAGE_SHIFT;
-	struct nw_frame *f = &m->frames[pfn & (NW_FRAMES - 1)];
+	struct nw_frame *f = &m->frames[nw_frame_slot(pfn)];
 	u64 *page;
 
 	if (likely(f->pfn == pfn && f->page))

@@ -146,3 +146,52 @@ u64 nw_ept_make(u64 pa, int level, bool leaf, u64 rwx, unsigned int memtype)
 	}
 	return e | (pa & nw_addr_mask(NW_MAXPHYADDR_MAX));
 }
+
+void nw_fmt_x86(struct nw_fmt *f, const struct nw_x86_caps *caps)
+{
+	u64 base = high_rsvd(caps->maxphyaddr) | (caps->nxe ? 0 : NW_X86_XD);
+	int level;
+
+	memset(f, 0, sizeof(*f));
+	f->addr = nw_addr_mask(caps->maxphyaddr);
+	for (level = NW_PTE; level <= NW_PML5E; level++) {
+		f->rsvd[level][0] = base;
+		if (level == NW_PTE)
+			f->rsvd[level][1] = base;	/* bit 7 is PAT */
+		else if (level == NW_PDE ||
+			 (level == NW_PDPTE && caps->gbpages))
+			f->rsvd[level][1] = base | large_rsvd(level, 13);
+		else
+			f->rsvd[level][1] = base | NW_X86_PS;
+	}
+}
+
+void nw_fmt_ept(struct nw_fmt *f, const struct nw_ept_caps *caps)
+{
+	u64 high = high_rsvd(caps->maxphyaddr);
+	unsigned int mt;
+	int level;
+
+	memset(f, 0, sizeof(*f));
+	f->ept = true;
+	f->addr = nw_addr_mask(caps->maxphyaddr);
+	/* Write without read; execute-only without the capability. */
+	f->bad_rwx = BIT(NW_EPT_W) | BIT(NW_EPT_W | NW_EPT_X);
+	if (!caps->exec_only)
+		f->bad_rwx |= BIT(NW_EPT_X);
+	for (mt = 0; mt < 8; mt++)
+		if (!ept_memtype_valid(mt))
+			f->bad_mt |= BIT(mt);
+	for (level = NW_PTE; level <= NW_PML5E; level++) {
+		if (level == NW_PTE) {
+			f->rsvd[level][0] = high;
+			f->rsvd[level][1] = high;	/* bit 7 ignored */
+			continue;
+		}
+		f->rsvd[level][0] = high | GENMASK_ULL(7, 3);
+		if (level == NW_PDE || (level == NW_PDPTE && caps->gbpages))
+			f->rsvd[level][1] = high | large_rsvd(level, 12);
+		else
+			f->rsvd[level][1] = high | NW_EPT_LARGE;
+	}
+}

@@ -126,6 +126,68 @@ int nw_ept_decode(u64 e, int level, const struct nw_ept_caps *caps,
 u64 nw_x86_make(u64 pa, int level, bool leaf, u64 flags);
 u64 nw_ept_make(u64 pa, int level, bool leaf, u64 rwx, unsigned int memtype);
 
+/*
+ * The same checks, precomputed from the capabilities into masks for the
+ * walkers' hot path (the decoders above stay the readable reference; the
+ * fuzzer holds the two equal).
+ */
+struct nw_fmt {
+	u64 rsvd[NW_PML5E + 1][2];	/* [level][bit 7]: reserved bits */
+	u64 addr;			/* address bits M-1:12 */
+	u8 bad_rwx;			/* EPT: misconfigured R/W/X values */
+	u8 bad_mt;			/* EPT: reserved memory types */
+	bool ept;
+};
+
+void nw_fmt_x86(struct nw_fmt *f, const struct nw_x86_caps *caps);
+void nw_fmt_ept(struct nw_fmt *f, const struct nw_ept_caps *caps);
+
+/* NW_PTE_* status of entry @e at @level. */
+static __always_inline int nw_fmt_check(const struct nw_fmt *f, u64 e,
+					int level)
+{
+	u64 big = (e >> 7) & 1;
+
+	if (f->ept) {
+		if (unlikely(!(e & NW_EPT_RWX)))
+			return NW_PTE_NOT_PRESENT;
+		if (unlikely(((f->bad_rwx >> (e & NW_EPT_RWX)) & 1) ||
+			     (e & f->rsvd[level][big])))
+			return NW_PTE_MISCONFIG;
+		if ((level == NW_PTE || big) &&
+		    unlikely((f->bad_mt >> ((e & NW_EPT_MT_MASK) >>
+					    NW_EPT_MT_SHIFT)) & 1))
+			return NW_PTE_MISCONFIG;
+		return NW_PTE_OK;
+	}
+	if (unlikely(!(e & NW_X86_P)))
+		return NW_PTE_NOT_PRESENT;
+	if (unlikely(e & f->rsvd[level][big]))
+		return NW_PTE_RSVD;
+	return NW_PTE_OK;
+}
+
+/* For an entry nw_fmt_check() passed: */
+static __always_inline bool nw_fmt_leaf(u64 e, int level)
+{
+	return level == NW_PTE || (e & BIT_ULL(7));
+}
+
+static __always_inline u64 nw_fmt_addr(const struct nw_fmt *f, u64 e,
+				       int level, bool leaf)
+{
+	return e & f->addr & ~(leaf ? nw_level_size(level) - 1 : 0);
+}
+
+static __always_inline u8 nw_fmt_perm(const struct nw_fmt *f, u64 e)
+{
+	if (f->ept)	/* R, W, X are bits 0-2 in both encodings */
+		return (e & NW_EPT_RWX) | NW_PERM_U;
+	return NW_PERM_R | (e & NW_X86_RW ? NW_PERM_W : 0) |
+	       (e & NW_X86_US ? NW_PERM_U : 0) |
+	       (e & NW_X86_XD ? 0 : NW_PERM_X);
+}
+
 /* Whether a leaf is allowed at @level (4K always, 2M always, 1G by cap). */
 static inline bool nw_leaf_level_ok(int level, bool gbpages)
 {

@@ -34,6 +34,12 @@ static inline void nw_free(void *p)
 	kvfree(p);
 }
 
+/* Index of the lowest set bit of a non-zero @x. */
+static inline unsigned int nw_ffs32(u32 x)
+{
+	return __ffs(x);
+}
+
 /* 64-bit division: 32-bit kernels have no native u64 '/'. */
 static inline u64 nw_div64(u64 a, u64 b)
 {
@@ -88,6 +94,11 @@ static inline void nw_free(void *p)
 static inline u64 nw_div64(u64 a, u64 b)
 {
 	return a / b;
+}
+
+static inline unsigned int nw_ffs32(u32 x)
+{
+	return __builtin_ctz(x);
 }
 
 #endif /* __KERNEL__ */

@@ -196,6 +196,16 @@ u64 nw_sim_counter(struct nw_sim *s, enum nw_counter c)
 			for (a = 0; s->vms[i] && a < NW_MAX_AS; a++)
 				n += s->vms[i]->as[a].spt.tables;
 		return n;
+	case NW_C_ACCESSES:
+		return s->cnt[NW_C_READS] + s->cnt[NW_C_WRITES] +
+		       s->cnt[NW_C_FETCHES];
+	case NW_C_MCYCLES:
+		/* Probe latencies: counted once here, not per access. */
+		n = s->cnt[NW_C_MCYCLES] +
+		    s->cnt[NW_C_TLB_MISS] * s->lat_sum[s->tlb.nlevels];
+		for (i = 0; i < s->tlb.nlevels; i++)
+			n += s->cnt[NW_C_TLB_L1_HIT + i] * s->lat_sum[i];
+		return n;
 	default:
 		return c < NW_C_NR ? s->cnt[c] : 0;
 	}
@@ -252,6 +262,7 @@ int nw_vm_create(struct nw_sim *s, const struct nw_vm_cfg *cfg,
 	vm->ept_caps.gbpages = true;
 	vm->ept_caps.exec_only = true;
 	vm->ept_caps.ad = cfg->ept_ad;
+	nw_walk_prepare(vm);
 	vm->gspace.entry = guest_entry;
 	vm->gspace.alloc = guest_alloc;
 	vm->gspace.free = guest_free;
@@ -437,13 +448,12 @@ static const u8 fault_counter[] = {
 	[NW_PHYS_FAULT] = NW_C_PHYS_FAULT,
 };
 
-static int tlb_miss(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as,
+static int tlb_walk(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as,
 		    u64 va, unsigned int kind)
 {
 	struct nw_walk_res *r = &s->last;
 	int tries, st = NW_OK;
 
-	s->cnt[NW_C_TLB_MISS]++;
 	for (tries = 0; tries < NW_MAX_RETRIES; tries++) {
 		st = nw_walk(s, vm, as, va, kind, r);
 		if (st == NW_OK) {
@@ -484,7 +494,8 @@ static __always_inline bool tlb_ok(const struct nw_centry *e,
 	}
 }
 
-int nw_access(struct nw_sim *s, u64 va, u16 pcid, unsigned int kind)
+static __always_inline int access_one(struct nw_sim *s, u64 va, u16 pcid,
+				      unsigned int kind)
 {
 	struct nw_as *as = s->as;
 	struct nw_vm *vm = s->vm;
@@ -502,21 +513,32 @@ int nw_access(struct nw_sim *s, u64 va, u16 pcid, unsigned int kind)
 	if (unlikely((kind & NW_KIND_MASK) > NW_FETCH ||
 		     (kind & ~(NW_KIND_MASK | NW_USER))))
 		return -EINVAL;
-	s->cnt[NW_C_ACCESSES]++;
 	s->cnt[NW_C_READS + (kind & NW_KIND_MASK)]++;
+	e = nw_tlb_memo(&s->tlb, va, vm->tag, pcid);
+	if (likely(e && tlb_ok(e, kind))) {
+		s->cnt[NW_C_TLB_L1_HIT]++;
+		return NW_OK;
+	}
 	lv = nw_tlb_lookup(&s->tlb, va, vm->tag, pcid, &e);
-	s->cnt[NW_C_MCYCLES] += s->lat_sum[lv];
 	if (likely(lv < s->tlb.nlevels)) {
+		s->cnt[NW_C_TLB_L1_HIT + lv]++;
 		if (likely(tlb_ok(e, kind))) {
-			s->cnt[NW_C_TLB_L1_HIT + lv]++;
 			if (lv)
 				nw_tlb_promote(&s->tlb, lv, e);
 			return NW_OK;
 		}
 		/* Rights or a first write: the walk decides, then refills. */
+		s->cnt[NW_C_TLB_ASSIST]++;
 		e->key = 0;
+		return tlb_walk(s, vm, as, va, kind);
 	}
-	return tlb_miss(s, vm, as, va, kind);
+	s->cnt[NW_C_TLB_MISS]++;
+	return tlb_walk(s, vm, as, va, kind);
+}
+
+int nw_access(struct nw_sim *s, u64 va, u16 pcid, unsigned int kind)
+{
+	return access_one(s, va, pcid, kind);
 }
 
 u64 nw_access_batch(struct nw_sim *s, const struct nw_acc *acc, u64 n)
@@ -524,7 +546,7 @@ u64 nw_access_batch(struct nw_sim *s, const struct nw_acc *acc, u64 n)
 	u64 i, faults = 0;
 
 	for (i = 0; i < n; i++)
-		faults += nw_access(s, acc[i].va, acc[i].pcid,
-				    acc[i].kind) != NW_OK;
+		faults += access_one(s, acc[i].va, acc[i].pcid,
+				     acc[i].kind) != NW_OK;
 	return faults;
 }

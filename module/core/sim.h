@@ -99,6 +99,8 @@ struct nw_vm {
 	struct nw_ept_caps ept_caps;
 	struct nw_x86_caps host_caps;	/* NPT entries */
 	struct nw_x86_caps guest_caps;
+	struct nw_fmt gfmt;		/* the caps as walker masks */
+	struct nw_fmt hfmt;
 	struct nw_pt_space gspace;	/* guest-physical memory */
 	u64 gpt_next;
 	u64 gpt_free;		/* freed guest table pages, linked */
@@ -167,6 +169,7 @@ u64 nw_access_batch(struct nw_sim *s, const struct nw_acc *acc, u64 n);
 /* walk.c: one hardware walk, faults not handled. */
 int nw_walk(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as, u64 va,
 	    unsigned int kind, struct nw_walk_res *r);
+void nw_walk_prepare(struct nw_vm *vm);
 
 /* invalidate.c: the ISA's invalidations, executed by the running VM. */
 void nw_invlpg(struct nw_sim *s, u64 va);

@@ -71,6 +71,7 @@ int nw_tlb_init(struct nw_tlb *t, const struct nw_tlb_cfg *cfg, u64 seed)
  */
 static void place(struct nw_tlb *t, int lv, struct nw_centry e)
 {
+	t->memo = NULL;
 	for (; lv < t->nlevels; lv++) {
 		int size = nw_cache_key_level(e.key);
 		struct nw_cache *c = t->l[lv].holder[size];
@@ -98,6 +99,7 @@ void nw_tlb_fill(struct nw_tlb *t, u64 va, int size, u32 tag, u16 pcid,
 	};
 	int lv;
 
+	t->present |= BIT(size);
 	for (lv = 0; lv < t->nlevels; lv++)
 		if (lv == 0 || !t->l[lv].victim)
 			place(t, lv, e);

@@ -41,6 +41,16 @@ struct nw_tlb_level {
 
 struct nw_tlb {
 	u8 nlevels;
+	u8 present;		/* page sizes ever filled: others not probed */
+	/*
+	 * The last first-level hit. Until the next fill it is still what a
+	 * full lookup of the same page would find first, and touching it
+	 * again leaves LRU and PLRU state as it is: a shortcut, not a model.
+	 */
+	struct nw_centry *memo;
+	u64 memo_key;
+	u64 memo_va;
+	u64 memo_mask;
 	struct nw_tlb_level l[NW_TLB_LEVELS];
 };
 
@@ -70,15 +80,36 @@ static __always_inline int nw_tlb_lookup(struct nw_tlb *t, u64 va, u32 tag,
 			struct nw_tlb_probe *pr = &l->probe[p];
 			struct nw_centry *e;
 
+			if (!(t->present & BIT(pr->size)))
+				continue;
 			e = nw_cache_lookup(pr->c, nw_cache_key(va, pr->size),
 					    tag, pcid);
 			if (e) {
 				*out = e;
+				if (!lv) {
+					t->memo = e;
+					t->memo_key = e->key;
+					t->memo_va = va;
+					t->memo_mask = NW_VA_MASK &
+						~(nw_level_size(pr->size) - 1);
+				}
 				return lv;
 			}
 		}
 	}
 	return lv;
+}
+
+/* The memo, if it still holds @va's page for this context. */
+static __always_inline struct nw_centry *nw_tlb_memo(struct nw_tlb *t,
+						     u64 va, u32 tag, u16 pcid)
+{
+	struct nw_centry *e = t->memo;
+
+	if (e && !((va ^ t->memo_va) & t->memo_mask) &&
+	    nw_centry_match(e, t->memo_key, tag, pcid))
+		return e;
+	return NULL;
 }
 
 #endif /* _NESTWALK_CORE_TLB_H */

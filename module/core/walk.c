@@ -12,6 +12,9 @@
  * A walk never reads memory the environment did not provide: an entry
  * address that ->page() refuses ends the walk with NW_PHYS_FAULT. It takes
  * at most (G + 1) * H + G references for G guest and H host levels: 35.
+ *
+ * References are tallied in the walk and added to the counters once at
+ * its end, which keeps the per-reference path to a load and two compares.
  */
 #include "sim.h"
 
@@ -19,25 +22,20 @@ struct walk {
 	struct nw_sim *s;
 	struct nw_vm *vm;
 	struct nw_walk_res *r;
-	u8 kind;
+	u8 nref[NW_DIMS][NW_PML5E + 1];
+	u8 nad;
 };
 
 static __always_inline u64 *ref(struct walk *w, u64 hpa, int dim, int level)
 {
-	struct nw_sim *s = w->s;
-
-	s->cnt[NW_C_GUEST_REFS_L1 + 5 * dim + level - 1]++;
-	s->cnt[NW_C_WALK_REFS]++;
-	s->cnt[NW_C_MCYCLES] += s->cost.ref_m[dim][level];
-	w->r->refs++;
-	return nw_mem_entry(&s->mem, hpa);
+	w->nref[dim][level]++;
+	return nw_mem_entry(&w->s->mem, hpa);
 }
 
 static void ad_write(struct walk *w, u64 *ep, u64 bits)
 {
 	*ep |= bits;
-	w->s->cnt[NW_C_AD_WRITES]++;
-	w->s->cnt[NW_C_MCYCLES] += w->s->cost.ad_write_m;
+	w->nad++;
 }
 
 static int fault(struct walk *w, int outcome, u64 addr, int dim, int level)
@@ -47,6 +45,27 @@ static int fault(struct walk *w, int outcome, u64 addr, int dim, int level)
 	w->r->fault_dim = dim;
 	w->r->fault_level = level;
 	return outcome;
+}
+
+static void commit(struct walk *w)
+{
+	struct nw_sim *s = w->s;
+	u64 *cnt = s->cnt, refs = 0, cost = 0;
+	int d, l;
+
+	for (d = 0; d < NW_DIMS; d++) {
+		for (l = NW_PTE; l <= NW_PML5E; l++) {
+			u64 n = w->nref[d][l];
+
+			cnt[NW_C_GUEST_REFS_L1 + 5 * d + l - 1] += n;
+			refs += n;
+			cost += n * s->cost.ref_m[d][l];
+		}
+	}
+	cnt[NW_C_WALK_REFS] += refs;
+	cnt[NW_C_AD_WRITES] += w->nad;
+	cnt[NW_C_MCYCLES] += cost + (u64)w->nad * s->cost.ad_write_m;
+	w->r->refs = refs;
 }
 
 static u8 need_perm(unsigned int kind)
@@ -61,27 +80,44 @@ static u8 need_perm(unsigned int kind)
 	}
 }
 
-static int host_decode(struct nw_vm *vm, u64 e, int level,
-		       struct nw_pte_info *i)
-{
-	if (vm->cfg.mode == NW_MODE_EPT)
-		return nw_ept_decode(e, level, &vm->ept_caps, i);
-	return nw_x86_decode(e, level, &vm->host_caps, i);
-}
-
-static bool host_ad(struct nw_vm *vm)
+static __always_inline bool host_ad(const struct nw_vm *vm)
 {
 	return vm->cfg.mode == NW_MODE_NPT || vm->ept_caps.ad;
 }
 
-static u64 host_a_bit(struct nw_vm *vm)
+static __always_inline u64 host_a_bit(const struct nw_vm *vm)
 {
 	return vm->cfg.mode == NW_MODE_EPT ? NW_EPT_A : NW_X86_A;
 }
 
-static u64 host_d_bit(struct nw_vm *vm)
+static __always_inline u64 host_d_bit(const struct nw_vm *vm)
 {
 	return vm->cfg.mode == NW_MODE_EPT ? NW_EPT_D : NW_X86_D;
+}
+
+static bool ntlb_lookup(struct nw_sim *s, struct nw_vm *vm, u64 gpa, u8 need,
+			u64 *hpa, int *hsize, u8 *hperm)
+{
+	int size;
+
+	for (size = NW_PTE; size <= NW_PDPTE; size++) {
+		struct nw_centry *e;
+
+		if (!(s->ntlb.sizes & BIT(size)))
+			continue;
+		e = nw_cache_lookup(&s->ntlb, nw_cache_key(gpa, size),
+				    vm->htag, 0);
+		if (e && (e->perm & need) == need &&
+		    (!(need & NW_PERM_W) || (e->flags & NW_CE_DIRTY))) {
+			s->cnt[NW_C_NTLB_HIT]++;
+			*hpa = e->val + (gpa & (nw_level_size(size) - 1));
+			*hsize = size;
+			*hperm = e->perm;
+			return true;
+		}
+	}
+	s->cnt[NW_C_NTLB_MISS]++;
+	return false;
 }
 
 /*
@@ -93,32 +129,15 @@ static int host_xlate(struct walk *w, u64 gpa, u8 need, bool gpt,
 {
 	struct nw_sim *s = w->s;
 	struct nw_vm *vm = w->vm;
-	struct nw_pte_info i;
-	u64 table = vm->ept.root, *ep;
+	const struct nw_fmt *f = &vm->hfmt;
+	u64 table = vm->ept.root, *ep, e = 0, addr;
 	u8 perm = NW_PERM_R | NW_PERM_W | NW_PERM_X | NW_PERM_U;
 	int level = vm->cfg.host_levels, st;
+	bool leaf;
 
-	if (gpt && s->ntlb.entries) {
-		int size;
-
-		for (size = NW_PTE; size <= NW_PDPTE; size++) {
-			struct nw_centry *e;
-
-			if (!(s->ntlb.sizes & BIT(size)))
-				continue;
-			e = nw_cache_lookup(&s->ntlb, nw_cache_key(gpa, size),
-					    vm->htag, 0);
-			if (e && (e->perm & need) == need &&
-			    (!(need & NW_PERM_W) || (e->flags & NW_CE_DIRTY))) {
-				s->cnt[NW_C_NTLB_HIT]++;
-				*hpa = e->val + (gpa & (nw_level_size(size) - 1));
-				*hsize = size;
-				*hperm = e->perm;
-				return NW_OK;
-			}
-		}
-		s->cnt[NW_C_NTLB_MISS]++;
-	}
+	if (gpt && s->ntlb.entries &&
+	    ntlb_lookup(s, vm, gpa, need, hpa, hsize, hperm))
+		return NW_OK;
 	if (s->hpwc.on) {
 		level = nw_pwc_lookup(&s->hpwc, gpa, level, vm->htag, 0,
 				      &table, &perm);
@@ -130,40 +149,42 @@ static int host_xlate(struct walk *w, u64 gpa, u8 need, bool gpt,
 			 NW_DIM_HOST, level);
 		if (unlikely(!ep))
 			return fault(w, NW_PHYS_FAULT, gpa, NW_DIM_HOST, level);
-		st = host_decode(vm, *ep, level, &i);
+		e = *ep;
+		st = nw_fmt_check(f, e, level);
 		if (unlikely(st != NW_PTE_OK))
 			return fault(w, st == NW_PTE_NOT_PRESENT ?
 				     NW_EPT_VIOLATION : NW_EPT_MISCONFIG,
 				     gpa, NW_DIM_HOST, level);
-		perm &= i.perm;
-		if (host_ad(vm) && !i.accessed)
+		perm &= nw_fmt_perm(f, e);
+		if (host_ad(vm) && !(e & host_a_bit(vm)))
 			ad_write(w, ep, host_a_bit(vm));
-		if (i.leaf)
+		leaf = nw_fmt_leaf(e, level);
+		addr = nw_fmt_addr(f, e, level, leaf);
+		if (leaf)
 			break;
 		if (level >= NW_PDE && s->hpwc.on)
-			nw_pwc_fill(&s->hpwc, gpa, level, vm->htag, 0, i.addr,
+			nw_pwc_fill(&s->hpwc, gpa, level, vm->htag, 0, addr,
 				    perm);
-		table = i.addr;
+		table = addr;
 	}
 	if ((perm & need) != need)
 		return fault(w, NW_EPT_VIOLATION, gpa, NW_DIM_HOST, level);
-	if ((need & NW_PERM_W) && host_ad(vm) && !i.dirty)
+	if ((need & NW_PERM_W) && host_ad(vm) && !(e & host_d_bit(vm)))
 		ad_write(w, ep, host_d_bit(vm));
-	*hpa = i.addr + (gpa & (nw_level_size(level) - 1));
+	*hpa = addr + (gpa & (nw_level_size(level) - 1));
 	*hsize = level;
 	/* Without host A/D, nothing needs a write to find the page dirty. */
 	*hperm = perm;
 	if (!host_ad(vm) || (*ep & host_d_bit(vm)))
 		*hperm |= NW_PERM_D;
 	if (gpt && s->ntlb.entries && (s->ntlb.sizes & BIT(level))) {
-		struct nw_centry *e;
+		struct nw_centry *ce;
 
-		e = nw_cache_insert(&s->ntlb, nw_cache_key(gpa, level),
-				    vm->htag, 0, NULL);
-		e->val = i.addr;
-		e->perm = perm;
-		e->flags = (need & NW_PERM_W) || !host_ad(vm) ?
-			   NW_CE_DIRTY : 0;
+		ce = nw_cache_insert(&s->ntlb, nw_cache_key(gpa, level),
+				     vm->htag, 0, NULL);
+		ce->val = addr;
+		ce->perm = perm;
+		ce->flags = *hperm & NW_PERM_D ? NW_CE_DIRTY : 0;
 	}
 	return NW_OK;
 }
@@ -202,49 +223,49 @@ static bool guest_perm_ok(u8 perm, unsigned int kind)
 	}
 }
 
-int nw_walk(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as, u64 va,
-	    unsigned int kind, struct nw_walk_res *r)
+static int guest_walk(struct walk *w, struct nw_as *as, u64 va,
+		      unsigned int kind, bool nested)
 {
-	bool nested = vm->cfg.mode == NW_MODE_EPT ||
-		      vm->cfg.mode == NW_MODE_NPT;
+	struct nw_sim *s = w->s;
+	struct nw_vm *vm = w->vm;
+	struct nw_walk_res *r = w->r;
 	const struct nw_pt *pt = vm->cfg.mode == NW_MODE_SHADOW ? &as->spt :
 							       &as->gpt;
-	struct walk w = { .s = s, .vm = vm, .r = r, .kind = kind };
+	const struct nw_fmt *f = &vm->gfmt;
 	u64 *eps[NW_PML5E + 1];
-	u64 table, gpa, *ep = NULL;
-	u8 perm = NW_PERM_R | NW_PERM_W | NW_PERM_X | NW_PERM_U;
+	u64 table = 0, gpa, e = 0, addr = 0, *ep = NULL;
+	u8 perm = NW_PERM_R | NW_PERM_W | NW_PERM_X | NW_PERM_U, hperm;
 	int top = pt->levels, level = top, first, st, hsize;
-	u8 hperm;
-	struct nw_pte_info i;
+	bool leaf = false;
 
-	memset(r, 0, sizeof(*r));
-	s->cnt[NW_C_WALKS]++;
 	if (unlikely(!pt->tables))	/* shadow table not built yet */
-		return fault(&w, NW_GUEST_PF, va, NW_DIM_GUEST, top);
+		return fault(w, NW_GUEST_PF, va, NW_DIM_GUEST, top);
 	if (s->pwc.on) {
 		level = nw_pwc_lookup(&s->pwc, va, top, vm->tag, as->pcid,
 				      &table, &perm);
 		s->cnt[level < top ? NW_C_PWC_HIT : NW_C_PWC_MISS]++;
 	}
 	if (level == top) {
-		st = table_hpa(&w, nested, pt->root, &table);
+		st = table_hpa(w, nested, pt->root, &table);
 		if (st)
 			return st;
 	}
 	for (first = level;; level--) {
-		ep = ref(&w, table + 8ULL * nw_pt_index(va, level),
+		ep = ref(w, table + 8ULL * nw_pt_index(va, level),
 			 NW_DIM_GUEST, level);
 		if (unlikely(!ep))
-			return fault(&w, NW_PHYS_FAULT, va, NW_DIM_GUEST,
+			return fault(w, NW_PHYS_FAULT, va, NW_DIM_GUEST,
 				     level);
-		st = nw_x86_decode(*ep, level, &vm->guest_caps, &i);
-		if (st != NW_PTE_OK)
-			return fault(&w, NW_GUEST_PF, va, NW_DIM_GUEST, level);
-		perm &= i.perm;
+		e = *ep;
+		if (unlikely(nw_fmt_check(f, e, level) != NW_PTE_OK))
+			return fault(w, NW_GUEST_PF, va, NW_DIM_GUEST, level);
+		perm &= nw_fmt_perm(f, e);
 		eps[level] = ep;
-		if (i.leaf)
+		leaf = nw_fmt_leaf(e, level);
+		addr = nw_fmt_addr(f, e, level, leaf);
+		if (leaf)
 			break;
-		st = table_hpa(&w, nested, i.addr, &table);
+		st = table_hpa(w, nested, addr, &table);
 		if (st)
 			return st;
 		if (level >= NW_PDE && s->pwc.on)
@@ -252,17 +273,17 @@ int nw_walk(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as, u64 va,
 				    table, perm);
 	}
 	if (!guest_perm_ok(perm, kind))
-		return fault(&w, NW_GUEST_PF, va, NW_DIM_GUEST, level);
+		return fault(w, NW_GUEST_PF, va, NW_DIM_GUEST, level);
 	for (st = first; st >= level; st--)
 		if (!(*eps[st] & NW_X86_A))
-			ad_write(&w, eps[st], NW_X86_A);
+			ad_write(w, eps[st], NW_X86_A);
 	if ((kind & NW_KIND_MASK) == NW_WRITE && !(*ep & NW_X86_D))
-		ad_write(&w, ep, NW_X86_D);
+		ad_write(w, ep, NW_X86_D);
 
-	gpa = i.addr + (va & (nw_level_size(level) - 1));
+	gpa = addr + (va & (nw_level_size(level) - 1));
 	r->guest_size = level;
 	r->perm = perm;
-	r->flags = (i.global ? NW_CE_GLOBAL : 0) |
+	r->flags = (e & NW_X86_G ? NW_CE_GLOBAL : 0) |
 		   (*ep & NW_X86_D ? NW_CE_DIRTY : 0);
 	if (!nested) {
 		r->hpa = gpa;
@@ -270,7 +291,7 @@ int nw_walk(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as, u64 va,
 		r->size = level;
 		return NW_OK;
 	}
-	st = host_xlate(&w, gpa, need_perm(kind), false, &r->hpa, &hsize,
+	st = host_xlate(w, gpa, need_perm(kind), false, &r->hpa, &hsize,
 			&hperm);
 	if (st)
 		return st;
@@ -280,4 +301,29 @@ int nw_walk(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as, u64 va,
 	r->host_size = hsize;
 	r->size = min_t(int, level, hsize);
 	return NW_OK;
+}
+
+int nw_walk(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as, u64 va,
+	    unsigned int kind, struct nw_walk_res *r)
+{
+	struct walk w = { .s = s, .vm = vm, .r = r };
+	int st;
+
+	memset(r, 0, sizeof(*r));
+	s->cnt[NW_C_WALKS]++;
+	if (vm->cfg.mode == NW_MODE_EPT || vm->cfg.mode == NW_MODE_NPT)
+		st = guest_walk(&w, as, va, kind, true);
+	else
+		st = guest_walk(&w, as, va, kind, false);
+	commit(&w);
+	return st;
+}
+
+void nw_walk_prepare(struct nw_vm *vm)
+{
+	nw_fmt_x86(&vm->gfmt, &vm->guest_caps);
+	if (vm->cfg.mode == NW_MODE_EPT)
+		nw_fmt_ept(&vm->hfmt, &vm->ept_caps);
+	else
+		nw_fmt_x86(&vm->hfmt, &vm->host_caps);
 }
