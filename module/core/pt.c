@@ -87,14 +87,20 @@ int nw_pt_init(struct nw_pt *pt, const struct nw_pt_space *sp, int levels,
 	return new_table(pt, &pt->root);
 }
 
-/* Free the table at @level and all below; depth is at most 5. */
-static void free_subtree(struct nw_pt *pt, u64 table, int level)
+/*
+ * Free the table at @level and all below; depth is at most 5. Guest
+ * tables live in memory the guest can write, so their entries may point
+ * anywhere, even many times at one table: @budget (the tables this pt
+ * believes it holds) bounds the work whatever they contain.
+ */
+static void free_subtree(struct nw_pt *pt, u64 table, int level, u64 *budget)
 {
 	unsigned int i;
 
 	/* A corrupted entry may point outside memory: nothing to free. */
-	if (!pt->sp.entry(pt->sp.ctx, table))
+	if (!*budget || !pt->sp.entry(pt->sp.ctx, table))
 		return;
+	(*budget)--;
 	for (i = 0; i < NW_PT_ENTRIES; i++) {
 		u64 *ep = pt->sp.entry(pt->sp.ctx, table + 8ULL * i);
 
@@ -103,16 +109,25 @@ static void free_subtree(struct nw_pt *pt, u64 table, int level)
 		if (is_leaf(*ep, level))
 			count_leaf(pt, level, -1);
 		else
-			free_subtree(pt, entry_pa(*ep, level), level - 1);
+			free_subtree(pt, entry_pa(*ep, level), level - 1,
+				     budget);
 	}
 	pt->sp.free(pt->sp.ctx, table);
-	pt->tables--;
+	if (pt->tables)
+		pt->tables--;
+}
+
+static void free_table_tree(struct nw_pt *pt, u64 table, int level)
+{
+	u64 budget = pt->tables;
+
+	free_subtree(pt, table, level, &budget);
 }
 
 void nw_pt_destroy(struct nw_pt *pt)
 {
 	if (pt->tables)
-		free_subtree(pt, pt->root, pt->levels);
+		free_table_tree(pt, pt->root, pt->levels);
 	pt->tables = 0;
 	pt->root = 0;
 }
@@ -211,8 +226,8 @@ int nw_pt_map(struct nw_pt *pt, u64 va, u64 pa, u64 size, int level,
 			if (is_leaf(*ep, level))
 				count_leaf(pt, level, -1);
 			else
-				free_subtree(pt, entry_pa(*ep, level),
-					     level - 1);
+				free_table_tree(pt, entry_pa(*ep, level),
+						level - 1);
 		}
 		set_entry(pt, ep, addr, leaf_entry(pt, pa + off, level, flags));
 		count_leaf(pt, level, 1);
@@ -242,8 +257,8 @@ int nw_pt_unmap(struct nw_pt *pt, u64 va, u64 size, u64 *cleared)
 				if (is_leaf(*ep, l))
 					count_leaf(pt, l, -1);
 				else
-					free_subtree(pt, entry_pa(*ep, l),
-						     l - 1);
+					free_table_tree(pt, entry_pa(*ep, l),
+							l - 1);
 				set_entry(pt, ep, addr, 0);
 				if (cleared)
 					(*cleared)++;
