@@ -159,6 +159,8 @@ static int bench_walks(struct nw_acc *t)
 	return 0;
 }
 
+static u64 zipf_ws = 1ULL << 30;
+
 static int bench_zipf(struct nw_acc *t)
 {
 	struct nw_sim_cfg cfg;
@@ -168,8 +170,8 @@ static int bench_zipf(struct nw_acc *t)
 	u64 n;
 
 	nw_preset(NW_PRESET_SKYLAKE, &cfg);
-	if (setup(&e, &cfg, NW_MODE_EPT, NW_PTE, 1ULL << 30, &vm) ||
-	    gen(t, NW_WL_ZIPF, 1ULL << 30, 990))
+	if (setup(&e, &cfg, NW_MODE_EPT, NW_PTE, zipf_ws, &vm) ||
+	    gen(t, NW_WL_ZIPF, zipf_ws, 990))
 		return 1;
 	sim_rate(e.s, t, TRACE_LEN, 1);		/* warm */
 	nw_sim_reset_counters(e.s);
@@ -182,6 +184,10 @@ static int bench_zipf(struct nw_acc *t)
 	       (double)nw_sim_counter(e.s, NW_C_WALK_REFS) / n,
 	       nw_cost_per_access_m(nw_sim_counter(e.s, NW_C_MCYCLES), n) /
 	       1000.0);
+	if (getenv("NWBENCH_COUNTERS"))
+		for (int i = 0; i < NW_C_NR; i++)
+			printf("    %s %llu\n", nw_counter_names[i],
+			       (unsigned long long)nw_sim_counter(e.s, i));
 	env_fini(&e);
 	return 0;
 }
@@ -195,6 +201,8 @@ int main(int argc, char **argv)
 
 	if (!t)
 		return 1;
+	if (argc > 2)
+		zipf_ws = strtoull(argv[2], NULL, 0) << 20;
 	if (strchr(which, 'a'))
 		err = err || bench_l1(t);
 	if (strchr(which, 'b'))

@@ -102,23 +102,27 @@ static u32 victim(struct nw_cache *c, u32 set, u32 lru)
 struct nw_centry *nw_cache_insert(struct nw_cache *c, u64 key, u32 tag,
 				  u16 pcid, struct nw_centry *evicted)
 {
-	u32 set = (key >> 4) & c->set_mask, w, free = c->ways, lru = 0;
+	u32 set = (key >> 4) & c->set_mask, w, lru = 0;
 	struct nw_centry *e = c->e + (size_t)set * c->ways;
+	u64 best = ~0ULL;
 
-	/* One pass: the entry itself, else the first free way, else LRU. */
+	/*
+	 * One pass: the entry itself, else the first free way, else the
+	 * least recently used. Free ways count as stamp 0; the selection is
+	 * written to compile to conditional moves, as stamps are random.
+	 */
 	for (w = 0; w < c->ways; w++) {
-		if (!e[w].key) {
-			if (free == c->ways)
-				free = w;
-			continue;
-		}
-		if (e[w].key == key && e[w].tag == tag && e[w].pcid == pcid)
+		u64 st = e[w].key ? e[w].stamp + 1 : 0;
+		bool older = st < best;
+
+		if (unlikely(e[w].key == key && e[w].tag == tag &&
+			     e[w].pcid == pcid))
 			break;
-		if (e[w].stamp < e[lru].stamp || !e[lru].key)
-			lru = w;
+		best = older ? st : best;
+		lru = older ? w : lru;
 	}
 	if (w == c->ways)
-		w = free < c->ways ? free : victim(c, set, lru);
+		w = best == 0 ? lru : victim(c, set, lru);
 	e += w;
 	if (evicted) {
 		*evicted = *e;

@@ -142,13 +142,13 @@ struct nw_fmt {
 void nw_fmt_x86(struct nw_fmt *f, const struct nw_x86_caps *caps);
 void nw_fmt_ept(struct nw_fmt *f, const struct nw_ept_caps *caps);
 
-/* NW_PTE_* status of entry @e at @level. */
-static __always_inline int nw_fmt_check(const struct nw_fmt *f, u64 e,
-					int level)
+/* NW_PTE_* status of entry @e at @level; @ept must equal f->ept. */
+static __always_inline int __nw_fmt_check(const struct nw_fmt *f, u64 e,
+					  int level, const bool ept)
 {
 	u64 big = (e >> 7) & 1;
 
-	if (f->ept) {
+	if (ept) {
 		if (unlikely(!(e & NW_EPT_RWX)))
 			return NW_PTE_NOT_PRESENT;
 		if (unlikely(((f->bad_rwx >> (e & NW_EPT_RWX)) & 1) ||
@@ -167,6 +167,13 @@ static __always_inline int nw_fmt_check(const struct nw_fmt *f, u64 e,
 	return NW_PTE_OK;
 }
 
+static __always_inline int nw_fmt_check(const struct nw_fmt *f, u64 e,
+					int level)
+{
+	return f->ept ? __nw_fmt_check(f, e, level, true) :
+			__nw_fmt_check(f, e, level, false);
+}
+
 /* For an entry nw_fmt_check() passed: */
 static __always_inline bool nw_fmt_leaf(u64 e, int level)
 {
@@ -179,13 +186,18 @@ static __always_inline u64 nw_fmt_addr(const struct nw_fmt *f, u64 e,
 	return e & f->addr & ~(leaf ? nw_level_size(level) - 1 : 0);
 }
 
-static __always_inline u8 nw_fmt_perm(const struct nw_fmt *f, u64 e)
+static __always_inline u8 __nw_fmt_perm(u64 e, const bool ept)
 {
-	if (f->ept)	/* R, W, X are bits 0-2 in both encodings */
+	if (ept)	/* R, W, X are bits 0-2 in both encodings */
 		return (e & NW_EPT_RWX) | NW_PERM_U;
 	return NW_PERM_R | (e & NW_X86_RW ? NW_PERM_W : 0) |
 	       (e & NW_X86_US ? NW_PERM_U : 0) |
 	       (e & NW_X86_XD ? 0 : NW_PERM_X);
+}
+
+static __always_inline u8 nw_fmt_perm(const struct nw_fmt *f, u64 e)
+{
+	return f->ept ? __nw_fmt_perm(e, true) : __nw_fmt_perm(e, false);
 }
 
 /* Whether a leaf is allowed at @level (4K always, 2M always, 1G by cap). */

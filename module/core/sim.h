@@ -57,6 +57,7 @@ struct nw_walk_res {
 	u8 refs;		/* entry reads */
 	u8 fault_level;
 	u8 fault_dim;		/* enum nw_dim */
+	u8 kind;		/* the access: enum nw_kind | NW_USER */
 	u8 flags;		/* NW_CE_GLOBAL, NW_CE_DIRTY for the TLB */
 };
 

@@ -80,19 +80,10 @@ static u8 need_perm(unsigned int kind)
 	}
 }
 
-static __always_inline bool host_ad(const struct nw_vm *vm)
+/* Host A/D: always in NPT (x86 format), with EPTP bit 6 in EPT. */
+static __always_inline bool host_ad(const struct nw_vm *vm, const bool ept)
 {
-	return vm->cfg.mode == NW_MODE_NPT || vm->ept_caps.ad;
-}
-
-static __always_inline u64 host_a_bit(const struct nw_vm *vm)
-{
-	return vm->cfg.mode == NW_MODE_EPT ? NW_EPT_A : NW_X86_A;
-}
-
-static __always_inline u64 host_d_bit(const struct nw_vm *vm)
-{
-	return vm->cfg.mode == NW_MODE_EPT ? NW_EPT_D : NW_X86_D;
+	return !ept || vm->ept_caps.ad;
 }
 
 static bool ntlb_lookup(struct nw_sim *s, struct nw_vm *vm, u64 gpa, u8 need,
@@ -124,12 +115,16 @@ static bool ntlb_lookup(struct nw_sim *s, struct nw_vm *vm, u64 gpa, u8 need,
  * GPA -> HPA through the host tables. @need: NW_PERM_* the access needs;
  * @gpt: a reference to a guest paging structure (nested TLB applies).
  */
-static int host_xlate(struct walk *w, u64 gpa, u8 need, bool gpt,
-		      u64 *hpa, int *hsize, u8 *hperm)
+static __always_inline int host_xlate(struct walk *w, u64 gpa, u8 need,
+				      bool gpt, u64 *hpa, int *hsize,
+				      u8 *hperm, const bool ept)
 {
 	struct nw_sim *s = w->s;
 	struct nw_vm *vm = w->vm;
 	const struct nw_fmt *f = &vm->hfmt;
+	const u64 abit = ept ? NW_EPT_A : NW_X86_A;
+	const u64 dbit = ept ? NW_EPT_D : NW_X86_D;
+	const bool ad = host_ad(vm, ept);
 	u64 table = vm->ept.root, *ep, e = 0, addr;
 	u8 perm = NW_PERM_R | NW_PERM_W | NW_PERM_X | NW_PERM_U;
 	int level = vm->cfg.host_levels, st;
@@ -150,14 +145,14 @@ static int host_xlate(struct walk *w, u64 gpa, u8 need, bool gpt,
 		if (unlikely(!ep))
 			return fault(w, NW_PHYS_FAULT, gpa, NW_DIM_HOST, level);
 		e = *ep;
-		st = nw_fmt_check(f, e, level);
+		st = __nw_fmt_check(f, e, level, ept);
 		if (unlikely(st != NW_PTE_OK))
 			return fault(w, st == NW_PTE_NOT_PRESENT ?
 				     NW_EPT_VIOLATION : NW_EPT_MISCONFIG,
 				     gpa, NW_DIM_HOST, level);
-		perm &= nw_fmt_perm(f, e);
-		if (host_ad(vm) && !(e & host_a_bit(vm)))
-			ad_write(w, ep, host_a_bit(vm));
+		perm &= __nw_fmt_perm(e, ept);
+		if (ad && !(e & abit))
+			ad_write(w, ep, abit);
 		leaf = nw_fmt_leaf(e, level);
 		addr = nw_fmt_addr(f, e, level, leaf);
 		if (leaf)
@@ -169,13 +164,13 @@ static int host_xlate(struct walk *w, u64 gpa, u8 need, bool gpt,
 	}
 	if ((perm & need) != need)
 		return fault(w, NW_EPT_VIOLATION, gpa, NW_DIM_HOST, level);
-	if ((need & NW_PERM_W) && host_ad(vm) && !(e & host_d_bit(vm)))
-		ad_write(w, ep, host_d_bit(vm));
+	if ((need & NW_PERM_W) && ad && !(e & dbit))
+		ad_write(w, ep, dbit);
 	*hpa = addr + (gpa & (nw_level_size(level) - 1));
 	*hsize = level;
 	/* Without host A/D, nothing needs a write to find the page dirty. */
 	*hperm = perm;
-	if (!host_ad(vm) || (*ep & host_d_bit(vm)))
+	if (!ad || (*ep & dbit))
 		*hperm |= NW_PERM_D;
 	if (gpt && s->ntlb.entries && (s->ntlb.sizes & BIT(level))) {
 		struct nw_centry *ce;
@@ -194,7 +189,7 @@ static int host_xlate(struct walk *w, u64 gpa, u8 need, bool gpt,
  * mode, or GPA tables translated by host walks in nested mode.
  */
 static __always_inline int table_hpa(struct walk *w, bool nested, u64 gpa,
-				     u64 *hpa)
+				     u64 *hpa, const bool ept)
 {
 	int hsize;
 	u8 hperm;
@@ -204,9 +199,9 @@ static __always_inline int table_hpa(struct walk *w, bool nested, u64 gpa,
 		return NW_OK;
 	}
 	/* With EPT A/D, guest paging-structure accesses are EPT writes. */
-	return host_xlate(w, gpa, w->vm->cfg.mode == NW_MODE_EPT &&
-			  w->vm->ept_caps.ad ? NW_PERM_R | NW_PERM_W :
-			  NW_PERM_R | NW_PERM_U, true, hpa, &hsize, &hperm);
+	return host_xlate(w, gpa, ept && w->vm->ept_caps.ad ?
+			  NW_PERM_R | NW_PERM_W : NW_PERM_R | NW_PERM_U,
+			  true, hpa, &hsize, &hperm, ept);
 }
 
 static bool guest_perm_ok(u8 perm, unsigned int kind)
@@ -223,8 +218,9 @@ static bool guest_perm_ok(u8 perm, unsigned int kind)
 	}
 }
 
-static int guest_walk(struct walk *w, struct nw_as *as, u64 va,
-		      unsigned int kind, bool nested)
+static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
+				      u64 va, unsigned int kind,
+				      const bool nested, const bool ept)
 {
 	struct nw_sim *s = w->s;
 	struct nw_vm *vm = w->vm;
@@ -246,7 +242,7 @@ static int guest_walk(struct walk *w, struct nw_as *as, u64 va,
 		s->cnt[level < top ? NW_C_PWC_HIT : NW_C_PWC_MISS]++;
 	}
 	if (level == top) {
-		st = table_hpa(w, nested, pt->root, &table);
+		st = table_hpa(w, nested, pt->root, &table, ept);
 		if (st)
 			return st;
 	}
@@ -257,15 +253,15 @@ static int guest_walk(struct walk *w, struct nw_as *as, u64 va,
 			return fault(w, NW_PHYS_FAULT, va, NW_DIM_GUEST,
 				     level);
 		e = *ep;
-		if (unlikely(nw_fmt_check(f, e, level) != NW_PTE_OK))
+		if (unlikely(__nw_fmt_check(f, e, level, false) != NW_PTE_OK))
 			return fault(w, NW_GUEST_PF, va, NW_DIM_GUEST, level);
-		perm &= nw_fmt_perm(f, e);
+		perm &= __nw_fmt_perm(e, false);
 		eps[level] = ep;
 		leaf = nw_fmt_leaf(e, level);
 		addr = nw_fmt_addr(f, e, level, leaf);
 		if (leaf)
 			break;
-		st = table_hpa(w, nested, addr, &table);
+		st = table_hpa(w, nested, addr, &table, ept);
 		if (st)
 			return st;
 		if (level >= NW_PDE && s->pwc.on)
@@ -292,7 +288,7 @@ static int guest_walk(struct walk *w, struct nw_as *as, u64 va,
 		return NW_OK;
 	}
 	st = host_xlate(w, gpa, need_perm(kind), false, &r->hpa, &hsize,
-			&hperm);
+			&hperm, ept);
 	if (st)
 		return st;
 	r->perm &= hperm | NW_PERM_U;
@@ -310,11 +306,15 @@ int nw_walk(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as, u64 va,
 	int st;
 
 	memset(r, 0, sizeof(*r));
+	r->kind = kind;
 	s->cnt[NW_C_WALKS]++;
-	if (vm->cfg.mode == NW_MODE_EPT || vm->cfg.mode == NW_MODE_NPT)
-		st = guest_walk(&w, as, va, kind, true);
+	/* One specialised copy of the walker per format combination. */
+	if (vm->cfg.mode == NW_MODE_EPT)
+		st = guest_walk(&w, as, va, kind, true, true);
+	else if (vm->cfg.mode == NW_MODE_NPT)
+		st = guest_walk(&w, as, va, kind, true, false);
 	else
-		st = guest_walk(&w, as, va, kind, false);
+		st = guest_walk(&w, as, va, kind, false, false);
 	commit(&w);
 	return st;
 }

@@ -212,6 +212,7 @@ TEST(ept_faults_and_misconfig)
 	EXPECT_EQ(NW_EPT_VIOLATION, nw_access(e.s, 0x1008, 0, NW_READ));
 	EXPECT_EQ((5ULL << 30) + 8, e.s->last.fault_addr);
 	EXPECT_EQ(NW_DIM_HOST, e.s->last.fault_dim);
+	EXPECT_EQ(NW_READ, e.s->last.kind);
 	EXPECT_EQ(1, nw_sim_counter(e.s, NW_C_EPT_VIOLATION));
 
 	/* A write-only EPT leaf is a misconfiguration. */
@@ -227,6 +228,9 @@ TEST(ept_faults_and_misconfig)
 	*ep = (*ep & ~NW_EPT_RWX) | NW_EPT_R;
 	env_flush_all(&e);
 	EXPECT_EQ(NW_EPT_VIOLATION, nw_access(e.s, 0x2000, 0, NW_WRITE));
+	EXPECT_EQ(NW_WRITE, e.s->last.kind);
+	EXPECT_EQ(0x2000, e.s->last.fault_addr);
+	EXPECT_EQ(NW_PTE, e.s->last.fault_level);
 	EXPECT_EQ(NW_OK, nw_access(e.s, 0x2000, 0, NW_READ));
 	env_fini(&e);
 }
