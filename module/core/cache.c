@@ -39,15 +39,14 @@ int nw_cache_init(struct nw_cache *c, const struct nw_cache_cfg *cfg,
 	if (cfg->repl == NW_REPL_PLRU && (!is_pow2(ways) || ways > 64))
 		return -EINVAL;
 	c->e = nw_zalloc(sizeof(*c->e) * cfg->entries);
-	if (!c->e)
-		return -ENOMEM;
-	if (cfg->repl == NW_REPL_PLRU) {
+	c->keys = nw_zalloc(sizeof(*c->keys) * cfg->entries);
+	c->stamps = nw_zalloc(sizeof(*c->stamps) * cfg->entries);
+	if (cfg->repl == NW_REPL_PLRU)
 		c->plru = nw_zalloc(sizeof(*c->plru) * sets);
-		if (!c->plru) {
-			nw_free(c->e);
-			c->e = NULL;
-			return -ENOMEM;
-		}
+	if (!c->e || !c->keys || !c->stamps ||
+	    (cfg->repl == NW_REPL_PLRU && !c->plru)) {
+		nw_cache_free(c);
+		return -ENOMEM;
 	}
 	c->entries = cfg->entries;
 	c->ways = ways;
@@ -62,6 +61,8 @@ int nw_cache_init(struct nw_cache *c, const struct nw_cache_cfg *cfg,
 void nw_cache_free(struct nw_cache *c)
 {
 	nw_free(c->plru);
+	nw_free(c->stamps);
+	nw_free(c->keys);
 	nw_free(c->e);
 	memset(c, 0, sizeof(*c));
 }
@@ -104,6 +105,8 @@ struct nw_centry *nw_cache_insert(struct nw_cache *c, u64 key, u32 tag,
 {
 	u32 set = (key >> 4) & c->set_mask, w, lru = 0;
 	struct nw_centry *e = c->e + (size_t)set * c->ways;
+	u64 *k = c->keys + (size_t)set * c->ways;
+	u64 *stamp = c->stamps + (size_t)set * c->ways;
 	u64 best = ~0ULL;
 
 	/*
@@ -112,10 +115,10 @@ struct nw_centry *nw_cache_insert(struct nw_cache *c, u64 key, u32 tag,
 	 * written to compile to conditional moves, as stamps are random.
 	 */
 	for (w = 0; w < c->ways; w++) {
-		u64 st = e[w].key ? e[w].stamp + 1 : 0;
+		u64 st = k[w] ? stamp[w] + 1 : 0;
 		bool older = st < best;
 
-		if (unlikely(e[w].key == key && e[w].tag == tag &&
+		if (unlikely(k[w] == key && e[w].tag == tag &&
 			     e[w].pcid == pcid))
 			break;
 		best = older ? st : best;
@@ -130,13 +133,11 @@ struct nw_centry *nw_cache_insert(struct nw_cache *c, u64 key, u32 tag,
 			evicted->key = 0;
 	}
 	e->key = key;
+	k[w] = key;
 	e->tag = tag;
 	e->pcid = pcid;
 	e->flags = 0;
-	if (c->repl == NW_REPL_LRU)
-		e->stamp = ++c->clock;
-	else if (c->repl == NW_REPL_PLRU)
-		nw_cache_plru_touch(c, set, w);
+	nw_cache_touch(c, set, w);
 	return e;
 }
 
@@ -168,7 +169,7 @@ u64 nw_cache_inval(struct nw_cache *c, const struct nw_inval *f)
 
 	for (i = 0; i < c->entries; i++) {
 		if (inval_match(&c->e[i], f)) {
-			c->e[i].key = 0;
+			nw_cache_kill(c, &c->e[i]);
 			n++;
 		}
 	}
@@ -190,7 +191,7 @@ void nw_cache_flush(struct nw_cache *c)
 	u32 i;
 
 	for (i = 0; i < c->entries; i++)
-		c->e[i].key = 0;
+		nw_cache_kill(c, &c->e[i]);
 }
 
 struct nw_centry *nw_cache_probe(const struct nw_cache *c, u64 key, u32 tag,

@@ -29,7 +29,6 @@ enum nw_repl {
 struct nw_centry {
 	u64 key;		/* 0: invalid; else nw_cache_key() */
 	u64 val;		/* page or table address */
-	u64 stamp;		/* last use, for true LRU */
 	u32 tag;
 	u16 pcid;
 	u8 perm;
@@ -43,8 +42,15 @@ struct nw_cache_cfg {
 	u8 repl;		/* enum nw_repl */
 };
 
+/*
+ * Keys and LRU stamps are also kept in arrays of their own, so that
+ * scanning a set reads a few cache lines, not every entry; keys[i] always
+ * equals e[i].key (nw_cache_kill() and the functions here keep it so).
+ */
 struct nw_cache {
 	struct nw_centry *e;
+	u64 *keys;
+	u64 *stamps;		/* last use, for true LRU */
 	u64 *plru;		/* one tree per set */
 	u64 clock;
 	u64 rng;
@@ -122,43 +128,63 @@ static __always_inline bool nw_centry_match(const struct nw_centry *e,
 	       (e->pcid == pcid || (e->flags & NW_CE_GLOBAL));
 }
 
+static __always_inline void nw_cache_touch(struct nw_cache *c, u32 set,
+					   u32 way)
+{
+	if (c->repl == NW_REPL_LRU)
+		c->stamps[(size_t)set * c->ways + way] = ++c->clock;
+	else if (c->repl == NW_REPL_PLRU)
+		nw_cache_plru_touch(c, set, way);
+}
+
 static __always_inline struct nw_centry *
 nw_cache_lookup(struct nw_cache *c, u64 key, u32 tag, u16 pcid)
 {
 	u32 set = (key >> 4) & c->set_mask;
 	struct nw_centry *e;
+	const u64 *k;
 	u32 w;
 
 	if (unlikely(!c->ways))
 		return NULL;
 	e = c->e + (size_t)set * c->ways;
+	k = c->keys + (size_t)set * c->ways;
 	if (c->ways <= 16) {
-		/* All ways, no early exit: the hit way is unpredictable. */
+		/* All keys, no early exit: the hit way is unpredictable. */
 		u32 hit = 0;
 
 		for (w = 0; w < c->ways; w++)
-			hit |= (u32)((e[w].key == key) & (e[w].tag == tag) &
-				     ((e[w].pcid == pcid) |
-				      (e[w].flags & NW_CE_GLOBAL))) << w;
-		if (!hit)
-			return NULL;
-		w = nw_ffs32(hit);
-		if (c->repl == NW_REPL_LRU)
-			e[w].stamp = ++c->clock;
-		else if (c->repl == NW_REPL_PLRU)
-			nw_cache_plru_touch(c, set, w);
+			hit |= (u32)(k[w] == key) << w;
+		while (hit) {
+			w = nw_ffs32(hit);
+			if (nw_centry_match(&e[w], key, tag, pcid)) {
+				nw_cache_touch(c, set, w);
+				return &e[w];
+			}
+			hit &= hit - 1;
+		}
+		return NULL;
+	}
+	for (w = 0; w < c->ways; w++) {
+		if (k[w] != key || !nw_centry_match(&e[w], key, tag, pcid))
+			continue;
+		nw_cache_touch(c, set, w);
 		return &e[w];
 	}
-	for (w = 0; w < c->ways; w++, e++) {
-		if (!nw_centry_match(e, key, tag, pcid))
-			continue;
-		if (c->repl == NW_REPL_LRU)
-			e->stamp = ++c->clock;
-		else if (c->repl == NW_REPL_PLRU)
-			nw_cache_plru_touch(c, set, w);
-		return e;
-	}
 	return NULL;
+}
+
+/* Invalidate one entry of @c. */
+static inline void nw_cache_kill(struct nw_cache *c, struct nw_centry *e)
+{
+	c->keys[e - c->e] = 0;
+	e->key = 0;
+}
+
+static inline bool nw_cache_holds(const struct nw_cache *c,
+				  const struct nw_centry *e)
+{
+	return c->entries && e >= c->e && e < c->e + c->entries;
 }
 
 #endif /* _NESTWALK_CORE_CACHE_H */

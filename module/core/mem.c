@@ -8,6 +8,9 @@ void nw_mem_init(struct nw_mem *m, const struct nw_mem_ops *ops, void *ctx)
 {
 	m->ops = ops;
 	m->ctx = ctx;
+	memset(&m->win, 0, sizeof(m->win));
+	if (ops->window)
+		ops->window(ctx, &m->win);
 	nw_mem_forget(m, ~0ULL);
 }
 

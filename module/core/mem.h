@@ -15,6 +15,18 @@
 #include "shim.h"
 #include "pte.h"
 
+/*
+ * Optional fast path: a linear mapping of host-physical memory (the
+ * kernel's direct map, or one big mapping in userspace) and a bitmap of
+ * the pages in it the model may use. An entry read is then one add and
+ * one load, with the ownership test off the load's dependency chain.
+ */
+struct nw_mem_window {
+	u8 *base;		/* where host-physical address 0 is mapped */
+	u64 limit;		/* the window covers [0, limit) */
+	const u64 *owned;	/* bit pfn: the page may be used */
+};
+
 struct nw_mem_ops {
 	/*
 	 * The 512 entries of the 4 KiB page at page-aligned @hpa, or NULL if
@@ -33,6 +45,8 @@ struct nw_mem_ops {
 	 * address equally aligned. -EFAULT when @gpa is in no memslot.
 	 */
 	int (*backing)(void *ctx, u32 vm, u64 gpa, u64 *hpa, int *level);
+	/* Optional: fill @w (see struct nw_mem_window); bits may change. */
+	void (*window)(void *ctx, struct nw_mem_window *w);
 };
 
 #define NW_FRAMES	1024
@@ -48,6 +62,7 @@ struct nw_frame {
 struct nw_mem {
 	const struct nw_mem_ops *ops;
 	void *ctx;
+	struct nw_mem_window win;
 	struct nw_frame frames[NW_FRAMES];
 };
 
@@ -68,9 +83,13 @@ static __always_inline unsigned int nw_frame_slot(u64 pfn)
 static __always_inline u64 *nw_mem_entry(struct nw_mem *m, u64 hpa)
 {
 	u64 pfn = hpa >> NW_PAGE_SHIFT;
-	struct nw_frame *f = &m->frames[nw_frame_slot(pfn)];
+	struct nw_frame *f;
 	u64 *page;
 
+	if (likely(hpa < m->win.limit &&
+		   ((m->win.owned[pfn >> 6] >> (pfn & 63)) & 1)))
+		return (u64 *)(m->win.base + (hpa & ~7ULL));
+	f = &m->frames[nw_frame_slot(pfn)];
 	if (likely(f->pfn == pfn && f->page))
 		page = f->page;
 	else

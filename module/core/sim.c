@@ -529,7 +529,7 @@ static __always_inline int access_one(struct nw_sim *s, u64 va, u16 pcid,
 		}
 		/* Rights or a first write: the walk decides, then refills. */
 		s->cnt[NW_C_TLB_ASSIST]++;
-		e->key = 0;
+		nw_tlb_kill(&s->tlb, e);
 		return tlb_walk(s, vm, as, va, kind);
 	}
 	s->cnt[NW_C_TLB_MISS]++;

@@ -105,6 +105,17 @@ void nw_tlb_fill(struct nw_tlb *t, u64 va, int size, u32 tag, u16 pcid,
 			place(t, lv, e);
 }
 
+/* Invalidate the entry @e, wherever it is in the hierarchy. */
+void nw_tlb_kill(struct nw_tlb *t, struct nw_centry *e)
+{
+	int lv, a;
+
+	for (lv = 0; lv < t->nlevels; lv++)
+		for (a = 0; a < NW_TLB_ARRAYS; a++)
+			if (nw_cache_holds(&t->l[lv].a[a], e))
+				nw_cache_kill(&t->l[lv].a[a], e);
+}
+
 /* A hit in level @lv > 0 moves (victim level) or copies the entry up. */
 void nw_tlb_promote(struct nw_tlb *t, int lv, struct nw_centry *hit)
 {
@@ -112,7 +123,7 @@ void nw_tlb_promote(struct nw_tlb *t, int lv, struct nw_centry *hit)
 	int up;
 
 	if (t->l[lv].victim) {
-		hit->key = 0;
+		nw_tlb_kill(t, hit);
 		place(t, 0, e);
 		return;
 	}

@@ -59,6 +59,7 @@ void nw_tlb_free(struct nw_tlb *t);
 void nw_tlb_fill(struct nw_tlb *t, u64 va, int size, u32 tag, u16 pcid,
 		 u64 page, u8 perm, u8 flags);
 void nw_tlb_promote(struct nw_tlb *t, int lv, struct nw_centry *e);
+void nw_tlb_kill(struct nw_tlb *t, struct nw_centry *e);
 u64 nw_tlb_inval(struct nw_tlb *t, const struct nw_inval *f);
 u64 nw_tlb_count(const struct nw_tlb *t, const struct nw_inval *f);
 /* Reach in KiB of the entries that hold pages of @size. */

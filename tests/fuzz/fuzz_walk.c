@@ -118,7 +118,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 
 	if (simmem_init(&mem, HOST_LIMIT, 0, GUEST_HPA))
 		return 0;
-	s = nw_sim_create(&cfg, &simmem_ops, &mem, &err);
+	s = nw_sim_create(&cfg, h.flags & 64 ? &simmem_ops_nowindow :
+			  &simmem_ops, &mem, &err);
 	check(s != NULL, "sim_create");
 
 	vc.mode = h.mode % 4;

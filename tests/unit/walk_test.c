@@ -304,4 +304,45 @@ TEST(native_table_outside_memory)
 	env_fini(&e);
 }
 
+/* Without a window the core goes through ->page() and its frame cache. */
+TEST(frame_cache_path_agrees)
+{
+	struct nw_sim_cfg cfg;
+	struct env e[2];
+	u64 sum[2][3] = { { 0 } };
+	int k, i, mode;
+
+	env_cfg_bare(&cfg);
+	for (mode = NW_MODE_NATIVE; mode <= NW_MODE_SHADOW; mode++) {
+		for (k = 0; k < 2; k++) {
+			struct nw_vm *vm;
+			struct nw_as *as;
+
+			ASSERT_EQ(0, k ? env_init_nowindow(&e[k], &cfg) :
+					 env_init(&e[k], &cfg));
+			ASSERT_EQ(0, env_vm(&e[k], mode, 4, 4, NW_PTE, 1, &vm));
+			ASSERT_EQ(0, nw_as_create(vm, 0, &as));
+			ASSERT_EQ(0, nw_as_map(as, VA, mode ? GPA :
+					       ENV_NATIVE_DATA, 2 << 20, NW_PTE,
+					       NW_X86_RW));
+			nw_vm_enter(e[k].s, vm);
+			/* 3000 accesses, scattered over 512 pages. */
+			for (i = 0; i < 3000; i++) {
+				u64 va = VA + (i * 2654435761ULL % 512) * 4096;
+
+				ASSERT_EQ(NW_OK, nw_access(e[k].s, va, 0,
+							   NW_READ));
+				sum[k][0] += e[k].s->last.hpa;
+			}
+			sum[k][1] = nw_sim_counter(e[k].s, NW_C_WALK_REFS);
+			sum[k][2] = nw_sim_counter(e[k].s, NW_C_TLB_MISS);
+			env_fini(&e[k]);
+		}
+		EXPECT_EQ(sum[0][0], sum[1][0]);
+		EXPECT_EQ(sum[0][1], sum[1][1]);
+		EXPECT_EQ(sum[0][2], sum[1][2]);
+		EXPECT_LT(0, sum[1][1]);
+	}
+}
+
 TEST_HARNESS_MAIN

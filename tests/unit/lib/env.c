@@ -19,15 +19,26 @@ void env_cfg_bare(struct nw_sim_cfg *c)
 	c->seed = 1;
 }
 
-int env_init(struct env *e, const struct nw_sim_cfg *cfg)
+static int init(struct env *e, const struct nw_sim_cfg *cfg,
+		const struct nw_mem_ops *ops)
 {
 	int err = simmem_init(&e->mem, ENV_HOST_LIMIT, ENV_TABLES,
 			      ENV_TABLES_SIZE);
 
 	if (err)
 		return err;
-	e->s = nw_sim_create(cfg, &simmem_ops, &e->mem, &err);
+	e->s = nw_sim_create(cfg, ops, &e->mem, &err);
 	return err;
+}
+
+int env_init(struct env *e, const struct nw_sim_cfg *cfg)
+{
+	return init(e, cfg, &simmem_ops);
+}
+
+int env_init_nowindow(struct env *e, const struct nw_sim_cfg *cfg)
+{
+	return init(e, cfg, &simmem_ops_nowindow);
 }
 
 void env_fini(struct env *e)

@@ -26,6 +26,8 @@ struct env {
 /* Every cache off but a 1-level, 64-entry fully associative TLB. */
 void env_cfg_bare(struct nw_sim_cfg *c);
 int env_init(struct env *e, const struct nw_sim_cfg *cfg);
+/* The same, over memory that offers no window (frame-cache path). */
+int env_init_nowindow(struct env *e, const struct nw_sim_cfg *cfg);
 void env_fini(struct env *e);
 /* A VM whose memslot is backed by host pages of @host_level. */
 int env_vm(struct env *e, int mode, int glevels, int hlevels,

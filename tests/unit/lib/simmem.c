@@ -4,55 +4,61 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "simmem.h"
 
-#define CHUNK_SHIFT	30
-#define CHUNK_PAGES	(1U << (CHUNK_SHIFT - NW_PAGE_SHIFT))
-
 int simmem_init(struct simmem *m, u64 limit, u64 tbase, u64 tsize)
 {
+	void *p;
+
 	memset(m, 0, sizeof(*m));
+	p = mmap(NULL, limit, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return -ENOMEM;
+	m->base = p;
 	m->limit = limit;
-	m->chunks = calloc((limit >> CHUNK_SHIFT) + 1, sizeof(*m->chunks));
+	m->owned = calloc((limit >> NW_PAGE_SHIFT) / 64 + 1, sizeof(u64));
 	m->table_next = tbase;
 	m->table_end = tbase + tsize;
 	m->table_free = ~0ULL;
-	return m->chunks ? 0 : -ENOMEM;
+	if (!m->owned) {
+		munmap(m->base, limit);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 void simmem_fini(struct simmem *m)
 {
-	u64 c, p;
-
-	for (c = 0; m->chunks && c <= (m->limit >> CHUNK_SHIFT); c++) {
-		if (!m->chunks[c])
-			continue;
-		for (p = 0; p < CHUNK_PAGES; p++)
-			free(m->chunks[c][p]);
-		free(m->chunks[c]);
-	}
-	free(m->chunks);
-	m->chunks = NULL;
+	if (m->base)
+		munmap(m->base, m->limit);
+	free(m->owned);
+	m->base = NULL;
+	m->owned = NULL;
 }
 
 u64 *simmem_page(struct simmem *m, u64 hpa)
 {
-	u64 c = hpa >> CHUNK_SHIFT, p = (hpa >> NW_PAGE_SHIFT) &
-					 (CHUNK_PAGES - 1);
+	u64 pfn = hpa >> NW_PAGE_SHIFT;
 
 	if (hpa >= m->limit)
 		return NULL;
-	if (!m->chunks[c]) {
-		m->chunks[c] = calloc(CHUNK_PAGES, sizeof(u64 *));
-		if (!m->chunks[c])
-			return NULL;
-	}
-	if (!m->chunks[c][p]) {
-		m->chunks[c][p] = calloc(1, NW_PAGE_SIZE);
+	if (!(m->owned[pfn / 64] & (1ULL << (pfn % 64)))) {
+		m->owned[pfn / 64] |= 1ULL << (pfn % 64);
 		m->pages++;
 	}
-	return m->chunks[c][p];
+	return (u64 *)(m->base + (pfn << NW_PAGE_SHIFT));
+}
+
+static void op_window(void *ctx, struct nw_mem_window *w)
+{
+	struct simmem *m = ctx;
+
+	w->base = m->base;
+	w->limit = m->limit;
+	w->owned = m->owned;
 }
 
 static u64 *op_page(void *ctx, u64 hpa)
@@ -125,6 +131,7 @@ const struct nw_mem_ops simmem_ops = {
 	.alloc_table = op_alloc,
 	.free_table = op_free,
 	.backing = op_backing,
+	.window = op_window,
 };
 
 int simmem_slot(struct simmem *m, u32 vm, u64 gpa, u64 size, u64 hpa,
@@ -137,3 +144,11 @@ int simmem_slot(struct simmem *m, u32 vm, u64 gpa, u64 size, u64 hpa,
 	};
 	return 0;
 }
+
+/* The same memory without the window: the core's frame-cache path. */
+const struct nw_mem_ops simmem_ops_nowindow = {
+	.page = op_page,
+	.alloc_table = op_alloc,
+	.free_table = op_free,
+	.backing = op_backing,
+};

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Simulated host-physical memory for userspace builds of the core: sparse,
- * zero-filled on first touch, with a region for model-owned table pages
- * and memslots that back guest-physical ranges with 4K, 2M or 1G host
- * pages.
+ * Simulated host-physical memory for userspace builds of the core: one
+ * large reserved mapping, zero-filled on first touch, with a region for
+ * model-owned table pages and memslots that back guest-physical ranges
+ * with 4K, 2M or 1G host pages. Pages the model has been handed are marked
+ * in a bitmap, offered to the core as its fast-path window.
  */
 #ifndef _NESTWALK_SIMMEM_H
 #define _NESTWALK_SIMMEM_H
@@ -22,7 +23,8 @@ struct simslot {
 
 struct simmem {
 	u64 limit;		/* host-physical addresses below this exist */
-	u64 ***chunks;		/* [hpa >> 30][(hpa >> 12) & 0x3ffff] */
+	u8 *base;		/* mapping of [0, limit) */
+	u64 *owned;		/* pages handed out, one bit each */
 	u64 table_next;
 	u64 table_end;
 	u64 table_free;		/* freed table pages, linked; ~0 empty */
@@ -33,6 +35,7 @@ struct simmem {
 };
 
 extern const struct nw_mem_ops simmem_ops;
+extern const struct nw_mem_ops simmem_ops_nowindow;
 
 /* Host memory [0, limit); table pages come from [tbase, tbase + tsize). */
 int simmem_init(struct simmem *m, u64 limit, u64 tbase, u64 tsize);
