@@ -125,6 +125,7 @@ struct nw_sim {
 	struct nw_pwc pwc;
 	struct nw_pwc hpwc;
 	struct nw_cache ntlb;
+	u8 ntlb_present;	/* page sizes the nested TLB was filled with */
 	struct nw_cost_cfg cost;
 	u64 cnt[NW_C_NR];
 	struct nw_vm *vm;	/* running */

@@ -94,7 +94,7 @@ static bool ntlb_lookup(struct nw_sim *s, struct nw_vm *vm, u64 gpa, u8 need,
 	for (size = NW_PTE; size <= NW_PDPTE; size++) {
 		struct nw_centry *e;
 
-		if (!(s->ntlb.sizes & BIT(size)))
+		if (!(s->ntlb_present & BIT(size)))
 			continue;
 		e = nw_cache_lookup(&s->ntlb, nw_cache_key(gpa, size),
 				    vm->htag, 0);
@@ -175,6 +175,7 @@ static __always_inline int host_xlate(struct walk *w, u64 gpa, u8 need,
 	if (gpt && s->ntlb.entries && (s->ntlb.sizes & BIT(level))) {
 		struct nw_centry *ce;
 
+		s->ntlb_present |= BIT(level);
 		ce = nw_cache_insert(&s->ntlb, nw_cache_key(gpa, level),
 				     vm->htag, 0, NULL);
 		ce->val = addr;
