@@ -8,9 +8,10 @@
  * VPID, whatever EPTP tags its entries carry; INVVPID acts on a VPID,
  * INVEPT on EPTP-tagged information: combined mappings, guest-physical
  * mappings (nested TLB) and host-dimension paging-structure caches.
- * Paging-structure-cache entries are never global: INVLPG and the
+ * Paging-structure-cache entries are never global: INVLPG, INVPCID and the
  * single-context forms remove all of them for the PCID or VPID concerned,
- * regardless of address.
+ * regardless of address; INVVPID individual-address only those that would
+ * translate its address.
  */
 #include "sim.h"
 
@@ -24,15 +25,24 @@ static u32 cur_vpid(const struct nw_sim *s)
 	return s->vm ? s->vm->cfg.vpid : 0;
 }
 
-/* Remove from the TLB what @f names, and from the walk caches the same
- * context regardless of address and global bit.
+/*
+ * Remove from the TLB what @f names, and from the walk caches the same
+ * context: for every address, or (@pwc_by_addr) only the entries that
+ * would translate f.addr.
  */
-static void inval_linear(struct nw_sim *s, struct nw_inval f)
+static void __inval_linear(struct nw_sim *s, struct nw_inval f,
+			   bool pwc_by_addr)
 {
 	s->cnt[NW_C_TLB_FLUSH]++;
 	nw_tlb_inval(&s->tlb, &f);
-	f.any_addr = true;
+	if (!pwc_by_addr)
+		f.any_addr = true;
 	nw_pwc_inval(&s->pwc, &f);
+}
+
+static void inval_linear(struct nw_sim *s, struct nw_inval f)
+{
+	__inval_linear(s, f, false);
 }
 
 /* Shadow paging intercepts the guest's TLB management. */
@@ -130,7 +140,8 @@ int nw_invvpid(struct nw_sim *s, int type, u16 vpid, u64 va)
 	/* VPID 0 belongs to VMX root: VMfailValid. */
 	if (type != NW_INVVPID_ALL && !vpid)
 		return -EINVAL;
-	inval_linear(s, f);
+	/* "Mappings ... that would be used to translate the address". */
+	__inval_linear(s, f, type == NW_INVVPID_ADDR);
 	return 0;
 }
 

@@ -88,6 +88,18 @@ static u64 pwc_entries(struct nw_sim *s, struct nw_vm *vm, int pcid)
 	return nw_pwc_count(&s->pwc, &f);
 }
 
+#define FAR_VA	0x8000000000ULL		/* another PML4E */
+
+/* Paging-structure-cache entries of @vm that would translate @va. */
+static u64 pwc_covering(struct nw_sim *s, struct nw_vm *vm, u64 va)
+{
+	struct nw_inval f = {
+		.tag = vm->tag, .tag_mask = ~0U, .any_pcid = true, .addr = va,
+	};
+
+	return nw_pwc_count(&s->pwc, &f);
+}
+
 static u64 guest_phys(struct nw_sim *s, struct nw_vm *vm)
 {
 	struct nw_inval f = {
@@ -251,6 +263,7 @@ TEST_F(inval, invvpid)
 {
 	struct nw_sim *s = self->e.s;
 	u16 va = self->a->cfg.vpid, vb = self->b->cfg.vpid;
+	u64 far;
 
 	if (!variant->vpid) {
 		/* VPID 0 is VMX root's: VMfailValid, nothing removed. */
@@ -264,7 +277,17 @@ TEST_F(inval, invvpid)
 		return;
 	}
 	/* Individual address: every PCID, globals too, this VPID only. */
+	ASSERT_EQ(0, nw_as_map(nw_as_find(self->a, 1), FAR_VA, 0x300000, 4096,
+			       NW_PTE, NW_X86_RW));
+	ASSERT_EQ(NW_OK, nw_access(s, FAR_VA, 1, NW_READ));
+	far = pwc_covering(s, self->a, FAR_VA);
+	ASSERT_LT(0, far);
+	ASSERT_LT(0, pwc_covering(s, self->a, 0x2000));
 	ASSERT_EQ(0, nw_invvpid(s, NW_INVVPID_ADDR, va, 0x2000));
+	/* Walk caches: what translates 0x2000 goes, the far page's stays. */
+	EXPECT_EQ(0, pwc_covering(s, self->a, 0x2000));
+	EXPECT_EQ(far, pwc_covering(s, self->a, FAR_VA));
+	nw_invvpid(s, NW_INVVPID_ADDR, va, FAR_VA);
 	EXPECT_FALSE(cached(s, self->a, 1, 0x2000));
 	EXPECT_FALSE(cached(s, self->a, 2, 0x2000));
 	EXPECT_EQ(7, entries(s, self->a));
