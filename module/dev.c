@@ -8,6 +8,7 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/sizes.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
@@ -31,7 +32,12 @@ static int nw_open(struct inode *inode, struct file *file)
 	if (!s)
 		return -ENOMEM;
 	mutex_init(&s->lock);
+	mutex_init(&s->objs_lock);
 	s->id = atomic64_inc_return(&nw_session_ids);
+	/* Model host-physical memory below 4 GiB is kept for tables. */
+	s->hpa_next = SZ_4G;
+	atomic_inc(&nw_sessions_open);
+	nw_debugfs_session_add(s);
 	file->private_data = s;
 	return 0;
 }
@@ -40,6 +46,11 @@ static int nw_release(struct inode *inode, struct file *file)
 {
 	struct nw_session *s = file->private_data;
 
+	/* Waits for debugfs readers still inside the session's files. */
+	nw_debugfs_session_remove(s);
+	nw_vms_destroy(s);
+	atomic_dec(&nw_sessions_open);
+	mutex_destroy(&s->objs_lock);
 	mutex_destroy(&s->lock);
 	kfree(s);
 	return 0;
@@ -84,6 +95,49 @@ static long nw_ioctl_version(void __user *uarg)
 	return nw_copy_out(uarg, &v, sizeof(v), usize);
 }
 
+static long nw_ioctl_vm_create(struct nw_session *s, void __user *uarg)
+{
+	struct nestwalk_vm_create c;
+	u64 usize;
+	int ret;
+
+	ret = nw_copy_in(&c, sizeof(c), NESTWALK_VM_CREATE_SIZE_V1, uarg,
+			 &usize);
+	if (ret)
+		return ret;
+	ret = nw_vm_create_ioctl(s, &c);
+	if (ret)
+		return ret;
+	/* A caller that cannot learn the id gets no VM either. */
+	ret = nw_copy_out(uarg, &c, sizeof(c), usize);
+	if (ret)
+		nw_vm_destroy_last(s);
+	return ret;
+}
+
+static long nw_ioctl_memslot(struct nw_session *s, void __user *uarg)
+{
+	struct nestwalk_memslot m;
+	struct nw_gvm *vm;
+	u64 usize;
+	int ret;
+
+	ret = nw_copy_in(&m, sizeof(m), NESTWALK_MEMSLOT_SIZE_V1, uarg,
+			 &usize);
+	if (ret)
+		return ret;
+	vm = nw_vm_lookup(s, m.vm_id);
+	if (!vm)
+		return -ENOENT;
+	ret = nw_memslot_add(s, vm, &m);
+	if (ret)
+		return ret;
+	ret = nw_copy_out(uarg, &m, sizeof(m), usize);
+	if (ret)
+		nw_memslot_remove_last(s, vm);
+	return ret;
+}
+
 static long nw_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct nw_session *s = file->private_data;
@@ -96,6 +150,12 @@ static long nw_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	switch (cmd) {
 	case NESTWALK_IOC_VERSION:
 		ret = nw_ioctl_version(uarg);
+		break;
+	case NESTWALK_IOC_VM_CREATE:
+		ret = nw_ioctl_vm_create(s, uarg);
+		break;
+	case NESTWALK_IOC_MEMSLOT:
+		ret = nw_ioctl_memslot(s, uarg);
 		break;
 	default:
 		ret = -ENOTTY;

@@ -3,13 +3,31 @@
  * nestwalk: a software x86-64 MMU (nested and shadow paging, TLBs, walk
  * caches) that counts every reference a translation costs.
  */
+#include <linux/atomic.h>
 #include <linux/init.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 
 #include <linux/nestwalk.h>
 
 #include "nestwalk.h"
 #include "version.h"
+
+unsigned int nw_max_vms = NW_SESSION_VMS;
+module_param_named(max_vms, nw_max_vms, uint, 0444);
+MODULE_PARM_DESC(max_vms, "VMs per session (at most 8)");
+
+unsigned int nw_max_memslots = 32;
+module_param_named(max_memslots, nw_max_memslots, uint, 0444);
+MODULE_PARM_DESC(max_memslots, "Memslots per VM");
+
+/* Default: 16 GiB of 4 KiB pages, over all sessions. */
+unsigned long nw_max_pinned_pages = 1UL << 22;
+module_param_named(max_pinned_pages, nw_max_pinned_pages, ulong, 0444);
+MODULE_PARM_DESC(max_pinned_pages, "Pages all sessions may pin together");
+
+atomic_t nw_sessions_open = ATOMIC_INIT(0);
+atomic64_t nw_pinned_pages = ATOMIC64_INIT(0);
 
 static int __init nestwalk_init(void)
 {

@@ -6,13 +6,69 @@
 #ifndef _NESTWALK_H
 #define _NESTWALK_H
 
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
 
+#include <linux/nestwalk.h>
+
+struct dentry;
+struct mm_struct;
+struct page;
+
+/* VMs a session can hold at most; max_vms may only lower it. */
+#define NW_SESSION_VMS	8
+
+/* Limits, module parameters (main.c). */
+extern unsigned int nw_max_vms;
+extern unsigned int nw_max_memslots;
+extern unsigned long nw_max_pinned_pages;
+
+/* Module-wide gauges, shown in debugfs "stats". */
+extern atomic_t nw_sessions_open;
+extern atomic64_t nw_pinned_pages;
+
+/*
+ * Guest-physical memory backed by pinned caller memory. The model's host
+ * physical address of userspace address a is hpa_base + a - uaddr, and
+ * hpa_base is congruent to uaddr modulo 1 GiB, so that a host huge page
+ * is as aligned in the model as it is in the caller's address space.
+ */
+struct nw_memslot {
+	struct list_head node;
+	u32 id;
+	u64 gpa;
+	u64 size;
+	u64 uaddr;
+	u64 hpa_base;
+	unsigned long npages;
+	struct page **pages;
+	u8 *level;		/* host mapping level of each page */
+	u64 host[3];		/* 4 KiB pages, 2 MiB and 1 GiB mappings */
+	struct mm_struct *mm;	/* charged for the pinned pages */
+};
+
+struct nw_gvm {
+	u32 id;
+	struct nestwalk_vm_create cfg;
+	struct list_head slots;
+	u32 nslots;
+};
+
 /* One open of /dev/nestwalk: one simulated physical CPU. */
 struct nw_session {
-	struct mutex lock;	/* serialises the session's ioctls */
+	/* Serialises the session's ioctls. */
+	struct mutex lock;
+	/*
+	 * Guards what debugfs readers walk (vms[], each VM's slots); held
+	 * only briefly, never across a run.
+	 */
+	struct mutex objs_lock;
 	u64 id;
+	struct nw_gvm *vms[NW_SESSION_VMS];
+	u32 nvms;
+	u64 hpa_next;		/* next free model host-physical address */
+	struct dentry *debugfs;
 };
 
 int nw_dev_init(void);
@@ -20,6 +76,18 @@ void nw_dev_exit(void);
 
 void nw_debugfs_init(void);
 void nw_debugfs_exit(void);
+void nw_debugfs_session_add(struct nw_session *s);
+void nw_debugfs_session_remove(struct nw_session *s);
+
+int nw_vm_create_ioctl(struct nw_session *s, struct nestwalk_vm_create *c);
+void nw_vm_destroy_last(struct nw_session *s);
+void nw_vms_destroy(struct nw_session *s);
+struct nw_gvm *nw_vm_lookup(struct nw_session *s, u64 id);
+
+int nw_memslot_add(struct nw_session *s, struct nw_gvm *vm,
+		   struct nestwalk_memslot *m);
+void nw_memslot_free(struct nw_memslot *slot);
+void nw_memslot_remove_last(struct nw_session *s, struct nw_gvm *vm);
 
 #ifdef DEBUG
 int nw_selftest(void);

@@ -28,8 +28,10 @@ elif ! modprobe nestwalk 2>/dev/null; then
 	exit $ksft_skip
 fi
 
-"$dir/nestwalk_test"
-rc=$?
+rc=0
+for t in nestwalk_test memslot_test; do
+	"$dir/$t" || rc=1
+done
 
 if rmmod nestwalk; then
 	echo "ok - rmmod nestwalk after the suite"

@@ -20,7 +20,10 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-/* Bumped when an ioctl or structure is added; never for a change in meaning. */
+/*
+ * Bumped when a released interface gains an ioctl or a structure; never for
+ * a change in meaning.
+ */
 #define NESTWALK_API_VERSION	1
 
 /* 0xB8 is unassigned in Documentation/userspace-api/ioctl/ioctl-number.rst. */
@@ -46,5 +49,90 @@ struct nestwalk_version {
 
 #define NESTWALK_IOC_VERSION	_IOWR(NESTWALK_IOC_MAGIC, 0x00, \
 				      struct nestwalk_version)
+
+/* Translation modes of a VM (struct nestwalk_vm_create.mode). */
+#define NESTWALK_MODE_NATIVE	0	/* 1D walk, no host dimension */
+#define NESTWALK_MODE_EPT	1	/* 2D walk, Intel EPT host tables */
+#define NESTWALK_MODE_NPT	2	/* 2D walk, AMD NPT host tables */
+#define NESTWALK_MODE_SHADOW	3	/* 1D walk of a shadow table */
+
+/* Page sizes, as paging-structure levels (1 = 4 KiB, 2 = 2 MiB, 3 = 1 GiB). */
+#define NESTWALK_PAGE_4K	1
+#define NESTWALK_PAGE_2M	2
+#define NESTWALK_PAGE_1G	3
+
+/* struct nestwalk_vm_create.flags */
+#define NESTWALK_VM_EPT_AD	(1ULL << 0)	/* EPT accessed/dirty flags */
+#define NESTWALK_VM_FLAGS	NESTWALK_VM_EPT_AD
+
+/**
+ * struct nestwalk_vm_create - a VM on the session's simulated CPU
+ * @size: (in) sizeof(struct nestwalk_vm_create) as the caller knows it.
+ * @flags: (in) NESTWALK_VM_* bits.
+ * @mode: (in) NESTWALK_MODE_*.
+ * @vpid: (in) the VM's VPID, 1 to 65535, unique in the session; 0 runs the
+ *	VM with VPID disabled (its TLB entries are flushed on every VM entry
+ *	and exit).
+ * @guest_levels: (in) 4 or 5: levels of the guest's page tables.
+ * @host_levels: (in) 4 or 5 in the nested modes; 0 otherwise.
+ * @max_leaf: (in) largest host leaf the VM's policy allows, a
+ *	NESTWALK_PAGE_* value; 0 means NESTWALK_PAGE_1G.
+ * @vm_id: (out) the VM's number in this session.
+ * @reserved: (in) must be zero.
+ */
+struct nestwalk_vm_create {
+	__u64 size;
+	__u64 flags;
+	__u64 mode;
+	__u64 vpid;
+	__u64 guest_levels;
+	__u64 host_levels;
+	__u64 max_leaf;
+	__u64 vm_id;
+	__u64 reserved[8];
+};
+
+#define NESTWALK_VM_CREATE_SIZE_V1	128
+
+/**
+ * struct nestwalk_memslot - guest-physical memory backed by caller memory
+ * @size: (in) sizeof(struct nestwalk_memslot) as the caller knows it.
+ * @flags: (in) must be zero.
+ * @vm_id: (in) the VM, as NESTWALK_IOC_VM_CREATE returned it.
+ * @gpa: (in) first guest-physical address; 4 KiB aligned.
+ * @memory_size: (in) bytes; a non-zero multiple of 4 KiB.
+ * @userspace_addr: (in) the caller's memory backing it, 4 KiB aligned,
+ *	mapped writable. The pages are pinned (and charged to
+ *	RLIMIT_MEMLOCK) until the session is closed.
+ * @slot_id: (out) the memslot's number in the VM.
+ * @host_4k: (out) pages of the range mapped by 4 KiB host PTEs.
+ * @host_2m: (out) 2 MiB host mappings (THP or hugetlb) in the range.
+ * @host_1g: (out) 1 GiB host mappings (hugetlb) in the range.
+ * @reserved: (in) must be zero.
+ *
+ * The host mapping sizes are read from the caller's page tables when the
+ * pages are pinned; the model's EPT/NPT never maps a guest range with a
+ * leaf larger than the host mapping behind it.
+ */
+struct nestwalk_memslot {
+	__u64 size;
+	__u64 flags;
+	__u64 vm_id;
+	__u64 gpa;
+	__u64 memory_size;
+	__u64 userspace_addr;
+	__u64 slot_id;
+	__u64 host_4k;
+	__u64 host_2m;
+	__u64 host_1g;
+	__u64 reserved[6];
+};
+
+#define NESTWALK_MEMSLOT_SIZE_V1	128
+
+#define NESTWALK_IOC_VM_CREATE	_IOWR(NESTWALK_IOC_MAGIC, 0x01, \
+				      struct nestwalk_vm_create)
+#define NESTWALK_IOC_MEMSLOT	_IOWR(NESTWALK_IOC_MAGIC, 0x02, \
+				      struct nestwalk_memslot)
 
 #endif /* _UAPI_LINUX_NESTWALK_H */

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VMs of a session: their configuration and memslots.
+ */
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "nestwalk.h"
+
+static int check_cfg(struct nw_session *s, const struct nestwalk_vm_create *c)
+{
+	bool nested = c->mode == NESTWALK_MODE_EPT ||
+		      c->mode == NESTWALK_MODE_NPT;
+	u32 i;
+
+	if (c->flags & ~NESTWALK_VM_FLAGS ||
+	    memchr_inv(c->reserved, 0, sizeof(c->reserved)))
+		return -EINVAL;
+	if (c->mode > NESTWALK_MODE_SHADOW || c->vpid > 0xffff)
+		return -EINVAL;
+	if (c->guest_levels != 4 && c->guest_levels != 5)
+		return -EINVAL;
+	if (nested ? c->host_levels != 4 && c->host_levels != 5 :
+		     c->host_levels != 0)
+		return -EINVAL;
+	if (c->max_leaf > NESTWALK_PAGE_1G)
+		return -EINVAL;
+	if ((c->flags & NESTWALK_VM_EPT_AD) && c->mode != NESTWALK_MODE_EPT)
+		return -EINVAL;
+	for (i = 0; i < s->nvms && c->vpid; i++)
+		if (s->vms[i]->cfg.vpid == c->vpid)
+			return -EEXIST;
+	if (s->nvms >= min_t(unsigned int, nw_max_vms, NW_SESSION_VMS))
+		return -ENOSPC;
+	return 0;
+}
+
+int nw_vm_create_ioctl(struct nw_session *s, struct nestwalk_vm_create *c)
+{
+	struct nw_gvm *vm;
+	int ret;
+
+	ret = check_cfg(s, c);
+	if (ret)
+		return ret;
+
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	if (!vm)
+		return -ENOMEM;
+	INIT_LIST_HEAD(&vm->slots);
+	vm->cfg = *c;
+	if (!vm->cfg.max_leaf)
+		vm->cfg.max_leaf = NESTWALK_PAGE_1G;
+
+	mutex_lock(&s->objs_lock);
+	vm->id = s->nvms;
+	s->vms[s->nvms++] = vm;
+	mutex_unlock(&s->objs_lock);
+
+	c->vm_id = vm->id;
+	return 0;
+}
+
+struct nw_gvm *nw_vm_lookup(struct nw_session *s, u64 id)
+{
+	return id < s->nvms ? s->vms[id] : NULL;
+}
+
+static void free_slots(struct nw_gvm *vm)
+{
+	struct nw_memslot *slot, *tmp;
+
+	list_for_each_entry_safe(slot, tmp, &vm->slots, node) {
+		list_del(&slot->node);
+		nw_memslot_free(slot);
+	}
+}
+
+/* Undo the last nw_vm_create_ioctl(). */
+void nw_vm_destroy_last(struct nw_session *s)
+{
+	struct nw_gvm *vm;
+
+	mutex_lock(&s->objs_lock);
+	vm = s->vms[--s->nvms];
+	s->vms[s->nvms] = NULL;
+	mutex_unlock(&s->objs_lock);
+	free_slots(vm);
+	kfree(vm);
+}
+
+/* Undo the last nw_memslot_add() on @vm. */
+void nw_memslot_remove_last(struct nw_session *s, struct nw_gvm *vm)
+{
+	struct nw_memslot *slot;
+
+	mutex_lock(&s->objs_lock);
+	slot = list_last_entry(&vm->slots, struct nw_memslot, node);
+	list_del(&slot->node);
+	vm->nslots--;
+	mutex_unlock(&s->objs_lock);
+	nw_memslot_free(slot);
+}
+
+/* At close: nothing can reach the session any more. */
+void nw_vms_destroy(struct nw_session *s)
+{
+	while (s->nvms)
+		nw_vm_destroy_last(s);
+}
