@@ -79,7 +79,7 @@ static __always_inline unsigned int nw_frame_slot(u64 pfn)
 	return (pfn * 0x9e3779b97f4a7c15ULL) >> 54;
 }
 
-/* Pointer to the 8-byte entry at @hpa, or NULL. */
+/* Pointer to the 8-byte entry at @hpa (8-byte aligned), or NULL. */
 static __always_inline u64 *nw_mem_entry(struct nw_mem *m, u64 hpa)
 {
 	u64 pfn = hpa >> NW_PAGE_SHIFT;
@@ -88,7 +88,7 @@ static __always_inline u64 *nw_mem_entry(struct nw_mem *m, u64 hpa)
 
 	if (likely(hpa < m->win.limit &&
 		   ((m->win.owned[pfn >> 6] >> (pfn & 63)) & 1)))
-		return (u64 *)(m->win.base + (hpa & ~7ULL));
+		return (u64 *)(m->win.base + hpa);	/* hpa: 8-aligned */
 	f = &m->frames[nw_frame_slot(pfn)];
 	if (likely(f->pfn == pfn && f->page))
 		page = f->page;

@@ -58,12 +58,4 @@ int nw_pt_lookup(struct nw_pt *pt, u64 va, u64 *pa, int *level, u64 *entry);
 /* Address of the entry that maps @va at @level, or 0 if none is reachable. */
 u64 nw_pt_entry_addr(struct nw_pt *pt, u64 va, int level);
 
-/* Canonical form of a 48- or 57-bit linear address. */
-static inline u64 nw_canonical(u64 va, int levels)
-{
-	int shift = 64 - (NW_PAGE_SHIFT + 9 * levels);
-
-	return (u64)((s64)(va << shift) >> shift);
-}
-
 #endif /* _NESTWALK_CORE_PT_H */

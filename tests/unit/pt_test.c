@@ -191,12 +191,4 @@ TEST_F(pt, unmap_splits_partial_leaves)
 	EXPECT_EQ(1, self->pt.leaves[NW_PDE]);
 }
 
-TEST(canonical)
-{
-	EXPECT_EQ(0xffff800000000000ULL, nw_canonical(0x800000000000ULL, 4));
-	EXPECT_EQ(0x00007fffffffffffULL, nw_canonical(0x7fffffffffffULL, 4));
-	EXPECT_EQ(0xff00000000000000ULL,
-		  nw_canonical(0x100000000000000ULL, 5));
-}
-
 TEST_HARNESS_MAIN

@@ -335,7 +335,8 @@ TEST(nehalem_reach)
 	struct nw_sim_cfg cfg;
 	struct env e;
 
-	ASSERT_EQ(0, nw_preset(NW_PRESET_NEHALEM, &cfg));
+	EXPECT_EQ(-EINVAL, nw_preset_by_name("pentium", &cfg));
+	ASSERT_EQ(0, nw_preset_by_name("nehalem", &cfg));
 	ASSERT_EQ(0, env_init(&e, &cfg));
 	EXPECT_EQ(2304, nw_tlb_reach_kib(&e.s->tlb, NW_PTE));
 	EXPECT_EQ(64 * 1024, nw_tlb_reach_kib(&e.s->tlb, NW_PDE));
@@ -397,6 +398,31 @@ TEST(nehalem_inside_and_outside_reach)
 	       (unsigned long long)got, 10 * (576 + 16));
 	model_fini(&m);
 	env_fini(&e);
+}
+
+/* Every preset builds, and its figures are the documented ones. */
+TEST(presets)
+{
+	struct nw_sim_cfg cfg;
+	struct env e;
+	int p;
+
+	for (p = 0; p < NW_PRESET_NR; p++) {
+		ASSERT_EQ(0, nw_preset(p, &cfg));
+		ASSERT_EQ(0, env_init(&e, &cfg));
+		if (p == NW_PRESET_SKYLAKE) {
+			/* (64 + 1536) x 4K; (32 + 1536) x 2M; (4 + 16) x 1G */
+			EXPECT_EQ(1600 * 4, nw_tlb_reach_kib(&e.s->tlb, 1));
+			EXPECT_EQ(1568 * 2048, nw_tlb_reach_kib(&e.s->tlb, 2));
+			EXPECT_EQ(20 << 20, nw_tlb_reach_kib(&e.s->tlb, 3));
+		}
+		if (p == NW_PRESET_ZEN2) {
+			EXPECT_EQ((64 + 2048) * 4, nw_tlb_reach_kib(&e.s->tlb, 1));
+			EXPECT_EQ(64 << 20, nw_tlb_reach_kib(&e.s->tlb, 3));
+		}
+		EXPECT_TRUE(p == NW_PRESET_CUSTOM || e.s->pwc.on);
+		env_fini(&e);
+	}
 }
 
 TEST(replacement_policies)
