@@ -128,7 +128,6 @@ static __always_inline int host_xlate(struct walk *w, u64 gpa, u8 need,
 	u64 table = vm->ept.root, *ep, e = 0, addr;
 	u8 perm = NW_PERM_R | NW_PERM_W | NW_PERM_X | NW_PERM_U;
 	int level = vm->cfg.host_levels, st;
-	bool leaf;
 
 	if (gpt && s->ntlb.entries &&
 	    ntlb_lookup(s, vm, gpa, need, hpa, hsize, hperm))
@@ -153,15 +152,15 @@ static __always_inline int host_xlate(struct walk *w, u64 gpa, u8 need,
 		perm &= __nw_fmt_perm(e, ept);
 		if (ad && !(e & abit))
 			ad_write(w, ep, abit);
-		leaf = nw_fmt_leaf(e, level);
-		addr = nw_fmt_addr(f, e, level, leaf);
-		if (leaf)
+		/* A branch, not a select: keeps the next address one AND away. */
+		if (nw_fmt_leaf(e, level))
 			break;
+		table = nw_fmt_addr(f, e, level, false);
 		if (level >= NW_PDE && s->hpwc.on)
-			nw_pwc_fill(&s->hpwc, gpa, level, vm->htag, 0, addr,
+			nw_pwc_fill(&s->hpwc, gpa, level, vm->htag, 0, table,
 				    perm);
-		table = addr;
 	}
+	addr = nw_fmt_addr(f, e, level, true);
 	if ((perm & need) != need)
 		return fault(w, NW_EPT_VIOLATION, gpa, NW_DIM_HOST, level);
 	if ((need & NW_PERM_W) && ad && !(e & dbit))
@@ -233,7 +232,6 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 	u64 table = 0, gpa, e = 0, addr = 0, *ep = NULL;
 	u8 perm = NW_PERM_R | NW_PERM_W | NW_PERM_X | NW_PERM_U, hperm;
 	int top = pt->levels, level = top, first, st, hsize;
-	bool leaf = false;
 
 	if (unlikely(!pt->tables))	/* shadow table not built yet */
 		return fault(w, NW_GUEST_PF, va, NW_DIM_GUEST, top);
@@ -258,11 +256,10 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 			return fault(w, NW_GUEST_PF, va, NW_DIM_GUEST, level);
 		perm &= __nw_fmt_perm(e, false);
 		eps[level] = ep;
-		leaf = nw_fmt_leaf(e, level);
-		addr = nw_fmt_addr(f, e, level, leaf);
-		if (leaf)
+		if (nw_fmt_leaf(e, level))
 			break;
-		st = table_hpa(w, nested, addr, &table, ept);
+		st = table_hpa(w, nested, nw_fmt_addr(f, e, level, false),
+			       &table, ept);
 		if (st)
 			return st;
 		if (level >= NW_PDE && s->pwc.on)
@@ -277,6 +274,7 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 	if ((kind & NW_KIND_MASK) == NW_WRITE && !(*ep & NW_X86_D))
 		ad_write(w, ep, NW_X86_D);
 
+	addr = nw_fmt_addr(f, e, level, true);
 	gpa = addr + (va & (nw_level_size(level) - 1));
 	r->guest_size = level;
 	r->perm = perm;
