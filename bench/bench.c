@@ -64,7 +64,8 @@ static int setup(struct env *e, const struct nw_sim_cfg *cfg, int mode,
 		 int host_level, u64 ws, struct nw_vm **vm)
 {
 	struct nw_as *as;
-	int err = env_init(e, cfg);
+	int err = getenv("NWBENCH_NOWINDOW") ? env_init_nowindow(e, cfg) :
+					       env_init(e, cfg);
 
 	err = err ?: env_vm(e, mode, 4, 4, host_level, 1, vm);
 	err = err ?: nw_as_create(*vm, 0, &as);

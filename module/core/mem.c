@@ -32,6 +32,9 @@ void nw_mem_forget(struct nw_mem *m, u64 hpa)
 	u64 pfn = hpa >> NW_PAGE_SHIFT;
 	unsigned int i;
 
+	for (i = 0; i < NW_MEM_SLOTS; i++)
+		if (hpa == ~0ULL || m->last[i].pfn == pfn)
+			m->last[i].page = NULL;
 	if (hpa != ~0ULL) {
 		m->frames[nw_frame_slot(pfn)].page = NULL;
 		return;

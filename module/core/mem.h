@@ -59,10 +59,14 @@ struct nw_frame {
 	u64 *page;
 };
 
+/* Walks by dimension (2) and level (1-5): the table each last read. */
+#define NW_MEM_SLOTS	12
+
 struct nw_mem {
 	const struct nw_mem_ops *ops;
 	void *ctx;
 	struct nw_mem_window win;
+	struct nw_frame last[NW_MEM_SLOTS];
 	struct nw_frame frames[NW_FRAMES];
 };
 
@@ -97,6 +101,32 @@ static __always_inline u64 *nw_mem_entry(struct nw_mem *m, u64 hpa)
 	if (unlikely(!page))
 		return NULL;
 	return page + ((hpa & (NW_PAGE_SIZE - 1)) >> 3);
+}
+
+/*
+ * The same, for a walker reading at @slot (its dimension and level): the
+ * page it read last there is remembered, so its pointer is loaded off the
+ * walk's dependency chain - root and upper tables repeat from walk to walk.
+ */
+static __always_inline u64 *nw_mem_entry_at(struct nw_mem *m, u64 hpa,
+					    unsigned int slot)
+{
+	u64 pfn = hpa >> NW_PAGE_SHIFT;
+	struct nw_frame *f = &m->last[slot];
+	u64 *page;
+
+	if (likely(hpa < m->win.limit &&
+		   ((m->win.owned[pfn >> 6] >> (pfn & 63)) & 1)))
+		return (u64 *)(m->win.base + hpa);
+	if (likely(f->pfn == pfn && f->page))
+		return f->page + ((hpa & (NW_PAGE_SIZE - 1)) >> 3);
+	page = nw_mem_entry(m, hpa & ~(NW_PAGE_SIZE - 1));
+	if (page) {
+		f->pfn = pfn;
+		f->page = page;
+		page += (hpa & (NW_PAGE_SIZE - 1)) >> 3;
+	}
+	return page;
 }
 
 #endif /* _NESTWALK_CORE_MEM_H */

@@ -29,7 +29,7 @@ struct walk {
 static __always_inline u64 *ref(struct walk *w, u64 hpa, int dim, int level)
 {
 	w->nref[dim][level]++;
-	return nw_mem_entry(&w->s->mem, hpa);
+	return nw_mem_entry_at(&w->s->mem, hpa, dim * 6 + level);
 }
 
 static void ad_write(struct walk *w, u64 *ep, u64 bits)
