@@ -10,6 +10,7 @@
 #include <linux/nestwalk.h>
 
 #include "nestwalk.h"
+#include "sim.h"
 #include "version.h"
 
 static struct dentry *nw_debugfs_root;
@@ -80,6 +81,23 @@ static int memslots_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(memslots);
 
+/* The session's counters, "name value", in NESTWALK_IOC_STATS order. */
+static int session_stats_show(struct seq_file *m, void *unused)
+{
+	struct nw_session *s = m->private;
+	int i;
+
+	mutex_lock(&s->objs_lock);
+	for (i = 0; i < NW_C_NR; i++)
+		seq_printf(m, "%s %llu\n", nw_counter_names[i],
+			   nw_sim_counter(s->sim, i));
+	/* Not a model counter: pages the module holds for model tables. */
+	seq_printf(m, "table_pages %llu\n", s->table_pages);
+	mutex_unlock(&s->objs_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(session_stats);
+
 void nw_debugfs_session_add(struct nw_session *s)
 {
 	char name[24];
@@ -88,6 +106,8 @@ void nw_debugfs_session_add(struct nw_session *s)
 	s->debugfs = debugfs_create_dir(name, nw_debugfs_sessions);
 	debugfs_create_file("vms", 0444, s->debugfs, s, &vms_fops);
 	debugfs_create_file("memslots", 0444, s->debugfs, s, &memslots_fops);
+	debugfs_create_file("stats", 0444, s->debugfs, s,
+			    &session_stats_fops);
 }
 
 void nw_debugfs_session_remove(struct nw_session *s)

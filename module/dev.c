@@ -15,9 +15,16 @@
 #include <linux/nestwalk.h>
 
 #include "nestwalk.h"
+#include "sim.h"
 #include "version.h"
 
 static atomic64_t nw_session_ids = ATOMIC64_INIT(0);
+
+/* What a session runs until NESTWALK_IOC_CONFIG says otherwise. */
+static const struct nestwalk_config nw_default_config = {
+	.size = sizeof(struct nestwalk_config),
+	.preset = NESTWALK_PRESET_SKYLAKE,
+};
 
 static int nw_open(struct inode *inode, struct file *file)
 {
@@ -36,6 +43,12 @@ static int nw_open(struct inode *inode, struct file *file)
 	s->id = atomic64_inc_return(&nw_session_ids);
 	/* Model host-physical memory below 4 GiB is kept for tables. */
 	s->hpa_next = SZ_4G;
+	ret = nw_sim_configure(s, &nw_default_config);
+	if (ret) {
+		nw_hostmem_free(s);
+		kfree(s);
+		return ret;
+	}
 	atomic_inc(&nw_sessions_open);
 	nw_debugfs_session_add(s);
 	file->private_data = s;
@@ -49,6 +62,8 @@ static int nw_release(struct inode *inode, struct file *file)
 	/* Waits for debugfs readers still inside the session's files. */
 	nw_debugfs_session_remove(s);
 	nw_vms_destroy(s);
+	nw_sim_destroy(s->sim);
+	nw_hostmem_free(s);
 	atomic_dec(&nw_sessions_open);
 	mutex_destroy(&s->objs_lock);
 	mutex_destroy(&s->lock);
@@ -138,6 +153,66 @@ static long nw_ioctl_memslot(struct nw_session *s, void __user *uarg)
 	return ret;
 }
 
+static long nw_ioctl_config(struct nw_session *s, void __user *uarg)
+{
+	struct nestwalk_config c;
+	u64 usize;
+	int ret;
+
+	ret = nw_copy_in(&c, sizeof(c), NESTWALK_CONFIG_SIZE_V1, uarg, &usize);
+	if (ret)
+		return ret;
+	return nw_sim_configure(s, &c);
+}
+
+static long nw_ioctl_map(struct nw_session *s, void __user *uarg)
+{
+	struct nestwalk_map m;
+	u64 usize;
+	int ret;
+
+	ret = nw_copy_in(&m, sizeof(m), NESTWALK_MAP_SIZE_V1, uarg, &usize);
+	if (ret)
+		return ret;
+	return nw_map_ioctl(s, &m);
+}
+
+static long nw_ioctl_run(struct nw_session *s, void __user *uarg)
+{
+	struct nestwalk_run r;
+	u64 usize;
+	int ret, ret2;
+
+	ret = nw_copy_in(&r, sizeof(r), NESTWALK_RUN_SIZE_V1, uarg, &usize);
+	if (ret)
+		return ret;
+	r.done = 0;
+	ret = nw_run_ioctl(s, &r);
+	/* How far it got is reported even when the run stopped early. */
+	ret2 = nw_copy_out(uarg, &r, sizeof(r), usize);
+	return ret ? ret : ret2;
+}
+
+static long nw_ioctl_stats(struct nw_session *s, void __user *uarg)
+{
+	struct nestwalk_stats st;
+	u64 usize, i, v;
+	int ret;
+
+	ret = nw_copy_in(&st, sizeof(st), NESTWALK_STATS_SIZE_V1, uarg, &usize);
+	if (ret)
+		return ret;
+	if (st.flags || memchr_inv(st.reserved, 0, sizeof(st.reserved)))
+		return -EINVAL;
+	for (i = 0; i < min_t(u64, st.count, NW_C_NR); i++) {
+		v = nw_sim_counter(s->sim, i);
+		if (put_user(v, (u64 __user *)u64_to_user_ptr(st.values) + i))
+			return -EFAULT;
+	}
+	st.count = NW_C_NR;
+	return nw_copy_out(uarg, &st, sizeof(st), usize);
+}
+
 static long nw_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct nw_session *s = file->private_data;
@@ -156,6 +231,23 @@ static long nw_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		break;
 	case NESTWALK_IOC_MEMSLOT:
 		ret = nw_ioctl_memslot(s, uarg);
+		break;
+	case NESTWALK_IOC_CONFIG:
+		ret = nw_ioctl_config(s, uarg);
+		break;
+	case NESTWALK_IOC_MAP:
+		ret = nw_ioctl_map(s, uarg);
+		break;
+	case NESTWALK_IOC_RUN:
+		ret = nw_ioctl_run(s, uarg);
+		break;
+	case NESTWALK_IOC_STATS:
+		ret = nw_ioctl_stats(s, uarg);
+		break;
+	case NESTWALK_IOC_RESET:
+		ret = arg ? -EINVAL : 0;
+		if (!ret)
+			nw_sim_reset_counters(s->sim);
 		break;
 	default:
 		ret = -ENOTTY;

@@ -14,6 +14,9 @@
 
 struct dentry;
 struct mm_struct;
+struct nw_mem_ops;
+struct nw_sim;
+struct nw_vm;
 struct page;
 
 /* VMs a session can hold at most; max_vms may only lower it. */
@@ -50,6 +53,7 @@ struct nw_memslot {
 
 struct nw_gvm {
 	u32 id;
+	struct nw_vm *core;
 	struct nestwalk_vm_create cfg;
 	struct list_head slots;
 	u32 nslots;
@@ -69,7 +73,21 @@ struct nw_session {
 	u32 nvms;
 	u64 hpa_next;		/* next free model host-physical address */
 	struct dentry *debugfs;
+	/* The model (module/core/), and the table pages it was given. */
+	struct nw_sim *sim;
+	struct page **tables;
+	u32 ntables, cap_tables;
+	u32 *free_tables;
+	u32 nfree, cap_free;
+	u64 table_pages;
 };
+
+extern const struct nw_mem_ops nw_hostmem_ops;
+void nw_hostmem_free(struct nw_session *s);
+
+int nw_sim_configure(struct nw_session *s, const struct nestwalk_config *c);
+int nw_map_ioctl(struct nw_session *s, const struct nestwalk_map *m);
+int nw_run_ioctl(struct nw_session *s, struct nestwalk_run *r);
 
 int nw_dev_init(void);
 void nw_dev_exit(void);

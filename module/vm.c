@@ -6,6 +6,7 @@
 #include <linux/string.h>
 
 #include "nestwalk.h"
+#include "sim.h"
 
 static int check_cfg(struct nw_session *s, const struct nestwalk_vm_create *c)
 {
@@ -32,7 +33,34 @@ static int check_cfg(struct nw_session *s, const struct nestwalk_vm_create *c)
 			return -EEXIST;
 	if (s->nvms >= min_t(unsigned int, nw_max_vms, NW_SESSION_VMS))
 		return -ENOSPC;
+	if ((c->gpt_base | c->gpt_size) & ~PAGE_MASK ||
+	    c->gpt_base + c->gpt_size < c->gpt_base)
+		return -EINVAL;
 	return 0;
+}
+
+static int core_vm_create(struct nw_session *s, struct nw_gvm *vm)
+{
+	const struct nestwalk_vm_create *c = &vm->cfg;
+	struct nw_vm_cfg cfg = {
+		.mode = c->mode,
+		.vpid = c->vpid,
+		.guest_levels = c->guest_levels,
+		.host_levels = c->host_levels,
+		.max_level = c->max_leaf,
+		.ept_ad = !!(c->flags & NESTWALK_VM_EPT_AD),
+		.gpt_base = c->gpt_base,
+		.gpt_size = c->gpt_size,
+	};
+	int ret;
+
+	ret = nw_vm_create(s->sim, &cfg, &vm->core);
+	/* Both number VMs in creation order and destroy the last first. */
+	if (!ret && WARN_ON_ONCE(vm->core->id != vm->id)) {
+		nw_vm_destroy(vm->core);
+		ret = -EINVAL;
+	}
+	return ret;
 }
 
 int nw_vm_create_ioctl(struct nw_session *s, struct nestwalk_vm_create *c)
@@ -51,11 +79,16 @@ int nw_vm_create_ioctl(struct nw_session *s, struct nestwalk_vm_create *c)
 	vm->cfg = *c;
 	if (!vm->cfg.max_leaf)
 		vm->cfg.max_leaf = NESTWALK_PAGE_1G;
-
-	mutex_lock(&s->objs_lock);
 	vm->id = s->nvms;
-	s->vms[s->nvms++] = vm;
+	mutex_lock(&s->objs_lock);
+	ret = core_vm_create(s, vm);
+	if (!ret)
+		s->vms[s->nvms++] = vm;
 	mutex_unlock(&s->objs_lock);
+	if (ret) {
+		kfree(vm);
+		return ret;
+	}
 
 	c->vm_id = vm->id;
 	return 0;
@@ -81,9 +114,13 @@ void nw_vm_destroy_last(struct nw_session *s)
 {
 	struct nw_gvm *vm;
 
+	/* Under objs_lock: debugfs readers look into the model's VMs. */
 	mutex_lock(&s->objs_lock);
 	vm = s->vms[--s->nvms];
 	s->vms[s->nvms] = NULL;
+	/* The model lets go of the VM's memory before it is unpinned. */
+	nw_vm_destroy(vm->core);
+	nw_mem_forget(&s->sim->mem, ~0ULL);
 	mutex_unlock(&s->objs_lock);
 	free_slots(vm);
 	kfree(vm);
@@ -99,6 +136,7 @@ void nw_memslot_remove_last(struct nw_session *s, struct nw_gvm *vm)
 	list_del(&slot->node);
 	vm->nslots--;
 	mutex_unlock(&s->objs_lock);
+	nw_mem_forget(&s->sim->mem, ~0ULL);
 	nw_memslot_free(slot);
 }
 

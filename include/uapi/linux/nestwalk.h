@@ -78,6 +78,10 @@ struct nestwalk_version {
  * @max_leaf: (in) largest host leaf the VM's policy allows, a
  *	NESTWALK_PAGE_* value; 0 means NESTWALK_PAGE_1G.
  * @vm_id: (out) the VM's number in this session.
+ * @gpt_base: (in) guest-physical region, 4 KiB aligned, from which the
+ *	guest's page-table pages are taken (it must lie in the VM's memslots
+ *	by the time NESTWALK_IOC_MAP writes them). Unused in native mode.
+ * @gpt_size: (in) bytes of that region.
  * @reserved: (in) must be zero.
  */
 struct nestwalk_vm_create {
@@ -89,7 +93,9 @@ struct nestwalk_vm_create {
 	__u64 host_levels;
 	__u64 max_leaf;
 	__u64 vm_id;
-	__u64 reserved[8];
+	__u64 gpt_base;
+	__u64 gpt_size;
+	__u64 reserved[6];
 };
 
 #define NESTWALK_VM_CREATE_SIZE_V1	128
@@ -134,5 +140,154 @@ struct nestwalk_memslot {
 				      struct nestwalk_vm_create)
 #define NESTWALK_IOC_MEMSLOT	_IOWR(NESTWALK_IOC_MAGIC, 0x02, \
 				      struct nestwalk_memslot)
+
+/* Machine presets (struct nestwalk_config.preset). */
+#define NESTWALK_PRESET_CUSTOM	0
+#define NESTWALK_PRESET_NEHALEM	1
+#define NESTWALK_PRESET_SKYLAKE	2
+#define NESTWALK_PRESET_ZEN2	3
+
+/* struct nestwalk_config.flags: parts of the machine switched off. */
+#define NESTWALK_CFG_NO_TLB	(1ULL << 0)	/* every access walks */
+#define NESTWALK_CFG_NO_PWC	(1ULL << 1)	/* guest-dimension PSCs */
+#define NESTWALK_CFG_NO_HPWC	(1ULL << 2)	/* host-dimension PSCs */
+#define NESTWALK_CFG_NO_NTLB	(1ULL << 3)	/* nested TLB */
+#define NESTWALK_CFG_FLAGS	0xfULL
+
+/**
+ * struct nestwalk_config - the session's simulated CPU
+ * @size: (in) sizeof(struct nestwalk_config) as the caller knows it.
+ * @flags: (in) NESTWALK_CFG_* bits.
+ * @preset: (in) NESTWALK_PRESET_*: TLB geometry, walk caches, latencies.
+ * @seed: (in) seed of random replacement policies.
+ * @reserved: (in) must be zero.
+ *
+ * Only before the session's first VM (EBUSY after). Until then the
+ * session runs NESTWALK_PRESET_SKYLAKE with everything on.
+ */
+struct nestwalk_config {
+	__u64 size;
+	__u64 flags;
+	__u64 preset;
+	__u64 seed;
+	__u64 reserved[4];
+};
+
+#define NESTWALK_CONFIG_SIZE_V1	64
+
+/* struct nestwalk_map.prot */
+#define NESTWALK_PROT_WRITE	(1ULL << 0)
+#define NESTWALK_PROT_USER	(1ULL << 1)
+#define NESTWALK_PROT_EXEC	(1ULL << 2)
+#define NESTWALK_PROT_FLAGS	0x7ULL
+
+/**
+ * struct nestwalk_map - a mapping in a guest address space
+ * @size: (in) sizeof(struct nestwalk_map) as the caller knows it.
+ * @flags: (in) must be zero.
+ * @vm_id: (in) the VM.
+ * @pcid: (in) the address space (created on first use), 0 to 4095.
+ * @gva: (in) first guest-virtual address, aligned to @leaf.
+ * @gpa: (in) guest-physical address it maps to, aligned to @leaf.
+ * @length: (in) bytes, a non-zero multiple of the @leaf size.
+ * @leaf: (in) NESTWALK_PAGE_*: the guest's leaf size.
+ * @prot: (in) NESTWALK_PROT_* rights of the leaves.
+ * @reserved: (in) must be zero.
+ *
+ * The entries are written into the guest's page tables, in guest memory;
+ * in shadow mode those writes are trapped like any guest PTE write.
+ */
+struct nestwalk_map {
+	__u64 size;
+	__u64 flags;
+	__u64 vm_id;
+	__u64 pcid;
+	__u64 gva;
+	__u64 gpa;
+	__u64 length;
+	__u64 leaf;
+	__u64 prot;
+	__u64 reserved[7];
+};
+
+#define NESTWALK_MAP_SIZE_V1	128
+
+/* Kinds of access, for NESTWALK_ACCESS(). */
+#define NESTWALK_READ		0
+#define NESTWALK_WRITE		1
+#define NESTWALK_FETCH		2
+#define NESTWALK_USER		4	/* or-ed in: a user-mode access */
+
+/**
+ * struct nestwalk_access - one access of a run
+ * @gva: guest-virtual address.
+ * @attr: NESTWALK_ACCESS(pcid, kind).
+ */
+struct nestwalk_access {
+	__u64 gva;
+	__u64 attr;
+};
+
+#define NESTWALK_ACCESS(pcid, kind)	((__u64)(pcid) | (__u64)(kind) << 16)
+#define NESTWALK_ACCESS_PCID(attr)	((attr) & 0xfff)
+#define NESTWALK_ACCESS_KIND(attr)	(((attr) >> 16) & 0x7)
+#define NESTWALK_ACCESS_RSVD		(~0x70fffULL)
+
+/* Accesses one NESTWALK_IOC_RUN takes at most. */
+#define NESTWALK_RUN_MAX	(1ULL << 24)
+
+/**
+ * struct nestwalk_run - replay accesses in a VM
+ * @size: (in) sizeof(struct nestwalk_run) as the caller knows it.
+ * @flags: (in) must be zero.
+ * @vm_id: (in) the VM to run; switching from another VM is a VM exit and
+ *	entry (TLB entries survive only with VPID).
+ * @accesses: (in) user pointer to @count struct nestwalk_access.
+ * @count: (in) how many, at most NESTWALK_RUN_MAX.
+ * @done: (out) how many were simulated: @count, or fewer when a fatal
+ *	signal stopped the run (the call then fails with EINTR).
+ * @reserved: (in) must be zero.
+ */
+struct nestwalk_run {
+	__u64 size;
+	__u64 flags;
+	__u64 vm_id;
+	__u64 accesses;
+	__u64 count;
+	__u64 done;
+	__u64 reserved[2];
+};
+
+#define NESTWALK_RUN_SIZE_V1	64
+
+/**
+ * struct nestwalk_stats - the session's counters
+ * @size: (in) sizeof(struct nestwalk_stats) as the caller knows it.
+ * @flags: (in) must be zero.
+ * @values: (in) user pointer to an array of @count __u64.
+ * @count: (in) room in @values; (out) counters the module has. Values
+ *	are in the order of the first @count lines of debugfs
+ *	sessions/<id>/stats; new counters are only ever appended.
+ * @reserved: (in) must be zero.
+ */
+struct nestwalk_stats {
+	__u64 size;
+	__u64 flags;
+	__u64 values;
+	__u64 count;
+	__u64 reserved[4];
+};
+
+#define NESTWALK_STATS_SIZE_V1	64
+
+#define NESTWALK_IOC_CONFIG	_IOWR(NESTWALK_IOC_MAGIC, 0x03, \
+				      struct nestwalk_config)
+#define NESTWALK_IOC_MAP	_IOWR(NESTWALK_IOC_MAGIC, 0x04, \
+				      struct nestwalk_map)
+#define NESTWALK_IOC_RUN	_IOWR(NESTWALK_IOC_MAGIC, 0x05, \
+				      struct nestwalk_run)
+#define NESTWALK_IOC_STATS	_IOWR(NESTWALK_IOC_MAGIC, 0x06, \
+				      struct nestwalk_stats)
+#define NESTWALK_IOC_RESET	_IO(NESTWALK_IOC_MAGIC, 0x07)
 
 #endif /* _UAPI_LINUX_NESTWALK_H */

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Driving the model: the session's machine configuration, guest mappings
+ * and runs of accesses.
+ */
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "nestwalk.h"
+#include "presets.h"
+#include "sim.h"
+
+/* Accesses copied from userspace per step of a run. */
+#define NW_RUN_CHUNK	4096
+
+static_assert(NESTWALK_PRESET_NEHALEM == NW_PRESET_NEHALEM);
+static_assert(NESTWALK_PRESET_SKYLAKE == NW_PRESET_SKYLAKE);
+static_assert(NESTWALK_PRESET_ZEN2 == NW_PRESET_ZEN2);
+static_assert(NESTWALK_MODE_EPT == NW_MODE_EPT);
+static_assert(NESTWALK_MODE_NPT == NW_MODE_NPT);
+static_assert(NESTWALK_MODE_SHADOW == NW_MODE_SHADOW);
+static_assert(NESTWALK_READ == NW_READ && NESTWALK_WRITE == NW_WRITE &&
+	      NESTWALK_FETCH == NW_FETCH && NESTWALK_USER == NW_USER);
+
+/* (Re)build the session's simulated CPU; only while it has no VM. */
+int nw_sim_configure(struct nw_session *s, const struct nestwalk_config *c)
+{
+	struct nw_sim_cfg cfg;
+	struct nw_sim *sim;
+	int ret;
+
+	if (c->flags & ~NESTWALK_CFG_FLAGS ||
+	    memchr_inv(c->reserved, 0, sizeof(c->reserved)) ||
+	    c->preset >= NW_PRESET_NR)
+		return -EINVAL;
+	if (s->nvms)
+		return -EBUSY;
+
+	ret = nw_preset(c->preset, &cfg);
+	if (ret)
+		return ret;
+	cfg.seed = c->seed;
+	if (c->flags & NESTWALK_CFG_NO_TLB)
+		cfg.tlb.nlevels = 0;
+	if (c->flags & NESTWALK_CFG_NO_PWC)
+		memset(cfg.pwc.entries, 0, sizeof(cfg.pwc.entries));
+	if (c->flags & NESTWALK_CFG_NO_HPWC)
+		memset(cfg.hpwc.entries, 0, sizeof(cfg.hpwc.entries));
+	if (c->flags & NESTWALK_CFG_NO_NTLB)
+		cfg.ntlb.entries = 0;
+
+	sim = nw_sim_create(&cfg, &nw_hostmem_ops, s, &ret);
+	if (!sim)
+		return ret;
+	mutex_lock(&s->objs_lock);
+	nw_sim_destroy(s->sim);
+	s->sim = sim;
+	mutex_unlock(&s->objs_lock);
+	return 0;
+}
+
+static u64 prot_flags(u64 prot)
+{
+	u64 f = 0;
+
+	if (prot & NESTWALK_PROT_WRITE)
+		f |= NW_X86_RW;
+	if (prot & NESTWALK_PROT_USER)
+		f |= NW_X86_US;
+	if (!(prot & NESTWALK_PROT_EXEC))
+		f |= NW_X86_XD;
+	return f;
+}
+
+int nw_map_ioctl(struct nw_session *s, const struct nestwalk_map *m)
+{
+	struct nw_gvm *vm = nw_vm_lookup(s, m->vm_id);
+	struct nw_as *as;
+	u64 span;
+	int ret;
+
+	if (m->flags || memchr_inv(m->reserved, 0, sizeof(m->reserved)) ||
+	    m->prot & ~NESTWALK_PROT_FLAGS || m->pcid >= 4096 ||
+	    m->leaf < NESTWALK_PAGE_4K || m->leaf > NESTWALK_PAGE_1G)
+		return -EINVAL;
+	span = nw_level_size(m->leaf);
+	if (!m->length || (m->gva | m->gpa | m->length) & (span - 1) ||
+	    m->gva + m->length < m->gva || m->gpa + m->length < m->gpa)
+		return -EINVAL;
+	if (!vm)
+		return -ENOENT;
+
+	as = nw_as_find(vm->core, m->pcid);
+	if (!as) {
+		ret = nw_as_create(vm->core, m->pcid, &as);
+		if (ret)
+			return ret;
+	}
+	return nw_as_map(as, m->gva, m->gpa, m->length, m->leaf,
+			 prot_flags(m->prot));
+}
+
+int nw_run_ioctl(struct nw_session *s, struct nestwalk_run *r)
+{
+	struct nestwalk_access __user *uacc = u64_to_user_ptr(r->accesses);
+	struct nw_gvm *vm = nw_vm_lookup(s, r->vm_id);
+	struct nestwalk_access *buf;
+	struct nw_acc *acc;
+	u64 n, i;
+	int ret = 0;
+
+	if (r->flags || memchr_inv(r->reserved, 0, sizeof(r->reserved)) ||
+	    r->count > NESTWALK_RUN_MAX)
+		return -EINVAL;
+	if (!vm)
+		return -ENOENT;
+
+	buf = kvmalloc_array(NW_RUN_CHUNK, sizeof(*buf), GFP_KERNEL);
+	acc = kvmalloc_array(NW_RUN_CHUNK, sizeof(*acc), GFP_KERNEL);
+	if (!buf || !acc) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (s->sim->vm != vm->core)
+		nw_vm_switch(s->sim, vm->core);
+
+	for (r->done = 0; r->done < r->count; r->done += n) {
+		n = min_t(u64, NW_RUN_CHUNK, r->count - r->done);
+		if (copy_from_user(buf, uacc + r->done, n * sizeof(*buf))) {
+			ret = -EFAULT;
+			break;
+		}
+		for (i = 0; i < n; i++) {
+			/* Reserved bits, or kind 3 (and 7): invalid. */
+			if (buf[i].attr & NESTWALK_ACCESS_RSVD ||
+			    (NESTWALK_ACCESS_KIND(buf[i].attr) & 3) == 3) {
+				ret = -EINVAL;
+				goto out;
+			}
+			acc[i].va = buf[i].gva;
+			acc[i].pcid = NESTWALK_ACCESS_PCID(buf[i].attr);
+			acc[i].kind = NESTWALK_ACCESS_KIND(buf[i].attr);
+		}
+		nw_access_batch(s->sim, acc, n);
+		if (fatal_signal_pending(current)) {
+			r->done += n;
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
+	}
+out:
+	kvfree(acc);
+	kvfree(buf);
+	return ret;
+}

@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nestwalk selftests: runs of the model over real memory. With every cache
+ * off, a nested 4-level over 4-level walk reads 24 entries when the guest's
+ * memory is backed by 4 KiB pages, and 19 when it is backed by 2 MiB
+ * hugetlb pages (each host walk ends one level higher); the device and
+ * debugfs report the same counters.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/nestwalk.h>
+
+#include "kselftest_harness.h"
+
+#define NW_DEV		"/dev/nestwalk"
+#define NW_DEBUGFS	"/sys/kernel/debug/nestwalk"
+#define NR_HUGEPAGES	"/proc/sys/vm/nr_hugepages"
+#define SZ_2M		(2UL << 20)
+#define MEM		(16 * SZ_2M)	/* guest memory */
+#define GPT_SIZE	SZ_2M		/* guest page tables, at gpa 0 */
+#define DATA_GPA	SZ_2M
+#define DATA_LEN	(8 * SZ_2M)
+#define GVA		0x40000000UL
+#define NPAGES		(DATA_LEN / 4096)
+
+static long long read_ll(const char *path)
+{
+	long long v = -1;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%lld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+static int write_ll(const char *path, long long v)
+{
+	FILE *f = fopen(path, "w");
+	int bad;
+
+	if (!f)
+		return -1;
+	bad = fprintf(f, "%lld\n", v) < 0;
+	bad |= fclose(f) != 0;
+	return bad ? -1 : 0;
+}
+
+/* Index of counter @name: its line number in sessions/<id>/stats. */
+static int counter_index(const char *dir, const char *name, long long *dbg)
+{
+	char path[160], line[128], key[64];
+	long long v;
+	int i = 0, found = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/stats", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %lld", key, &v) == 2 &&
+		    !strcmp(key, name)) {
+			found = i;
+			*dbg = v;
+			break;
+		}
+		i++;
+	}
+	fclose(f);
+	return found;
+}
+
+static void newest_session(char *out, size_t len)
+{
+	char line[64];
+	long long max = -1;
+	FILE *p = popen("ls " NW_DEBUGFS "/sessions", "r");
+
+	while (p && fgets(line, sizeof(line), p))
+		if (atoll(line) > max)
+			max = atoll(line);
+	if (p)
+		pclose(p);
+	snprintf(out, len, NW_DEBUGFS "/sessions/%lld", max);
+}
+
+enum backing { B_4K, B_HUGETLB };
+
+FIXTURE(nested) {
+	int fd;
+	void *mem;
+	long long saved_pool;
+	char dir[128];
+	__u64 values[128];
+	__u64 nvalues;
+	struct nestwalk_access *acc;
+};
+
+FIXTURE_VARIANT(nested) {
+	enum backing kind;
+	int refs_per_walk;
+};
+
+FIXTURE_VARIANT_ADD(nested, ept4x4_host4k) {
+	.kind = B_4K, .refs_per_walk = 24,
+};
+
+FIXTURE_VARIANT_ADD(nested, ept4x4_host2m_hugetlb) {
+	.kind = B_HUGETLB, .refs_per_walk = 19,
+};
+
+static void read_stats(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(nested) *self)
+{
+	struct nestwalk_stats st = {
+		.size = sizeof(st), .values = (unsigned long)self->values,
+		.count = 128,
+	};
+
+	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_STATS, &st));
+	ASSERT_GE(128, st.count);
+	self->nvalues = st.count;
+}
+
+/* The counter from the device, checked against debugfs. */
+static __u64 counter(struct __test_metadata *_metadata,
+		     FIXTURE_DATA(nested) *self, const char *name)
+{
+	long long dbg = -1;
+	int i = counter_index(self->dir, name, &dbg);
+
+	EXPECT_LE(0, i) TH_LOG("no counter %s in debugfs", name);
+	if (i < 0 || i >= (int)self->nvalues)
+		return ~0ULL;
+	EXPECT_EQ((__u64)dbg, self->values[i]) TH_LOG("%s differs", name);
+	return self->values[i];
+}
+
+FIXTURE_SETUP(nested)
+{
+	struct nestwalk_config cfg = {
+		.size = sizeof(cfg), .preset = NESTWALK_PRESET_SKYLAKE,
+		.flags = NESTWALK_CFG_NO_TLB | NESTWALK_CFG_NO_PWC |
+			 NESTWALK_CFG_NO_HPWC | NESTWALK_CFG_NO_NTLB,
+	};
+	struct nestwalk_vm_create vc = {
+		.size = sizeof(vc), .mode = NESTWALK_MODE_EPT, .vpid = 1,
+		.guest_levels = 4, .host_levels = 4,
+		.gpt_base = 0, .gpt_size = GPT_SIZE,
+	};
+	struct nestwalk_memslot ms = {
+		.size = sizeof(ms), .gpa = 0, .memory_size = MEM,
+	};
+	struct nestwalk_map map = {
+		.size = sizeof(map), .pcid = 0, .gva = GVA, .gpa = DATA_GPA,
+		.length = DATA_LEN, .leaf = NESTWALK_PAGE_4K,
+		.prot = NESTWALK_PROT_WRITE,
+	};
+	unsigned long i;
+
+	self->fd = -1;
+	self->saved_pool = -1;
+	self->mem = MAP_FAILED;
+	self->acc = NULL;
+	if (geteuid())
+		SKIP(return, "must be root");
+	if (access(NW_DEV, F_OK))
+		SKIP(return, NW_DEV " missing: module not loaded");
+
+	if (variant->kind == B_HUGETLB) {
+		if (read_ll("/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages") < 0)
+			SKIP(return, "no 2 MiB hugetlb pool on this kernel");
+		self->saved_pool = read_ll(NR_HUGEPAGES);
+		ASSERT_LE(0, self->saved_pool);
+		ASSERT_EQ(0, write_ll(NR_HUGEPAGES,
+				      self->saved_pool + MEM / SZ_2M));
+		if (read_ll(NR_HUGEPAGES) < self->saved_pool + (long long)(MEM / SZ_2M))
+			SKIP(return, "kernel granted %lld hugepages, %lld asked",
+			     read_ll(NR_HUGEPAGES),
+			     self->saved_pool + (long long)(MEM / SZ_2M));
+		self->mem = mmap(NULL, MEM, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB,
+				 -1, 0);
+	} else {
+		self->mem = mmap(NULL, MEM, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (self->mem != MAP_FAILED) {
+			ASSERT_EQ(0, madvise(self->mem, MEM, MADV_NOHUGEPAGE));
+		}
+	}
+	ASSERT_NE(MAP_FAILED, self->mem);
+	memset(self->mem, 0, MEM);
+
+	self->fd = open(NW_DEV, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->fd);
+	newest_session(self->dir, sizeof(self->dir));
+	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_CONFIG, &cfg));
+	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_VM_CREATE, &vc));
+	ms.vm_id = vc.vm_id;
+	ms.userspace_addr = (unsigned long)self->mem;
+	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_MEMSLOT, &ms));
+	if (variant->kind == B_HUGETLB) {
+		ASSERT_EQ(MEM / SZ_2M, ms.host_2m);
+	} else {
+		ASSERT_EQ(MEM / 4096, ms.host_4k);
+	}
+	map.vm_id = vc.vm_id;
+	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_MAP, &map))
+		TH_LOG("map: %s", strerror(errno));
+
+	self->acc = calloc(NPAGES, sizeof(*self->acc));
+	ASSERT_NE(NULL, self->acc);
+	for (i = 0; i < NPAGES; i++) {
+		self->acc[i].gva = GVA + i * 4096 + (i % 512) * 8;
+		self->acc[i].attr = NESTWALK_ACCESS(0, NESTWALK_READ);
+	}
+}
+
+FIXTURE_TEARDOWN(nested)
+{
+	free(self->acc);
+	if (self->fd >= 0)
+		close(self->fd);
+	if (self->mem != MAP_FAILED)
+		munmap(self->mem, MEM);
+	if (self->saved_pool >= 0)
+		EXPECT_EQ(0, write_ll(NR_HUGEPAGES, self->saved_pool));
+}
+
+static int run(int fd, struct nestwalk_access *acc, __u64 n, __u64 *done)
+{
+	struct nestwalk_run r = {
+		.size = sizeof(r), .vm_id = 0,
+		.accesses = (unsigned long)acc, .count = n,
+	};
+	int ret = ioctl(fd, NESTWALK_IOC_RUN, &r);
+
+	*done = r.done;
+	return ret;
+}
+
+TEST_F(nested, uncached_references_per_walk)
+{
+	__u64 done, walks, refs, guest, host;
+	char name[32];
+	int l;
+
+	/* The first pass builds the EPT lazily, as KVM does. */
+	ASSERT_EQ(0, run(self->fd, self->acc, NPAGES, &done));
+	ASSERT_EQ(NPAGES, done);
+	read_stats(_metadata, self);
+	/* Fixed violations count as pf_fixed; ept_violation is unfixable. */
+	EXPECT_EQ(0, counter(_metadata, self, "ept_violation"));
+	if (variant->kind == B_HUGETLB) {
+		/* One 2 MiB leaf per data page, one for the guest tables. */
+		EXPECT_EQ(DATA_LEN / SZ_2M + 1,
+			  counter(_metadata, self, "pf_fixed"));
+	} else {
+		/* One per data page, plus the guest table pages. */
+		EXPECT_LE(NPAGES, counter(_metadata, self, "pf_fixed"));
+	}
+
+	/* The second pass walks a complete EPT: every walk is uncached. */
+	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_RESET, 0));
+	ASSERT_EQ(0, run(self->fd, self->acc, NPAGES, &done));
+	ASSERT_EQ(NPAGES, done);
+	read_stats(_metadata, self);
+	walks = counter(_metadata, self, "walks");
+	refs = counter(_metadata, self, "walk_refs");
+	EXPECT_EQ(NPAGES, counter(_metadata, self, "accesses"));
+	EXPECT_EQ(NPAGES, walks);
+	EXPECT_EQ(0, counter(_metadata, self, "ept_violation"));
+	EXPECT_EQ(variant->refs_per_walk * walks, refs);
+
+	for (guest = host = 0, l = 1; l <= 5; l++) {
+		snprintf(name, sizeof(name), "guest_refs_l%d", l);
+		guest += counter(_metadata, self, name);
+		snprintf(name, sizeof(name), "host_refs_l%d", l);
+		host += counter(_metadata, self, name);
+	}
+	EXPECT_EQ(4 * walks, guest);
+	EXPECT_EQ(refs - guest, host);
+
+	if (variant->kind == B_HUGETLB) {
+		EXPECT_EQ(0, counter(_metadata, self, "pages_4k"));
+		EXPECT_LT(0, counter(_metadata, self, "pages_2m"));
+	} else {
+		EXPECT_LT(0, counter(_metadata, self, "pages_4k"));
+		EXPECT_EQ(0, counter(_metadata, self, "pages_2m"));
+	}
+	TH_LOG("%llu walks, %llu references: %.2f per walk",
+	       (unsigned long long)walks, (unsigned long long)refs,
+	       walks ? (double)refs / walks : 0.0);
+}
+
+TEST_F(nested, config_after_vm_is_busy)
+{
+	struct nestwalk_config cfg = {
+		.size = sizeof(cfg), .preset = NESTWALK_PRESET_NEHALEM,
+	};
+
+	EXPECT_EQ(-1, ioctl(self->fd, NESTWALK_IOC_CONFIG, &cfg));
+	EXPECT_EQ(EBUSY, errno);
+}
+
+TEST_F(nested, run_rejects_bad_records)
+{
+	__u64 done;
+
+	self->acc[10].attr = NESTWALK_ACCESS(0, 3);
+	EXPECT_EQ(-1, run(self->fd, self->acc, 20, &done));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, done);
+	EXPECT_EQ(-1, run(self->fd, (void *)8, 20, &done));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, run(self->fd, self->acc, NESTWALK_RUN_MAX + 1, &done));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST_HARNESS_MAIN
