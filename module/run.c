@@ -75,11 +75,31 @@ static u64 prot_flags(u64 prot)
 	return f;
 }
 
+/*
+ * Native mode has no guest-physical dimension: its page tables hold the
+ * model's host-physical addresses, so the memslot range @gpa names is
+ * translated here, and must be one contiguous, leaf-aligned piece.
+ */
+static int native_target(struct nw_gvm *vm, const struct nestwalk_map *m,
+			 u64 span, u64 *pa)
+{
+	struct nw_memslot *slot;
+
+	list_for_each_entry(slot, &vm->slots, node) {
+		if (m->gpa < slot->gpa ||
+		    m->gpa + m->length > slot->gpa + slot->size)
+			continue;
+		*pa = slot->hpa_base + (m->gpa - slot->gpa);
+		return *pa & (span - 1) ? -EINVAL : 0;
+	}
+	return -EFAULT;
+}
+
 int nw_map_ioctl(struct nw_session *s, const struct nestwalk_map *m)
 {
 	struct nw_gvm *vm = nw_vm_lookup(s, m->vm_id);
 	struct nw_as *as;
-	u64 span;
+	u64 span, pa = m->gpa;
 	int ret;
 
 	if (m->flags || memchr_inv(m->reserved, 0, sizeof(m->reserved)) ||
@@ -92,6 +112,11 @@ int nw_map_ioctl(struct nw_session *s, const struct nestwalk_map *m)
 		return -EINVAL;
 	if (!vm)
 		return -ENOENT;
+	if (vm->cfg.mode == NESTWALK_MODE_NATIVE) {
+		ret = native_target(vm, m, span, &pa);
+		if (ret)
+			return ret;
+	}
 
 	as = nw_as_find(vm->core, m->pcid);
 	if (!as) {
@@ -99,7 +124,7 @@ int nw_map_ioctl(struct nw_session *s, const struct nestwalk_map *m)
 		if (ret)
 			return ret;
 	}
-	return nw_as_map(as, m->gva, m->gpa, m->length, m->leaf,
+	return nw_as_map(as, m->gva, pa, m->length, m->leaf,
 			 prot_flags(m->prot));
 }
 

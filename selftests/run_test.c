@@ -101,8 +101,6 @@ FIXTURE(nested) {
 	void *mem;
 	long long saved_pool;
 	char dir[128];
-	__u64 values[128];
-	__u64 nvalues;
 	struct nestwalk_access *acc;
 };
 
@@ -119,32 +117,32 @@ FIXTURE_VARIANT_ADD(nested, ept4x4_host2m_hugetlb) {
 	.kind = B_HUGETLB, .refs_per_walk = 19,
 };
 
-static void read_stats(struct __test_metadata *_metadata,
-		       FIXTURE_DATA(nested) *self)
+/* Counter @name of the session on @fd, from the device, checked against
+ * debugfs @dir/stats.
+ */
+static __u64 counter_of(struct __test_metadata *_metadata, int fd,
+			const char *dir, const char *name)
 {
+	__u64 values[128];
 	struct nestwalk_stats st = {
-		.size = sizeof(st), .values = (unsigned long)self->values,
+		.size = sizeof(st), .values = (unsigned long)values,
 		.count = 128,
 	};
-
-	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_STATS, &st));
-	ASSERT_GE(128, st.count);
-	self->nvalues = st.count;
-}
-
-/* The counter from the device, checked against debugfs. */
-static __u64 counter(struct __test_metadata *_metadata,
-		     FIXTURE_DATA(nested) *self, const char *name)
-{
 	long long dbg = -1;
-	int i = counter_index(self->dir, name, &dbg);
+	int i;
 
+	EXPECT_EQ(0, ioctl(fd, NESTWALK_IOC_STATS, &st));
+	EXPECT_GE(128, st.count);
+	i = counter_index(dir, name, &dbg);
 	EXPECT_LE(0, i) TH_LOG("no counter %s in debugfs", name);
-	if (i < 0 || i >= (int)self->nvalues)
+	if (i < 0 || i >= (int)st.count)
 		return ~0ULL;
-	EXPECT_EQ((__u64)dbg, self->values[i]) TH_LOG("%s differs", name);
-	return self->values[i];
+	EXPECT_EQ((__u64)dbg, values[i]) TH_LOG("%s differs", name);
+	return values[i];
 }
+
+#define counter(_m, self, name)	counter_of(_m, (self)->fd, (self)->dir, name)
+#define read_stats(_m, self)	do { } while (0)
 
 FIXTURE_SETUP(nested)
 {
@@ -325,6 +323,145 @@ TEST_F(nested, run_rejects_bad_records)
 	EXPECT_EQ(EFAULT, errno);
 	EXPECT_EQ(-1, run(self->fd, self->acc, NESTWALK_RUN_MAX + 1, &done));
 	EXPECT_EQ(EINVAL, errno);
+}
+
+/*
+ * One-dimensional walks: native paging reads one entry per level; shadow
+ * paging, once its table is filled, reads the shadow's four and nothing of
+ * the guest's, and pays a trap for every later write to a guest PTE the
+ * shadow was built from.
+ */
+FIXTURE(onedim) {
+	int fd;
+	void *mem;
+	char dir[128];
+	struct nestwalk_access *acc;
+	__u64 vm;
+};
+
+FIXTURE_VARIANT(onedim) {
+	__u64 mode;
+	__u64 levels;
+};
+
+FIXTURE_VARIANT_ADD(onedim, native4) {
+	.mode = NESTWALK_MODE_NATIVE, .levels = 4,
+};
+
+FIXTURE_VARIANT_ADD(onedim, native5) {
+	.mode = NESTWALK_MODE_NATIVE, .levels = 5,
+};
+
+FIXTURE_VARIANT_ADD(onedim, shadow4) {
+	.mode = NESTWALK_MODE_SHADOW, .levels = 4,
+};
+
+static int map(int fd, __u64 vm, __u64 gva, __u64 gpa, __u64 len)
+{
+	struct nestwalk_map m = {
+		.size = sizeof(m), .vm_id = vm, .gva = gva, .gpa = gpa,
+		.length = len, .leaf = NESTWALK_PAGE_4K,
+		.prot = NESTWALK_PROT_WRITE,
+	};
+
+	return ioctl(fd, NESTWALK_IOC_MAP, &m);
+}
+
+FIXTURE_SETUP(onedim)
+{
+	struct nestwalk_config cfg = {
+		.size = sizeof(cfg), .preset = NESTWALK_PRESET_SKYLAKE,
+		.flags = NESTWALK_CFG_NO_TLB | NESTWALK_CFG_NO_PWC |
+			 NESTWALK_CFG_NO_HPWC | NESTWALK_CFG_NO_NTLB,
+	};
+	struct nestwalk_vm_create vc = {
+		.size = sizeof(vc), .mode = variant->mode,
+		.guest_levels = variant->levels,
+		.gpt_base = 0, .gpt_size = GPT_SIZE,
+	};
+	struct nestwalk_memslot ms = {
+		.size = sizeof(ms), .gpa = 0, .memory_size = MEM,
+	};
+	unsigned long i;
+
+	self->fd = -1;
+	self->acc = NULL;
+	self->mem = MAP_FAILED;
+	if (geteuid())
+		SKIP(return, "must be root");
+	if (access(NW_DEV, F_OK))
+		SKIP(return, NW_DEV " missing: module not loaded");
+	self->mem = mmap(NULL, MEM, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->mem);
+	self->fd = open(NW_DEV, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->fd);
+	newest_session(self->dir, sizeof(self->dir));
+	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_CONFIG, &cfg));
+	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_VM_CREATE, &vc));
+	self->vm = vc.vm_id;
+	ms.vm_id = vc.vm_id;
+	ms.userspace_addr = (unsigned long)self->mem;
+	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_MEMSLOT, &ms));
+	ASSERT_EQ(0, map(self->fd, self->vm, GVA, DATA_GPA, DATA_LEN))
+		TH_LOG("map: %s", strerror(errno));
+	self->acc = calloc(NPAGES, sizeof(*self->acc));
+	ASSERT_NE(NULL, self->acc);
+	for (i = 0; i < NPAGES; i++) {
+		self->acc[i].gva = GVA + i * 4096;
+		self->acc[i].attr = NESTWALK_ACCESS(0, NESTWALK_READ);
+	}
+}
+
+FIXTURE_TEARDOWN(onedim)
+{
+	free(self->acc);
+	if (self->fd >= 0)
+		close(self->fd);
+	if (self->mem != MAP_FAILED)
+		munmap(self->mem, MEM);
+}
+
+TEST_F(onedim, references_per_walk)
+{
+	__u64 done, walks, refs;
+
+	/* Shadow mode fills its table on first touch (hidden faults). */
+	ASSERT_EQ(0, run(self->fd, self->acc, NPAGES, &done));
+	if (variant->mode == NESTWALK_MODE_SHADOW)
+		EXPECT_LE(NPAGES, counter(_metadata, self, "pf_fixed"));
+	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_RESET, 0));
+	ASSERT_EQ(0, run(self->fd, self->acc, NPAGES, &done));
+	ASSERT_EQ(NPAGES, done);
+	walks = counter(_metadata, self, "walks");
+	refs = counter(_metadata, self, "walk_refs");
+	EXPECT_EQ(NPAGES, walks);
+	EXPECT_EQ(variant->levels * walks, refs);
+	EXPECT_EQ(0, counter(_metadata, self, "pf_fixed"));
+	EXPECT_EQ(0, counter(_metadata, self, "guest_pf"));
+	TH_LOG("%llu walks, %llu references: %.2f per walk",
+	       (unsigned long long)walks, (unsigned long long)refs,
+	       walks ? (double)refs / walks : 0.0);
+}
+
+/* Shadow paging traps every guest PTE write; native paging none. */
+TEST_F(onedim, pte_writes_after_fill)
+{
+	const __u64 remapped = 16;
+	bool shadow = variant->mode == NESTWALK_MODE_SHADOW;
+	__u64 done, traps = shadow ? remapped : 0;
+
+	ASSERT_EQ(0, run(self->fd, self->acc, NPAGES, &done));
+	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_RESET, 0));
+	/* Point 16 already-used pages elsewhere: 16 guest PTE writes. */
+	ASSERT_EQ(0, map(self->fd, self->vm, GVA, DATA_GPA + DATA_LEN,
+			 remapped * 4096));
+	EXPECT_EQ(traps, counter(_metadata, self, "mmu_pte_write"));
+	EXPECT_EQ(traps, counter(_metadata, self, "exits"));
+	EXPECT_EQ(traps, counter(_metadata, self, "mmu_shadow_zapped"));
+	/* Shadow refills each zapped entry on its next touch, and only it. */
+	ASSERT_EQ(0, run(self->fd, self->acc, NPAGES, &done));
+	EXPECT_EQ(traps, counter(_metadata, self, "pf_fixed"));
 }
 
 TEST_HARNESS_MAIN
