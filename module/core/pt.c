@@ -239,6 +239,9 @@ int nw_pt_unmap(struct nw_pt *pt, u64 va, u64 size, u64 *cleared)
 {
 	u64 end = va + size;
 
+	if ((va | size) & (NW_PAGE_SIZE - 1))
+		return -EINVAL;
+
 	while (va < end) {
 		u64 table = pt->root, addr = 0, *ep = NULL;
 		int l;
@@ -266,7 +269,8 @@ int nw_pt_unmap(struct nw_pt *pt, u64 va, u64 size, u64 *cleared)
 				break;
 			}
 			if (is_leaf(*ep, l)) {
-				int err = split_entry(pt, ep, addr, l);
+				int err = l > NW_PTE ?
+					  split_entry(pt, ep, addr, l) : -EINVAL;
 
 				if (err)
 					return err;

@@ -156,6 +156,17 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		page[idx % 512] = val;
 	}
 
+	/*
+	 * Guest tables live in memory the guest (in the kernel: the user)
+	 * can write: the builders must stay safe on whatever they find.
+	 */
+	nw_as_map(as, va + (h.va & 0x3f) * 0x200000ULL, 0x3000, 2 * 4096,
+		  NW_PTE, NW_X86_RW);
+	nw_pt_unmap(&as->gpt, va + 0x2000, 0x2000, NULL);
+	nw_pt_split(&as->gpt, va & ~0x1fffffULL, NW_PDE);
+	nw_pt_merge(&as->gpt, va & ~0x1fffffULL, NW_PDE);
+	nw_guest_pte_write(vm, (h.va >> 20) % GUEST_SIZE, h.va);
+
 	for (i = 0; i < 6; i++) {
 		u64 a = va + (i % 3) * 0x1000 + (h.va & 0xfff);
 		unsigned int kind = (h.kind + i) % 3 | (h.kind & NW_USER);

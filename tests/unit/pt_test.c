@@ -184,6 +184,10 @@ TEST_F(pt, unmap_splits_partial_leaves)
 	EXPECT_EQ(510, self->pt.leaves[NW_PTE]);
 	EXPECT_EQ(0, self->pt.leaves[NW_PDE]);
 
+	/* Only whole pages can be unmapped. */
+	EXPECT_EQ(-EINVAL, nw_pt_unmap(&self->pt, 0x40202008, 4096, NULL));
+	EXPECT_EQ(-EINVAL, nw_pt_unmap(&self->pt, 0x40202000, 100, NULL));
+
 	/* Remapping a range with a larger leaf frees the table below. */
 	ASSERT_EQ(0, nw_pt_map(&self->pt, 0x40200000, 0x80200000, 2 << 20,
 			       NW_PDE, leaf_flags(variant->fmt)));
