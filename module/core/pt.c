@@ -213,7 +213,8 @@ int nw_pt_map(struct nw_pt *pt, u64 va, u64 pa, u64 size, int level,
 	u64 step = nw_level_size(level), off;
 
 	if (level < NW_PTE || level > NW_PDPTE || ((va | pa | size) &
-						   (step - 1)))
+						   (step - 1)) ||
+	    va + size < va || pa + size < pa)
 		return -EINVAL;
 	for (off = 0; off < size; off += step) {
 		u64 addr, *ep;
