@@ -213,6 +213,35 @@ static long nw_ioctl_stats(struct nw_session *s, void __user *uarg)
 	return nw_copy_out(uarg, &st, sizeof(st), usize);
 }
 
+static long nw_ioctl_invalidate(struct nw_session *s, void __user *uarg)
+{
+	struct nestwalk_invalidate iv;
+	u64 usize;
+	int ret;
+
+	ret = nw_copy_in(&iv, sizeof(iv), NESTWALK_INVALIDATE_SIZE_V1, uarg,
+			 &usize);
+	if (ret)
+		return ret;
+	return nw_invalidate_ioctl(s, &iv);
+}
+
+static long nw_ioctl_generate(struct nw_session *s, void __user *uarg)
+{
+	struct nestwalk_generate g;
+	u64 usize;
+	int ret, ret2;
+
+	ret = nw_copy_in(&g, sizeof(g), NESTWALK_GENERATE_SIZE_V1, uarg,
+			 &usize);
+	if (ret)
+		return ret;
+	g.done = 0;
+	ret = nw_generate_ioctl(s, &g);
+	ret2 = nw_copy_out(uarg, &g, sizeof(g), usize);
+	return ret ? ret : ret2;
+}
+
 static long nw_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct nw_session *s = file->private_data;
@@ -243,6 +272,12 @@ static long nw_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		break;
 	case NESTWALK_IOC_STATS:
 		ret = nw_ioctl_stats(s, uarg);
+		break;
+	case NESTWALK_IOC_INVALIDATE:
+		ret = nw_ioctl_invalidate(s, uarg);
+		break;
+	case NESTWALK_IOC_GENERATE:
+		ret = nw_ioctl_generate(s, uarg);
 		break;
 	case NESTWALK_IOC_RESET:
 		ret = arg ? -EINVAL : 0;

@@ -88,6 +88,9 @@ void nw_hostmem_free(struct nw_session *s);
 int nw_sim_configure(struct nw_session *s, const struct nestwalk_config *c);
 int nw_map_ioctl(struct nw_session *s, const struct nestwalk_map *m);
 int nw_run_ioctl(struct nw_session *s, struct nestwalk_run *r);
+int nw_invalidate_ioctl(struct nw_session *s,
+			const struct nestwalk_invalidate *iv);
+int nw_generate_ioctl(struct nw_session *s, struct nestwalk_generate *g);
 
 int nw_dev_init(void);
 void nw_dev_exit(void);

@@ -12,6 +12,7 @@
 #include "nestwalk.h"
 #include "presets.h"
 #include "sim.h"
+#include "workload.h"
 
 /* Accesses copied from userspace per step of a run. */
 #define NW_RUN_CHUNK	4096
@@ -22,6 +23,17 @@ static_assert(NESTWALK_PRESET_ZEN2 == NW_PRESET_ZEN2);
 static_assert(NESTWALK_MODE_EPT == NW_MODE_EPT);
 static_assert(NESTWALK_MODE_NPT == NW_MODE_NPT);
 static_assert(NESTWALK_MODE_SHADOW == NW_MODE_SHADOW);
+static_assert(NESTWALK_GEN_SEQUENTIAL == NW_WL_SEQUENTIAL);
+static_assert(NESTWALK_GEN_STRIDED == NW_WL_STRIDED);
+static_assert(NESTWALK_GEN_UNIFORM == NW_WL_UNIFORM);
+static_assert(NESTWALK_GEN_ZIPF == NW_WL_ZIPF);
+static_assert(NESTWALK_GEN_CHASE == NW_WL_CHASE);
+static_assert(NESTWALK_GEN_CHASE + 1 == NW_WL_NR);
+/* The uAPI's invalidation types are the SDM's operands. */
+static_assert(NW_INVPCID_ALL == 3);
+static_assert(NW_INVVPID_SINGLE_KEEP_GLOBAL == 3);
+static_assert(NW_INVEPT_SINGLE == 1);
+static_assert(NW_INVEPT_GLOBAL == 2);
 static_assert(NESTWALK_READ == NW_READ && NESTWALK_WRITE == NW_WRITE &&
 	      NESTWALK_FETCH == NW_FETCH && NESTWALK_USER == NW_USER);
 
@@ -128,6 +140,13 @@ int nw_map_ioctl(struct nw_session *s, const struct nestwalk_map *m)
 			 prot_flags(m->prot));
 }
 
+/* Make @vm the running VM, as a VM exit and entry would. */
+static void enter(struct nw_session *s, struct nw_gvm *vm)
+{
+	if (s->sim->vm != vm->core)
+		nw_vm_switch(s->sim, vm->core);
+}
+
 int nw_run_ioctl(struct nw_session *s, struct nestwalk_run *r)
 {
 	struct nestwalk_access __user *uacc = u64_to_user_ptr(r->accesses);
@@ -149,8 +168,7 @@ int nw_run_ioctl(struct nw_session *s, struct nestwalk_run *r)
 		ret = -ENOMEM;
 		goto out;
 	}
-	if (s->sim->vm != vm->core)
-		nw_vm_switch(s->sim, vm->core);
+	enter(s, vm);
 
 	for (r->done = 0; r->done < r->count; r->done += n) {
 		n = min_t(u64, NW_RUN_CHUNK, r->count - r->done);
@@ -180,5 +198,112 @@ int nw_run_ioctl(struct nw_session *s, struct nestwalk_run *r)
 out:
 	kvfree(acc);
 	kvfree(buf);
+	return ret;
+}
+
+int nw_invalidate_ioctl(struct nw_session *s,
+			const struct nestwalk_invalidate *iv)
+{
+	struct nw_gvm *vm = nw_vm_lookup(s, iv->vm_id);
+	bool in_vm = iv->op <= NESTWALK_INV_MOV_CR3 ||
+		     iv->op == NESTWALK_INV_VM_ENTER;
+
+	if (iv->flags || memchr_inv(iv->reserved, 0, sizeof(iv->reserved)) ||
+	    iv->op > NESTWALK_INV_VM_ENTER || iv->pcid >= 4096 ||
+	    iv->vpid > 0xffff || iv->type > 3)
+		return -EINVAL;
+	if ((in_vm || (iv->op == NESTWALK_INV_INVEPT &&
+		       iv->type == NW_INVEPT_SINGLE)) && !vm)
+		return -ENOENT;
+
+	switch (iv->op) {
+	case NESTWALK_INV_INVLPG:
+		enter(s, vm);
+		nw_invlpg(s->sim, iv->addr);
+		return 0;
+	case NESTWALK_INV_INVPCID:
+		enter(s, vm);
+		return nw_invpcid(s->sim, iv->type, iv->pcid, iv->addr);
+	case NESTWALK_INV_MOV_CR3:
+		if (iv->type > 1)
+			return -EINVAL;
+		enter(s, vm);
+		nw_mov_cr3(s->sim, iv->pcid, iv->type);
+		return 0;
+	case NESTWALK_INV_INVVPID:
+		if (!iv->vpid && iv->type != NW_INVVPID_ALL)
+			return -EINVAL;
+		return nw_invvpid(s->sim, iv->type, iv->vpid, iv->addr);
+	case NESTWALK_INV_INVEPT:
+		return nw_invept(s->sim, iv->type, vm ? vm->core : NULL);
+	case NESTWALK_INV_VM_EXIT:
+		nw_vm_exit(s->sim);
+		return 0;
+	default:
+		enter(s, vm);
+		return 0;
+	}
+}
+
+static int check_generate(const struct nestwalk_generate *g)
+{
+	if (g->flags & ~NESTWALK_GEN_USER ||
+	    memchr_inv(g->reserved, 0, sizeof(g->reserved)) ||
+	    g->pattern > NESTWALK_GEN_CHASE || g->pcid >= 4096 ||
+	    g->write_pct > 100 || g->fetch_pct > 100 - g->write_pct ||
+	    g->count > BIT_ULL(40) || g->theta_milli > U32_MAX)
+		return -EINVAL;
+	if (!g->length || !PAGE_ALIGNED(g->length) ||
+	    g->base + g->length < g->base)
+		return -EINVAL;
+	if (g->pattern == NESTWALK_GEN_STRIDED && !g->stride)
+		return -EINVAL;
+	return 0;
+}
+
+int nw_generate_ioctl(struct nw_session *s, struct nestwalk_generate *g)
+{
+	struct nw_gvm *vm = nw_vm_lookup(s, g->vm_id);
+	struct nw_wl_cfg cfg = {
+		.pattern = g->pattern, .pcid = g->pcid,
+		.user = !!(g->flags & NESTWALK_GEN_USER),
+		.write_pct = g->write_pct,
+		.fetch_pct = g->fetch_pct, .theta_m = g->theta_milli,
+		.base = g->base, .size = g->length, .stride = g->stride,
+		.seed = g->seed,
+	};
+	struct nw_acc *acc;
+	struct nw_wl wl;
+	u64 n;
+	int ret;
+
+	ret = check_generate(g);
+	if (ret)
+		return ret;
+	if (!vm)
+		return -ENOENT;
+	ret = nw_wl_init(&wl, &cfg);
+	if (ret)
+		return ret;
+	acc = kvmalloc_array(NW_RUN_CHUNK, sizeof(*acc), GFP_KERNEL);
+	if (!acc) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	enter(s, vm);
+	for (g->done = 0; g->done < g->count; g->done += n) {
+		n = min_t(u64, NW_RUN_CHUNK, g->count - g->done);
+		nw_wl_fill(&wl, acc, n);
+		nw_access_batch(s->sim, acc, n);
+		if (fatal_signal_pending(current)) {
+			g->done += n;
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
+	}
+	kvfree(acc);
+out:
+	nw_wl_fini(&wl);
 	return ret;
 }

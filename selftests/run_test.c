@@ -464,4 +464,199 @@ TEST_F(onedim, pte_writes_after_fill)
 	EXPECT_EQ(traps, counter(_metadata, self, "pf_fixed"));
 }
 
+/*
+ * TLB tags in a running machine: two VMs alternate on one simulated CPU
+ * (nehalem preset, every cache on), each with a working set well inside
+ * the TLB's reach. With VPID, a VM comes back to its own entries; without,
+ * every VM entry and exit flushes them and it starts cold again.
+ */
+#define WS_PAGES	128
+
+FIXTURE(two_vms) {
+	int fd;
+	void *mem[2];
+	char dir[128];
+	struct nestwalk_access acc[WS_PAGES];
+};
+
+FIXTURE_VARIANT(two_vms) {
+	__u64 vpid[2];
+};
+
+FIXTURE_VARIANT_ADD(two_vms, vpid_on) { .vpid = { 1, 2 } };
+FIXTURE_VARIANT_ADD(two_vms, vpid_off) { .vpid = { 0, 0 } };
+
+FIXTURE_SETUP(two_vms)
+{
+	struct nestwalk_config cfg = {
+		.size = sizeof(cfg), .preset = NESTWALK_PRESET_NEHALEM,
+	};
+	int v, i;
+
+	self->fd = -1;
+	self->mem[0] = self->mem[1] = MAP_FAILED;
+	if (geteuid())
+		SKIP(return, "must be root");
+	if (access(NW_DEV, F_OK))
+		SKIP(return, NW_DEV " missing: module not loaded");
+	self->fd = open(NW_DEV, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->fd);
+	newest_session(self->dir, sizeof(self->dir));
+	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_CONFIG, &cfg));
+	for (v = 0; v < 2; v++) {
+		struct nestwalk_vm_create vc = {
+			.size = sizeof(vc), .mode = NESTWALK_MODE_EPT,
+			.vpid = variant->vpid[v], .guest_levels = 4,
+			.host_levels = 4, .gpt_size = GPT_SIZE,
+		};
+		struct nestwalk_memslot ms = {
+			.size = sizeof(ms), .memory_size = MEM,
+		};
+
+		self->mem[v] = mmap(NULL, MEM, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		ASSERT_NE(MAP_FAILED, self->mem[v]);
+		ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_VM_CREATE, &vc));
+		ASSERT_EQ(v, vc.vm_id);
+		ms.vm_id = v;
+		ms.userspace_addr = (unsigned long)self->mem[v];
+		ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_MEMSLOT, &ms));
+		ASSERT_EQ(0, map(self->fd, v, GVA, DATA_GPA, DATA_LEN));
+	}
+	for (i = 0; i < WS_PAGES; i++) {
+		self->acc[i].gva = GVA + i * 4096UL;
+		self->acc[i].attr = NESTWALK_ACCESS(0, NESTWALK_READ);
+	}
+}
+
+FIXTURE_TEARDOWN(two_vms)
+{
+	int v;
+
+	if (self->fd >= 0)
+		close(self->fd);
+	for (v = 0; v < 2; v++)
+		if (self->mem[v] != MAP_FAILED)
+			munmap(self->mem[v], MEM);
+}
+
+static int run_vm(int fd, __u64 vm, struct nestwalk_access *acc, __u64 n)
+{
+	struct nestwalk_run r = {
+		.size = sizeof(r), .vm_id = vm,
+		.accesses = (unsigned long)acc, .count = n,
+	};
+
+	return ioctl(fd, NESTWALK_IOC_RUN, &r);
+}
+
+TEST_F(two_vms, misses_after_vm_switch)
+{
+	__u64 want = variant->vpid[0] ? 0 : WS_PAGES;
+	int round;
+
+	/* Warm both: the first pass also builds each EPT. */
+	ASSERT_EQ(0, run_vm(self->fd, 0, self->acc, WS_PAGES));
+	ASSERT_EQ(0, run_vm(self->fd, 1, self->acc, WS_PAGES));
+	for (round = 0; round < 3; round++) {
+		ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_RESET, 0));
+		ASSERT_EQ(0, run_vm(self->fd, round & 1, self->acc,
+				    WS_PAGES));
+		EXPECT_EQ(want, counter(_metadata, self, "tlb_miss"));
+		EXPECT_EQ(1, counter(_metadata, self, "exits"));
+	}
+	/* Staying in one VM costs nothing, with or without VPID. */
+	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_RESET, 0));
+	ASSERT_EQ(0, run_vm(self->fd, 0, self->acc, WS_PAGES));
+	EXPECT_EQ(0, counter(_metadata, self, "tlb_miss"));
+	EXPECT_EQ(0, counter(_metadata, self, "exits"));
+}
+
+static int inval(int fd, __u64 op, __u64 type, __u64 vm, __u64 vpid,
+		 __u64 addr)
+{
+	struct nestwalk_invalidate iv = {
+		.size = sizeof(iv), .op = op, .type = type, .vm_id = vm,
+		.vpid = vpid, .addr = addr,
+	};
+
+	return ioctl(fd, NESTWALK_IOC_INVALIDATE, &iv);
+}
+
+TEST_F(two_vms, invlpg_and_invvpid)
+{
+	ASSERT_EQ(0, run_vm(self->fd, 0, self->acc, WS_PAGES));
+	ASSERT_EQ(0, run_vm(self->fd, 0, self->acc, WS_PAGES));
+	/* INVLPG in the guest: that page, and only it, misses. */
+	ASSERT_EQ(0, inval(self->fd, NESTWALK_INV_INVLPG, 0, 0, 0,
+			   GVA + 5 * 4096));
+	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_RESET, 0));
+	ASSERT_EQ(0, run_vm(self->fd, 0, self->acc, WS_PAGES));
+	EXPECT_EQ(1, counter(_metadata, self, "tlb_miss"));
+
+	if (!variant->vpid[0])
+		return;
+	/* INVVPID single context of the other VM's VPID: no effect here. */
+	ASSERT_EQ(0, inval(self->fd, NESTWALK_INV_INVVPID, 1, 0,
+			   variant->vpid[1], 0));
+	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_RESET, 0));
+	ASSERT_EQ(0, run_vm(self->fd, 0, self->acc, WS_PAGES));
+	EXPECT_EQ(0, counter(_metadata, self, "tlb_miss"));
+	/* Of its own: everything misses once. */
+	ASSERT_EQ(0, inval(self->fd, NESTWALK_INV_INVVPID, 1, 0,
+			   variant->vpid[0], 0));
+	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_RESET, 0));
+	ASSERT_EQ(0, run_vm(self->fd, 0, self->acc, WS_PAGES));
+	EXPECT_EQ(WS_PAGES, counter(_metadata, self, "tlb_miss"));
+}
+
+TEST_F(two_vms, invalidate_validation)
+{
+	EXPECT_EQ(-1, inval(self->fd, 7, 0, 0, 0, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, inval(self->fd, NESTWALK_INV_INVPCID, 4, 0, 0, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, inval(self->fd, NESTWALK_INV_INVLPG, 0, 9, 0, 0));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(-1, inval(self->fd, NESTWALK_INV_INVVPID, 1, 0, 0, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, inval(self->fd, NESTWALK_INV_MOV_CR3, 2, 0, 0, 0));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+/* The in-kernel generator: counted, and the same for the same seed. */
+TEST_F(two_vms, generator_is_deterministic)
+{
+	struct nestwalk_generate g = {
+		.size = sizeof(g), .vm_id = 0,
+		.pattern = NESTWALK_GEN_ZIPF, .base = GVA, .length = DATA_LEN,
+		.theta_milli = 990, .write_pct = 30, .seed = 42,
+		.count = 200000,
+	};
+	__u64 misses[2], writes[2];
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_RESET, 0));
+		/* Start from the same (flushed) state both times. */
+		ASSERT_EQ(0, inval(self->fd, NESTWALK_INV_INVVPID, 2, 0, 0, 0));
+		ASSERT_EQ(0, inval(self->fd, NESTWALK_INV_INVEPT, 2, 0, 0, 0));
+		ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_GENERATE, &g));
+		EXPECT_EQ(g.count, g.done);
+		EXPECT_EQ(g.count, counter(_metadata, self, "accesses"));
+		misses[i] = counter(_metadata, self, "tlb_miss");
+		writes[i] = counter(_metadata, self, "writes");
+	}
+	EXPECT_EQ(misses[0], misses[1]);
+	EXPECT_EQ(writes[0], writes[1]);
+	/* 30% writes, within 1% of the count. */
+	EXPECT_LT(g.count * 29 / 100, writes[0]);
+	EXPECT_GT(g.count * 31 / 100, writes[0]);
+	EXPECT_LT(0, misses[0]);
+	g.write_pct = 80;
+	g.fetch_pct = 30;
+	EXPECT_EQ(-1, ioctl(self->fd, NESTWALK_IOC_GENERATE, &g));
+	EXPECT_EQ(EINVAL, errno);
+}
+
 TEST_HARNESS_MAIN

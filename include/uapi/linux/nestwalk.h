@@ -290,4 +290,101 @@ struct nestwalk_stats {
 				      struct nestwalk_stats)
 #define NESTWALK_IOC_RESET	_IO(NESTWALK_IOC_MAGIC, 0x07)
 
+/* struct nestwalk_invalidate.op: what the simulated CPU executes. */
+#define NESTWALK_INV_INVLPG	0	/* @addr, in the VM */
+#define NESTWALK_INV_INVPCID	1	/* @type 0-3, @pcid, @addr, in the VM */
+#define NESTWALK_INV_MOV_CR3	2	/* @pcid; @type 1: PCID no-flush bit */
+#define NESTWALK_INV_INVVPID	3	/* @type 0-3, @vpid, @addr, VMX root */
+#define NESTWALK_INV_INVEPT	4	/* @type 1 (single, @vm_id), 2 (global) */
+#define NESTWALK_INV_VM_EXIT	5	/* leave the running VM */
+#define NESTWALK_INV_VM_ENTER	6	/* enter @vm_id */
+
+/**
+ * struct nestwalk_invalidate - a TLB or paging-structure-cache operation
+ * @size: (in) sizeof(struct nestwalk_invalidate) as the caller knows it.
+ * @flags: (in) must be zero.
+ * @op: (in) NESTWALK_INV_*.
+ * @type: (in) the instruction's type operand, as the SDM numbers it:
+ *	INVPCID 0 individual address, 1 single context, 2 all contexts
+ *	with globals, 3 all contexts; INVVPID 0 individual address, 1 single
+ *	context, 2 all contexts, 3 single context retaining globals;
+ *	INVEPT 1 single context, 2 global.
+ * @vm_id: (in) the VM that executes INVLPG, INVPCID and MOV to CR3 (it
+ *	is entered first if another VM runs), the VM of INVEPT single
+ *	context, the VM entered by NESTWALK_INV_VM_ENTER.
+ * @pcid: (in) PCID operand, 0 to 4095.
+ * @vpid: (in) VPID operand, 1 to 65535.
+ * @addr: (in) linear-address operand.
+ * @reserved: (in) must be zero.
+ */
+struct nestwalk_invalidate {
+	__u64 size;
+	__u64 flags;
+	__u64 op;
+	__u64 type;
+	__u64 vm_id;
+	__u64 pcid;
+	__u64 vpid;
+	__u64 addr;
+	__u64 reserved[8];
+};
+
+#define NESTWALK_INVALIDATE_SIZE_V1	128
+
+/* struct nestwalk_generate.pattern */
+#define NESTWALK_GEN_SEQUENTIAL	0	/* every 64-byte line in order */
+#define NESTWALK_GEN_STRIDED	1	/* every @stride bytes, wrapping */
+#define NESTWALK_GEN_UNIFORM	2	/* uniformly random lines */
+#define NESTWALK_GEN_ZIPF	3	/* page popularity ~ 1 / rank^theta */
+#define NESTWALK_GEN_CHASE	4	/* a random cyclic walk over pages */
+
+/* struct nestwalk_generate.flags */
+#define NESTWALK_GEN_USER	(1ULL << 0)
+
+/**
+ * struct nestwalk_generate - run accesses made by an in-kernel generator
+ * @size: (in) sizeof(struct nestwalk_generate) as the caller knows it.
+ * @flags: (in) NESTWALK_GEN_USER: user-mode accesses.
+ * @vm_id: (in) the VM to run, as for NESTWALK_IOC_RUN.
+ * @pattern: (in) NESTWALK_GEN_*.
+ * @base: (in) first guest-virtual address of the working set.
+ * @length: (in) bytes of the working set, a non-zero multiple of 4 KiB
+ *	(at most 16 GiB for zipf and chase, which keep a table per page).
+ * @stride: (in) bytes between accesses of the strided pattern.
+ * @theta_milli: (in) zipf exponent in thousandths (990 for 0.99).
+ * @write_pct: (in) percentage of writes, 0 to 100.
+ * @fetch_pct: (in) percentage of instruction fetches; with @write_pct at
+ *	most 100.
+ * @pcid: (in) the address space, 0 to 4095.
+ * @seed: (in) seed of the generator: equal seeds, equal sequences.
+ * @count: (in) accesses to run, at most 2^40.
+ * @done: (out) accesses run (fewer when a fatal signal stopped the run,
+ *	which then fails with EINTR).
+ * @reserved: (in) must be zero.
+ */
+struct nestwalk_generate {
+	__u64 size;
+	__u64 flags;
+	__u64 vm_id;
+	__u64 pattern;
+	__u64 base;
+	__u64 length;
+	__u64 stride;
+	__u64 theta_milli;
+	__u64 write_pct;
+	__u64 fetch_pct;
+	__u64 pcid;
+	__u64 seed;
+	__u64 count;
+	__u64 done;
+	__u64 reserved[2];
+};
+
+#define NESTWALK_GENERATE_SIZE_V1	128
+
+#define NESTWALK_IOC_INVALIDATE	_IOWR(NESTWALK_IOC_MAGIC, 0x08, \
+				      struct nestwalk_invalidate)
+#define NESTWALK_IOC_GENERATE	_IOWR(NESTWALK_IOC_MAGIC, 0x09, \
+				      struct nestwalk_generate)
+
 #endif /* _UAPI_LINUX_NESTWALK_H */
