@@ -63,6 +63,15 @@ selftests: deps
 	$(MAKE) -C selftests KSFT_DIR=$$ksft OUTPUT=$(CACHE)/selftests && \
 	cp selftests/nestwalk.sh $(CACHE)/selftests/
 
+# Native speed of the core (userspace, -O2); figures, not a pass/fail test.
+bench:
+	$(MAKE) -C bench O=$(CACHE)/bench
+
+# libFuzzer over the decoders, builders and walkers, FUZZ_SECONDS long.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	$(MAKE) -C tests/fuzz O=$(CACHE)/fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) run
+
 # --- tests and gates (each writes $(RESULTS)/NAME.tap) ---------------------
 
 unit: deps
@@ -109,7 +118,7 @@ vmtest-debug: deps selftests helper
 	{ $(S)/vm-run.sh -n vmtest-debug -k $$dk/arch/x86/boot/bzImage \
 		-m $(CACHE)/mod-debug/nestwalk.ko -s $(CACHE)/selftests \
 		-u $(CACHE)/helper/nestwalk -o $(CACHE)/vm-debug -t 900 \
-		-M 2048 > $(RESULTS)/vmtest-debug.out; rc=$$?; \
+		-M 2048 -S 30 > $(RESULTS)/vmtest-debug.out; rc=$$?; \
 		cat $(RESULTS)/vmtest-debug.out; \
 		grep -E '^(not )?ok' $(RESULTS)/vmtest-debug.out \
 			> $(RESULTS)/vmtest-debug.tap; \
@@ -133,5 +142,5 @@ demo-vm: helper selftests $(NESTWALK_KO)
 FORCE:
 
 .PHONY: all module module-debug install dkms-install uninstall clean deps \
-	helper selftests unit style sparse w1 dkms vmtest debug-kernel \
+	helper selftests bench fuzz unit style sparse w1 dkms vmtest debug-kernel \
 	vmtest-debug check demo demo-vm FORCE

@@ -13,8 +13,8 @@ pkgs=(
 	linux-image-cloud-amd64 linux-headers-cloud-amd64
 	# kselftest harness, lib.mk, checkpatch, and the debug kernel
 	linux-source-6.1 bc flex bison libssl-dev perl
-	# gates and packaging
-	sparse dkms
+	# gates and packaging; the fuzzer (clang's libFuzzer runtime)
+	sparse dkms clang libclang-rt-14-dev
 	# the VM
 	qemu-system-x86 busybox-static cpio gzip
 )

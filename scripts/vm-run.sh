@@ -5,7 +5,7 @@
 # nestwalk.ko, the selftests and the helper, and collects the results.
 #
 #   vm-run.sh -n NAME -k KERNEL -m MODULE -s SELFTESTS -u HELPER -o OUTDIR
-#             [-j check|demo] [-t TIMEOUT_S] [-M MEM_MB]
+#             [-j check|demo] [-t TIMEOUT_S] [-M MEM_MB] [-S STRESS_S]
 #
 # OUTDIR gets console.log (kernel console, ttyS0), results.log (what the
 # guest printed on ttyS1) and NAME.tap. The TAP holds every selftest line,
@@ -19,8 +19,9 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 job=check
 timeout=300
 mem=1024
+stress=10
 
-while getopts "n:k:m:s:u:o:j:t:M:" opt; do
+while getopts "n:k:m:s:u:o:j:t:M:S:" opt; do
 	case $opt in
 	n) name=$OPTARG ;;
 	k) kernel=$OPTARG ;;
@@ -31,6 +32,7 @@ while getopts "n:k:m:s:u:o:j:t:M:" opt; do
 	j) job=$OPTARG ;;
 	t) timeout=$OPTARG ;;
 	M) mem=$OPTARG ;;
+	S) stress=$OPTARG ;;
 	*) echo "usage: see the header of $0" >&2; exit 2 ;;
 	esac
 done
@@ -74,7 +76,7 @@ timeout -k 10 "$timeout" qemu-system-x86_64 -nodefaults -no-user-config \
 	-accel tcg -cpu max -smp 2 -m "$mem" -display none -monitor none \
 	-no-reboot -serial "file:$console" -serial "file:$results" \
 	-kernel "$kernel" -initrd "$out/initrd.gz" \
-	-append "console=ttyS0,115200 loglevel=7 panic=-1 nwvm=$job" \
+	-append "console=ttyS0,115200 loglevel=7 panic=-1 nwvm=$job nwstress=$stress" \
 	</dev/null
 qrc=$?
 set -e
