@@ -100,7 +100,7 @@ vmtest: deps selftests helper $(NESTWALK_KO)
 	@mkdir -p $(RESULTS) $(CACHE)/vm-distro
 	@$(S)/vm-run.sh -n vmtest -k $(VM_KERNEL) -m $(NESTWALK_KO) \
 		-s $(CACHE)/selftests -u $(CACHE)/helper/nestwalk \
-		-o $(CACHE)/vm-distro -t 300 \
+		-o $(CACHE)/vm-distro -t 600 -M 6144 \
 		> $(RESULTS)/vmtest.out; rc=$$?; \
 		cat $(RESULTS)/vmtest.out; \
 		grep -E '^(not )?ok' $(RESULTS)/vmtest.out > $(RESULTS)/vmtest.tap; \

@@ -91,8 +91,9 @@ static int session_stats_show(struct seq_file *m, void *unused)
 	for (i = 0; i < NW_C_NR; i++)
 		seq_printf(m, "%s %llu\n", nw_counter_names[i],
 			   nw_sim_counter(s->sim, i));
-	/* Not a model counter: pages the module holds for model tables. */
+	/* Not model counters: what the module holds for the session. */
 	seq_printf(m, "table_pages %llu\n", s->table_pages);
+	seq_printf(m, "meta_bytes %llu\n", nw_session_meta_bytes(s));
 	mutex_unlock(&s->objs_lock);
 	return 0;
 }

@@ -225,3 +225,17 @@ void nw_memslot_free(struct nw_memslot *slot)
 	kvfree(slot->pages);
 	kfree(slot);
 }
+
+/* Bytes of bookkeeping the memslots of @s take (objs_lock held). */
+u64 nw_session_meta_bytes(struct nw_session *s)
+{
+	const struct nw_memslot *slot;
+	u64 bytes = 0;
+	u32 i;
+
+	for (i = 0; i < s->nvms; i++)
+		list_for_each_entry(slot, &s->vms[i]->slots, node)
+			bytes += sizeof(*slot) + slot->npages *
+				 (sizeof(*slot->pages) + sizeof(*slot->level));
+	return bytes;
+}

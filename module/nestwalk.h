@@ -109,6 +109,7 @@ int nw_memslot_add(struct nw_session *s, struct nw_gvm *vm,
 		   struct nestwalk_memslot *m);
 void nw_memslot_free(struct nw_memslot *slot);
 void nw_memslot_remove_last(struct nw_session *s, struct nw_gvm *vm);
+u64 nw_session_meta_bytes(struct nw_session *s);
 
 #ifdef DEBUG
 int nw_selftest(void);

@@ -175,7 +175,19 @@ static void *reader(void *arg)
 	return NULL;
 }
 
-TEST(sessions_threads_and_debugfs_readers)
+/* Runs NESTWALK_STRESS_SECONDS: longer than the harness's default 30 s. */
+FIXTURE(stress) {
+};
+
+FIXTURE_SETUP(stress)
+{
+}
+
+FIXTURE_TEARDOWN(stress)
+{
+}
+
+TEST_F_TIMEOUT(stress, threads_sessions_debugfs_readers, 300)
 {
 	const char *env = getenv("NESTWALK_STRESS_SECONDS");
 	int seconds = env ? atoi(env) : 10;
