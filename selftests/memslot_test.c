@@ -12,8 +12,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
 #include <linux/nestwalk.h>
 
 #include "kselftest_harness.h"
@@ -107,6 +111,8 @@ static int vm_create(int fd, __u64 mode, __u64 vpid, __u64 *id)
 		.guest_levels = 4,
 		.host_levels = (mode == NESTWALK_MODE_EPT ||
 				mode == NESTWALK_MODE_NPT) ? 4 : 0,
+		/* Guest page tables: the first pages of the session slot. */
+		.gpt_base = 1UL << 30, .gpt_size = 8 * 4096,
 	};
 	int ret = ioctl(fd, NESTWALK_IOC_VM_CREATE, &c);
 
@@ -467,6 +473,97 @@ TEST_F(session, vm_create_undone_on_efault)
 	munmap(c, 4096);
 	ASSERT_EQ(0, vm_create(self->fd, NESTWALK_MODE_NATIVE, 0, &id));
 	EXPECT_EQ(self->vm + 1, id);
+}
+
+/* Drop CAP_IPC_LOCK from the effective set, keeping the rest. */
+static int drop_ipc_lock(void)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return -1;
+	d[CAP_IPC_LOCK / 32].effective &= ~(1U << (CAP_IPC_LOCK % 32));
+	return syscall(SYS_capset, &h, d);
+}
+
+static long long vmlck_kb(void)
+{
+	char line[128];
+	long long v = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "VmLck:", 6))
+			v = atoll(line + 6);
+	fclose(f);
+	return v;
+}
+
+/* Pinned pages are charged to RLIMIT_MEMLOCK like mlock()ed ones. */
+TEST_F(session, rlimit_memlock_enforced)
+{
+	struct rlimit rl = { .rlim_cur = 64 << 10, .rlim_max = 64 << 10 };
+	char *hi = self->mem + MEM_LEN / 2;
+	long long lck;
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		/* The fixture's slot was charged to the parent's mm. */
+		lck = vmlck_kb();
+		if (setrlimit(RLIMIT_MEMLOCK, &rl) || drop_ipc_lock())
+			_exit(10);
+		/* 32 pages > 64 KiB: refused, nothing charged. */
+		if (memslot(self->fd, self->vm, 0, hi, 32 * 4096, NULL) != -1 ||
+		    errno != ENOMEM || vmlck_kb() != lck)
+			_exit(11);
+		/* 8 pages fit, and show in VmLck. */
+		if (memslot(self->fd, self->vm, 0, hi, 8 * 4096, NULL) ||
+		    vmlck_kb() != lck + 32)
+			_exit(12);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("10: setup failed, 11: over-limit slot accepted, 12: within-limit slot refused or not charged");
+}
+
+TEST_F(session, map_validation)
+{
+	struct nestwalk_map m = {
+		.size = sizeof(m), .vm_id = self->vm, .gva = 1UL << 30,
+		.gpa = 1UL << 30, .length = 4096, .leaf = NESTWALK_PAGE_4K,
+	};
+	struct nestwalk_map bad;
+
+#define MAP_REJECTED(err, field, value) do {				\
+	bad = m;							\
+	bad.field = value;						\
+	EXPECT_REJECTED(err, ioctl(self->fd, NESTWALK_IOC_MAP, &bad));	\
+} while (0)
+	MAP_REJECTED(EINVAL, flags, 1);
+	MAP_REJECTED(EINVAL, reserved[6], 1);
+	MAP_REJECTED(EINVAL, prot, 8);
+	MAP_REJECTED(EINVAL, pcid, 4096);
+	MAP_REJECTED(EINVAL, leaf, 0);
+	MAP_REJECTED(EINVAL, leaf, 4);
+	MAP_REJECTED(EINVAL, gva, (1UL << 30) + 512);
+	MAP_REJECTED(EINVAL, gpa, (1UL << 30) + 512);
+	MAP_REJECTED(EINVAL, length, 0);
+	MAP_REJECTED(EINVAL, length, 4095);
+	MAP_REJECTED(EINVAL, leaf, NESTWALK_PAGE_2M);
+	MAP_REJECTED(EINVAL, gva, -4096ULL);
+	MAP_REJECTED(ENOENT, vm_id, 5);
+#undef MAP_REJECTED
+	EXPECT_EQ(0, ioctl(self->fd, NESTWALK_IOC_MAP, &m));
 }
 
 TEST_HARNESS_MAIN

@@ -94,7 +94,38 @@ static void newest_session(char *out, size_t len)
 	snprintf(out, len, NW_DEBUGFS "/sessions/%lld", max);
 }
 
-enum backing { B_4K, B_HUGETLB };
+#define THP_ENABLED	"/sys/kernel/mm/transparent_hugepage/enabled"
+
+static bool thp_never(void)
+{
+	char buf[128] = "";
+	FILE *f = fopen(THP_ENABLED, "r");
+
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = '\0';
+		fclose(f);
+	}
+	return strstr(buf, "[never]");
+}
+
+/* @len bytes, 2 MiB aligned, carved from a larger anonymous mapping. */
+static void *map_2m_aligned(size_t len)
+{
+	char *p = mmap(NULL, len + SZ_2M, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *a;
+
+	if (p == MAP_FAILED)
+		return p;
+	a = (char *)(((unsigned long)p + SZ_2M - 1) & ~(SZ_2M - 1));
+	if (a > p)
+		munmap(p, a - p);
+	munmap(a + len, p + SZ_2M - a);
+	return a;
+}
+
+enum backing { B_4K, B_HUGETLB, B_THP };
 
 FIXTURE(nested) {
 	int fd;
@@ -107,14 +138,27 @@ FIXTURE(nested) {
 FIXTURE_VARIANT(nested) {
 	enum backing kind;
 	int refs_per_walk;
+	__u64 mode;
 };
 
 FIXTURE_VARIANT_ADD(nested, ept4x4_host4k) {
-	.kind = B_4K, .refs_per_walk = 24,
+	.kind = B_4K, .refs_per_walk = 24, .mode = NESTWALK_MODE_EPT,
 };
 
 FIXTURE_VARIANT_ADD(nested, ept4x4_host2m_hugetlb) {
-	.kind = B_HUGETLB, .refs_per_walk = 19,
+	.kind = B_HUGETLB, .refs_per_walk = 19, .mode = NESTWALK_MODE_EPT,
+};
+
+FIXTURE_VARIANT_ADD(nested, ept4x4_host2m_thp) {
+	.kind = B_THP, .refs_per_walk = 19, .mode = NESTWALK_MODE_EPT,
+};
+
+FIXTURE_VARIANT_ADD(nested, npt4x4_host4k) {
+	.kind = B_4K, .refs_per_walk = 24, .mode = NESTWALK_MODE_NPT,
+};
+
+FIXTURE_VARIANT_ADD(nested, npt4x4_host2m_hugetlb) {
+	.kind = B_HUGETLB, .refs_per_walk = 19, .mode = NESTWALK_MODE_NPT,
 };
 
 /* Counter @name of the session on @fd, from the device, checked against
@@ -152,7 +196,7 @@ FIXTURE_SETUP(nested)
 			 NESTWALK_CFG_NO_HPWC | NESTWALK_CFG_NO_NTLB,
 	};
 	struct nestwalk_vm_create vc = {
-		.size = sizeof(vc), .mode = NESTWALK_MODE_EPT, .vpid = 1,
+		.size = sizeof(vc), .mode = variant->mode, .vpid = 1,
 		.guest_levels = 4, .host_levels = 4,
 		.gpt_base = 0, .gpt_size = GPT_SIZE,
 	};
@@ -189,6 +233,15 @@ FIXTURE_SETUP(nested)
 		self->mem = mmap(NULL, MEM, PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB,
 				 -1, 0);
+	} else if (variant->kind == B_THP) {
+		if (access(THP_ENABLED, R_OK))
+			SKIP(return, "kernel without transparent hugepages");
+		if (thp_never())
+			SKIP(return, "THP disabled: " THP_ENABLED " is never");
+		self->mem = map_2m_aligned(MEM);
+		if (self->mem != MAP_FAILED) {
+			ASSERT_EQ(0, madvise(self->mem, MEM, MADV_HUGEPAGE));
+		}
 	} else {
 		self->mem = mmap(NULL, MEM, PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -209,6 +262,11 @@ FIXTURE_SETUP(nested)
 	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_MEMSLOT, &ms));
 	if (variant->kind == B_HUGETLB) {
 		ASSERT_EQ(MEM / SZ_2M, ms.host_2m);
+	} else if (variant->kind == B_THP) {
+		/* memslot_test matches this report against smaps. */
+		if (ms.host_2m != MEM / SZ_2M)
+			SKIP(return, "kernel granted %llu of %lu THPs",
+			     (unsigned long long)ms.host_2m, MEM / SZ_2M);
 	} else {
 		ASSERT_EQ(MEM / 4096, ms.host_4k);
 	}
@@ -259,7 +317,7 @@ TEST_F(nested, uncached_references_per_walk)
 	read_stats(_metadata, self);
 	/* Fixed violations count as pf_fixed; ept_violation is unfixable. */
 	EXPECT_EQ(0, counter(_metadata, self, "ept_violation"));
-	if (variant->kind == B_HUGETLB) {
+	if (variant->kind != B_4K) {
 		/* One 2 MiB leaf per data page, one for the guest tables. */
 		EXPECT_EQ(DATA_LEN / SZ_2M + 1,
 			  counter(_metadata, self, "pf_fixed"));
@@ -289,7 +347,7 @@ TEST_F(nested, uncached_references_per_walk)
 	EXPECT_EQ(4 * walks, guest);
 	EXPECT_EQ(refs - guest, host);
 
-	if (variant->kind == B_HUGETLB) {
+	if (variant->kind != B_4K) {
 		EXPECT_EQ(0, counter(_metadata, self, "pages_4k"));
 		EXPECT_LT(0, counter(_metadata, self, "pages_2m"));
 	} else {
