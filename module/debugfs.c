@@ -10,6 +10,7 @@
 #include <linux/nestwalk.h>
 
 #include "nestwalk.h"
+#include "presets.h"
 #include "sim.h"
 #include "version.h"
 
@@ -99,6 +100,132 @@ static int session_stats_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(session_stats);
 
+static const char *size_name(int level)
+{
+	return level == NW_PDPTE ? "1g" : level == NW_PDE ? "2m" : "4k";
+}
+
+static const char *const repl_names[] = {
+	[NW_REPL_LRU] = "lru",
+	[NW_REPL_PLRU] = "plru",
+	[NW_REPL_RANDOM] = "random",
+};
+
+static void show_sizes(struct seq_file *m, u8 sizes)
+{
+	int l;
+
+	seq_puts(m, " sizes ");
+	for (l = NW_PTE; l <= NW_PDPTE; l++)
+		if (sizes & BIT(l))
+			seq_printf(m, "%s%s", size_name(l),
+				   sizes >> (l + 1) ? "," : "");
+}
+
+/* The TLB geometry of every preset, one line per array. */
+static int presets_show(struct seq_file *m, void *unused)
+{
+	struct nw_sim_cfg cfg;
+	int p, l, a;
+
+	for (p = 0; p < NW_PRESET_NR; p++) {
+		if (nw_preset(p, &cfg))
+			continue;
+		for (l = 0; l < cfg.tlb.nlevels; l++) {
+			for (a = 0; a < NW_TLB_ARRAYS; a++) {
+				const struct nw_cache_cfg *c = &cfg.tlb.l[l].a[a];
+
+				if (!c->entries)
+					continue;
+				seq_printf(m, "preset %s level %d array %d entries %u ways %u",
+					   nw_preset_names[p], l + 1, a,
+					   c->entries,
+					   c->ways ? c->ways : c->entries);
+				show_sizes(m, c->sizes);
+				seq_printf(m, " repl %s latency_mcycles %u victim %d\n",
+					   repl_names[c->repl],
+					   cfg.tlb.l[l].lat_m,
+					   cfg.tlb.l[l].victim);
+			}
+		}
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(presets);
+
+static int config_show(struct seq_file *m, void *unused)
+{
+	struct nw_session *s = m->private;
+
+	mutex_lock(&s->objs_lock);
+	seq_printf(m, "preset %s\n", nw_preset_names[s->cfg.preset]);
+	seq_printf(m, "tlb %d\n", !(s->cfg.flags & NESTWALK_CFG_NO_TLB));
+	seq_printf(m, "pwc %d\n", !(s->cfg.flags & NESTWALK_CFG_NO_PWC));
+	seq_printf(m, "host_pwc %d\n",
+		   !(s->cfg.flags & NESTWALK_CFG_NO_HPWC));
+	seq_printf(m, "nested_tlb %d\n",
+		   !(s->cfg.flags & NESTWALK_CFG_NO_NTLB));
+	seq_printf(m, "seed %llu\n", s->cfg.seed);
+	seq_printf(m, "vms %u\n", s->nvms);
+	mutex_unlock(&s->objs_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(config);
+
+/* "refs N walks M": how many walks read N entries, since the last reset. */
+static int walks_show(struct seq_file *m, void *unused)
+{
+	struct nw_session *s = m->private;
+	int i;
+
+	mutex_lock(&s->objs_lock);
+	for (i = 0; i <= NW_WALK_REFS_MAX; i++)
+		if (s->sim->walk_hist[i])
+			seq_printf(m, "refs %d walks %llu\n", i,
+				   s->sim->walk_hist[i]);
+	mutex_unlock(&s->objs_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(walks);
+
+/*
+ * Valid TLB entries, one line each. A run may change them while this is
+ * read (the arrays themselves stay): a snapshot, not a consistent one.
+ */
+static int tlb_show(struct seq_file *m, void *unused)
+{
+	struct nw_session *s = m->private;
+	const struct nw_tlb *t;
+	int l, a, level;
+	u32 i;
+
+	mutex_lock(&s->objs_lock);
+	t = &s->sim->tlb;
+	for (l = 0; l < t->nlevels; l++) {
+		for (a = 0; a < NW_TLB_ARRAYS; a++) {
+			const struct nw_cache *c = &t->l[l].a[a];
+
+			for (i = 0; i < c->entries; i++) {
+				const struct nw_centry e = c->e[i];
+
+				if (!e.key)
+					continue;
+				level = nw_cache_key_level(e.key);
+				seq_printf(m, "level %d array %d va 0x%llx size %s vpid %u eptp %u pcid %u global %d pa 0x%llx\n",
+					   l + 1, a,
+					   (e.key >> 4) << (NW_PAGE_SHIFT + 9 * (level - 1)),
+					   size_name(level),
+					   e.tag & NW_TAG_VPID_MASK,
+					   e.tag >> NW_TAG_EPTP_SHIFT, e.pcid,
+					   !!(e.flags & NW_CE_GLOBAL), e.val);
+			}
+		}
+	}
+	mutex_unlock(&s->objs_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(tlb);
+
 void nw_debugfs_session_add(struct nw_session *s)
 {
 	char name[24];
@@ -109,6 +236,9 @@ void nw_debugfs_session_add(struct nw_session *s)
 	debugfs_create_file("memslots", 0444, s->debugfs, s, &memslots_fops);
 	debugfs_create_file("stats", 0444, s->debugfs, s,
 			    &session_stats_fops);
+	debugfs_create_file("config", 0444, s->debugfs, s, &config_fops);
+	debugfs_create_file("walks", 0444, s->debugfs, s, &walks_fops);
+	debugfs_create_file("tlb", 0444, s->debugfs, s, &tlb_fops);
 }
 
 void nw_debugfs_session_remove(struct nw_session *s)
@@ -123,6 +253,8 @@ void nw_debugfs_init(void)
 			    &version_fops);
 	debugfs_create_file("stats", 0444, nw_debugfs_root, NULL,
 			    &stats_fops);
+	debugfs_create_file("presets", 0444, nw_debugfs_root, NULL,
+			    &presets_fops);
 	nw_debugfs_sessions = debugfs_create_dir("sessions", nw_debugfs_root);
 }
 

@@ -72,6 +72,7 @@ struct nw_session {
 	struct nw_gvm *vms[NW_SESSION_VMS];
 	u32 nvms;
 	u64 hpa_next;		/* next free model host-physical address */
+	struct nestwalk_config cfg;	/* as NESTWALK_IOC_CONFIG last set */
 	struct dentry *debugfs;
 	/* The model (module/core/), and the table pages it was given. */
 	struct nw_sim *sim;

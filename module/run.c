@@ -70,6 +70,7 @@ int nw_sim_configure(struct nw_session *s, const struct nestwalk_config *c)
 	mutex_lock(&s->objs_lock);
 	nw_sim_destroy(s->sim);
 	s->sim = sim;
+	s->cfg = *c;
 	mutex_unlock(&s->objs_lock);
 	return 0;
 }

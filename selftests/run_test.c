@@ -80,6 +80,25 @@ static int counter_index(const char *dir, const char *name, long long *dbg)
 	return found;
 }
 
+/* The whole of debugfs file @dir/@name (up to 64 KiB). */
+static const char *file_of(const char *dir, const char *name)
+{
+	static char buf[65536];
+	char path[192];
+	size_t n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	buf[0] = '\0';
+	f = fopen(path, "r");
+	if (f) {
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		buf[n] = '\0';
+		fclose(f);
+	}
+	return buf;
+}
+
 static void newest_session(char *out, size_t len)
 {
 	char line[64];
@@ -308,7 +327,7 @@ static int run(int fd, struct nestwalk_access *acc, __u64 n, __u64 *done)
 TEST_F(nested, uncached_references_per_walk)
 {
 	__u64 done, walks, refs, guest, host;
-	char name[32];
+	char name[32], want[64];
 	int l;
 
 	/* The first pass builds the EPT lazily, as KVM does. */
@@ -346,6 +365,10 @@ TEST_F(nested, uncached_references_per_walk)
 	}
 	EXPECT_EQ(4 * walks, guest);
 	EXPECT_EQ(refs - guest, host);
+	/* Every walk read the same number of entries. */
+	snprintf(want, sizeof(want), "refs %d walks %llu\n",
+		 variant->refs_per_walk, (unsigned long long)walks);
+	EXPECT_STREQ(want, file_of(self->dir, "walks"));
 
 	if (variant->kind != B_4K) {
 		EXPECT_EQ(0, counter(_metadata, self, "pages_4k"));
@@ -608,9 +631,21 @@ static int run_vm(int fd, __u64 vm, struct nestwalk_access *acc, __u64 n)
 	return ioctl(fd, NESTWALK_IOC_RUN, &r);
 }
 
+static int count_of(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	while ((hay = strstr(hay, needle))) {
+		n++;
+		hay++;
+	}
+	return n;
+}
+
 TEST_F(two_vms, misses_after_vm_switch)
 {
 	__u64 want = variant->vpid[0] ? 0 : WS_PAGES;
+	char tag[32];
 	int round;
 
 	/* Warm both: the first pass also builds each EPT. */
@@ -623,6 +658,12 @@ TEST_F(two_vms, misses_after_vm_switch)
 		EXPECT_EQ(want, counter(_metadata, self, "tlb_miss"));
 		EXPECT_EQ(1, counter(_metadata, self, "exits"));
 	}
+	/* The working set is in the TLB, tagged with the VM's VPID. */
+	snprintf(tag, sizeof(tag), " size 4k vpid %llu ",
+		 (unsigned long long)variant->vpid[0]);
+	EXPECT_EQ(WS_PAGES, count_of(file_of(self->dir, "tlb"), tag));
+	EXPECT_NE(NULL, strstr(file_of(self->dir, "config"),
+			       "preset nehalem\ntlb 1\n"));
 	/* Staying in one VM costs nothing, with or without VPID. */
 	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_RESET, 0));
 	ASSERT_EQ(0, run_vm(self->fd, 0, self->acc, WS_PAGES));
@@ -715,6 +756,18 @@ TEST_F(two_vms, generator_is_deterministic)
 	g.fetch_pct = 30;
 	EXPECT_EQ(-1, ioctl(self->fd, NESTWALK_IOC_GENERATE, &g));
 	EXPECT_EQ(EINVAL, errno);
+}
+
+/* The presets file shows the nehalem TLB the figures come from. */
+TEST(presets_file)
+{
+	const char *p = file_of(NW_DEBUGFS, "presets");
+
+	if (access(NW_DEBUGFS "/presets", R_OK))
+		SKIP(return, "module not loaded or debugfs not mounted");
+	EXPECT_NE(NULL, strstr(p, "preset nehalem level 1 array 0 entries 64 ways 4 sizes 4k "));
+	EXPECT_NE(NULL, strstr(p, "preset nehalem level 1 array 1 entries 32 ways 4 sizes 2m "));
+	EXPECT_NE(NULL, strstr(p, "preset nehalem level 2 array 0 entries 512 ways 4 sizes 4k "));
 }
 
 TEST_HARNESS_MAIN

@@ -175,6 +175,7 @@ void nw_sim_destroy(struct nw_sim *s)
 void nw_sim_reset_counters(struct nw_sim *s)
 {
 	memset(s->cnt, 0, sizeof(s->cnt));
+	memset(s->walk_hist, 0, sizeof(s->walk_hist));
 }
 
 u64 nw_sim_counter(struct nw_sim *s, enum nw_counter c)

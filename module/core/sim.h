@@ -19,6 +19,8 @@
 #define NW_MAX_VMS	8
 #define NW_MAX_AS	16
 #define NW_WP_SLOTS	4096	/* write-protected guest tables per VM */
+/* Most entry reads one walk can make: 5-level guest over 5-level host. */
+#define NW_WALK_REFS_MAX	35
 
 enum nw_mode {
 	NW_MODE_NATIVE,		/* 1D walk of tables in host-physical memory */
@@ -133,6 +135,7 @@ struct nw_sim {
 	struct nw_walk_res last;
 	struct nw_pt_space hspace;
 	u32 lat_sum[NW_TLB_LEVELS + 1];	/* TLB levels probed up to a hit */
+	u64 walk_hist[NW_WALK_REFS_MAX + 1];	/* walks by entry reads */
 	struct nw_vm *vms[NW_MAX_VMS];
 };
 

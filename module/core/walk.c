@@ -63,6 +63,7 @@ static void commit(struct walk *w)
 		}
 	}
 	cnt[NW_C_WALK_REFS] += refs;
+	s->walk_hist[min_t(u64, refs, NW_WALK_REFS_MAX)]++;
 	cnt[NW_C_AD_WRITES] += w->nad;
 	cnt[NW_C_MCYCLES] += cost + (u64)w->nad * s->cost.ad_write_m;
 	w->r->refs = refs;

@@ -156,6 +156,7 @@ TEST_F(walk, uncached_references)
 	EXPECT_EQ(variant->gleaf, s->last.guest_size);
 	EXPECT_EQ(0, nw_sim_counter(s, NW_C_EXITS));
 	EXPECT_EQ(1, nw_sim_counter(s, NW_C_WALKS));
+	EXPECT_EQ(1, s->walk_hist[variant->refs]);
 	/* Accessed flags were set by the first walk: no updates now. */
 	EXPECT_EQ(0, nw_sim_counter(s, NW_C_AD_WRITES));
 
