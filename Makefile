@@ -63,9 +63,19 @@ selftests: deps
 	$(MAKE) -C selftests KSFT_DIR=$$ksft OUTPUT=$(CACHE)/selftests && \
 	cp selftests/nestwalk.sh $(CACHE)/selftests/
 
-# Native speed of the core (userspace, -O2); figures, not a pass/fail test.
+# Native speed of the core (userspace, -O2), then the kernel batch path
+# against the userspace core in one VM: figures, not a pass/fail test.
 bench:
+	@$(S)/deps.sh
 	$(MAKE) -C bench O=$(CACHE)/bench
+	@$(MAKE) --no-print-directory bench-vm
+
+bench-vm: helper selftests $(NESTWALK_KO)
+	$(MAKE) -C bench O=$(CACHE)/bench vmbench
+	@mkdir -p $(CACHE)/vm-bench
+	@$(S)/vm-run.sh -n bench -j bench -k $(VM_KERNEL) -m $(NESTWALK_KO) \
+		-s $(CACHE)/selftests -u $(CACHE)/helper/nestwalk \
+		-x $(CACHE)/bench/vmbench -o $(CACHE)/vm-bench -t 600 -M 2048
 
 # libFuzzer over the decoders, builders and walkers, FUZZ_SECONDS long.
 FUZZ_SECONDS ?= 60
@@ -142,5 +152,5 @@ demo-vm: helper selftests $(NESTWALK_KO)
 FORCE:
 
 .PHONY: all module module-debug install dkms-install uninstall clean deps \
-	helper selftests bench fuzz unit style sparse w1 dkms vmtest debug-kernel \
+	helper selftests bench bench-vm fuzz unit style sparse w1 dkms vmtest debug-kernel \
 	vmtest-debug check demo demo-vm FORCE

@@ -5,7 +5,8 @@
 # nestwalk.ko, the selftests and the helper, and collects the results.
 #
 #   vm-run.sh -n NAME -k KERNEL -m MODULE -s SELFTESTS -u HELPER -o OUTDIR
-#             [-j check|demo] [-t TIMEOUT_S] [-M MEM_MB] [-S STRESS_S]
+#             [-j check|demo|bench] [-t TIMEOUT_S] [-M MEM_MB]
+#             [-S STRESS_S] [-x EXTRA_FILE]
 #
 # OUTDIR gets console.log (kernel console, ttyS0), results.log (what the
 # guest printed on ttyS1) and NAME.tap. The TAP holds every selftest line,
@@ -21,7 +22,8 @@ timeout=300
 mem=1024
 stress=10
 
-while getopts "n:k:m:s:u:o:j:t:M:S:" opt; do
+extra=
+while getopts "n:k:m:s:u:o:j:t:M:S:x:" opt; do
 	case $opt in
 	n) name=$OPTARG ;;
 	k) kernel=$OPTARG ;;
@@ -33,6 +35,7 @@ while getopts "n:k:m:s:u:o:j:t:M:S:" opt; do
 	t) timeout=$OPTARG ;;
 	M) mem=$OPTARG ;;
 	S) stress=$OPTARG ;;
+	x) extra=$OPTARG ;;
 	*) echo "usage: see the header of $0" >&2; exit 2 ;;
 	esac
 done
@@ -58,7 +61,9 @@ rm -rf "$root"
 mkdir -p "$root/bin" "$root/nestwalk"
 cp "$busybox" "$root/bin/busybox"
 cp "$here/tests/vm/init" "$root/init"
-cp "$here/tests/vm/demo.sh" "$module" "$root/nestwalk/"
+cp "$here/tests/vm/demo.sh" "$here/tests/vm/bench.sh" "$module" \
+	"$root/nestwalk/"
+[ -z "$extra" ] || cp "$extra" "$root/nestwalk/"
 [ "$(basename "$module")" = nestwalk.ko ] ||
 	mv "$root/nestwalk/$(basename "$module")" "$root/nestwalk/nestwalk.ko"
 cp "$selftests"/* "$root/nestwalk/"
@@ -94,7 +99,7 @@ emit() {	# emit ok|not-ok description
 	fi >>"$tap"
 }
 
-if [ "$job" = demo ]; then
+if [ "$job" != check ]; then
 	grep -v '^nestwalk-vm: ' "$results" || true
 fi
 
