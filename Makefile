@@ -82,6 +82,13 @@ FUZZ_SECONDS ?= 60
 fuzz: deps
 	$(MAKE) -C tests/fuzz O=$(CACHE)/fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) run
 
+# The uAPI page as reStructuredText, rendered from the header's kernel-doc.
+docs: deps
+	@$(KSRC) && mkdir -p $(CACHE)/docs && \
+	$$ksrc/scripts/kernel-doc -rst include/uapi/linux/nestwalk.h \
+		> $(CACHE)/docs/uapi-generated.rst && \
+	echo "$(CACHE)/docs/uapi-generated.rst"
+
 # --- tests and gates (each writes $(RESULTS)/NAME.tap) ---------------------
 
 unit: deps
@@ -152,5 +159,5 @@ demo-vm: helper selftests $(NESTWALK_KO)
 FORCE:
 
 .PHONY: all module module-debug install dkms-install uninstall clean deps \
-	helper selftests bench bench-vm fuzz unit style sparse w1 dkms vmtest debug-kernel \
+	helper selftests bench bench-vm fuzz docs unit style sparse w1 dkms vmtest debug-kernel \
 	vmtest-debug check demo demo-vm FORCE

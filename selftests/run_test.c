@@ -382,6 +382,31 @@ TEST_F(nested, uncached_references_per_walk)
 	       walks ? (double)refs / walks : 0.0);
 }
 
+/* Documentation/walkthrough.rst, step 6 and 7: the generator's way. */
+TEST_F(nested, walkthrough_generate)
+{
+	struct nestwalk_generate g = {
+		.size = sizeof(g), .vm_id = 0,
+		.pattern = NESTWALK_GEN_STRIDED, .base = GVA,
+		.length = DATA_LEN, .stride = 4096, .count = NPAGES,
+	};
+	char want[64];
+
+	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_GENERATE, &g));
+	if (variant->kind != B_4K)
+		EXPECT_EQ(DATA_LEN / SZ_2M + 1,
+			  counter(_metadata, self, "pf_fixed"));
+	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_RESET, 0));
+	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_GENERATE, &g));
+	EXPECT_EQ(NPAGES, g.done);
+	EXPECT_EQ(NPAGES, counter(_metadata, self, "walks"));
+	EXPECT_EQ(variant->refs_per_walk * NPAGES,
+		  counter(_metadata, self, "walk_refs"));
+	snprintf(want, sizeof(want), "refs %d walks %lu\n",
+		 variant->refs_per_walk, NPAGES);
+	EXPECT_STREQ(want, file_of(self->dir, "walks"));
+}
+
 TEST_F(nested, config_after_vm_is_busy)
 {
 	struct nestwalk_config cfg = {
