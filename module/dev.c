@@ -35,24 +35,35 @@ static int nw_open(struct inode *inode, struct file *file)
 	if (ret)
 		return ret;
 
+	if (atomic_inc_return(&nw_sessions_open) > nw_max_sessions) {
+		ret = -EMFILE;
+		goto err_count;
+	}
 	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
-	if (!s)
-		return -ENOMEM;
+	if (!s) {
+		ret = -ENOMEM;
+		goto err_count;
+	}
 	mutex_init(&s->lock);
 	mutex_init(&s->objs_lock);
 	s->id = atomic64_inc_return(&nw_session_ids);
 	/* Model host-physical memory below 4 GiB is kept for tables. */
 	s->hpa_next = SZ_4G;
 	ret = nw_sim_configure(s, &nw_default_config);
-	if (ret) {
-		nw_hostmem_free(s);
-		kfree(s);
-		return ret;
-	}
-	atomic_inc(&nw_sessions_open);
+	if (ret)
+		goto err_free;
 	nw_debugfs_session_add(s);
 	file->private_data = s;
 	return 0;
+
+err_free:
+	nw_hostmem_free(s);
+	mutex_destroy(&s->objs_lock);
+	mutex_destroy(&s->lock);
+	kfree(s);
+err_count:
+	atomic_dec(&nw_sessions_open);
+	return ret;
 }
 
 static int nw_release(struct inode *inode, struct file *file)

@@ -13,6 +13,10 @@
 #include "nestwalk.h"
 #include "version.h"
 
+unsigned int nw_max_sessions = 64;
+module_param_named(max_sessions, nw_max_sessions, uint, 0444);
+MODULE_PARM_DESC(max_sessions, "Sessions (opens of /dev/nestwalk) at once");
+
 unsigned int nw_max_vms = NW_SESSION_VMS;
 module_param_named(max_vms, nw_max_vms, uint, 0444);
 MODULE_PARM_DESC(max_vms, "VMs per session (at most 8)");

@@ -23,6 +23,7 @@ struct page;
 #define NW_SESSION_VMS	8
 
 /* Limits, module parameters (main.c). */
+extern unsigned int nw_max_sessions;
 extern unsigned int nw_max_vms;
 extern unsigned int nw_max_memslots;
 extern unsigned long nw_max_pinned_pages;

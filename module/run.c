@@ -141,6 +141,43 @@ int nw_map_ioctl(struct nw_session *s, const struct nestwalk_map *m)
 			 prot_flags(m->prot));
 }
 
+/* The counters now, for the deltas of a run; NULL if none were asked. */
+static u64 *snapshot(struct nw_session *s, u64 ndeltas, int *err)
+{
+	u64 *v;
+	int i;
+
+	*err = 0;
+	if (!ndeltas)
+		return NULL;
+	v = kvmalloc_array(NW_C_NR, sizeof(*v), GFP_KERNEL);
+	if (!v) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	for (i = 0; i < NW_C_NR; i++)
+		v[i] = nw_sim_counter(s->sim, i);
+	return v;
+}
+
+/* Write what the run added to each counter; @before is freed. */
+static int put_deltas(struct nw_session *s, u64 *before, u64 udeltas,
+		      u64 *ndeltas)
+{
+	u64 __user *out = u64_to_user_ptr(udeltas);
+	u64 i, n = min_t(u64, *ndeltas, NW_C_NR);
+	int ret = 0;
+
+	if (!before)
+		return 0;
+	for (i = 0; i < n && !ret; i++)
+		if (put_user(nw_sim_counter(s->sim, i) - before[i], out + i))
+			ret = -EFAULT;
+	kvfree(before);
+	*ndeltas = ret ? 0 : n;
+	return ret;
+}
+
 /* Make @vm the running VM, as a VM exit and entry would. */
 static void enter(struct nw_session *s, struct nw_gvm *vm)
 {
@@ -154,15 +191,19 @@ int nw_run_ioctl(struct nw_session *s, struct nestwalk_run *r)
 	struct nw_gvm *vm = nw_vm_lookup(s, r->vm_id);
 	struct nestwalk_access *buf;
 	struct nw_acc *acc;
-	u64 n, i;
-	int ret = 0;
+	u64 n, i, room = r->ndeltas, *before;
+	int ret, ret2;
 
-	if (r->flags || memchr_inv(r->reserved, 0, sizeof(r->reserved)) ||
-	    r->count > NESTWALK_RUN_MAX)
+	/* Nothing is written back unless the run gets going. */
+	r->ndeltas = 0;
+	if (r->flags || r->count > NESTWALK_RUN_MAX)
 		return -EINVAL;
 	if (!vm)
 		return -ENOENT;
 
+	before = snapshot(s, room, &ret);
+	if (ret)
+		return ret;
 	buf = kvmalloc_array(NW_RUN_CHUNK, sizeof(*buf), GFP_KERNEL);
 	acc = kvmalloc_array(NW_RUN_CHUNK, sizeof(*acc), GFP_KERNEL);
 	if (!buf || !acc) {
@@ -199,7 +240,9 @@ int nw_run_ioctl(struct nw_session *s, struct nestwalk_run *r)
 out:
 	kvfree(acc);
 	kvfree(buf);
-	return ret;
+	r->ndeltas = room;
+	ret2 = put_deltas(s, before, r->deltas, &r->ndeltas);
+	return ret ? ret : ret2;
 }
 
 int nw_invalidate_ioctl(struct nw_session *s,
@@ -249,7 +292,6 @@ int nw_invalidate_ioctl(struct nw_session *s,
 static int check_generate(const struct nestwalk_generate *g)
 {
 	if (g->flags & ~NESTWALK_GEN_USER ||
-	    memchr_inv(g->reserved, 0, sizeof(g->reserved)) ||
 	    g->pattern > NESTWALK_GEN_CHASE || g->pcid >= 4096 ||
 	    g->write_pct > 100 || g->fetch_pct > 100 - g->write_pct ||
 	    g->count > BIT_ULL(40) || g->theta_milli > U32_MAX)
@@ -275,9 +317,10 @@ int nw_generate_ioctl(struct nw_session *s, struct nestwalk_generate *g)
 	};
 	struct nw_acc *acc;
 	struct nw_wl wl;
-	u64 n;
-	int ret;
+	u64 n, room = g->ndeltas, *before;
+	int ret, ret2;
 
+	g->ndeltas = 0;
 	ret = check_generate(g);
 	if (ret)
 		return ret;
@@ -286,8 +329,12 @@ int nw_generate_ioctl(struct nw_session *s, struct nestwalk_generate *g)
 	ret = nw_wl_init(&wl, &cfg);
 	if (ret)
 		return ret;
+	before = snapshot(s, room, &ret);
+	if (ret)
+		goto out;
 	acc = kvmalloc_array(NW_RUN_CHUNK, sizeof(*acc), GFP_KERNEL);
 	if (!acc) {
+		kvfree(before);
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -304,6 +351,10 @@ int nw_generate_ioctl(struct nw_session *s, struct nestwalk_generate *g)
 		cond_resched();
 	}
 	kvfree(acc);
+	g->ndeltas = room;
+	ret2 = put_deltas(s, before, g->deltas, &g->ndeltas);
+	if (!ret)
+		ret = ret2;
 out:
 	nw_wl_fini(&wl);
 	return ret;

@@ -279,6 +279,39 @@ static void expect_gone(struct __test_metadata *_metadata)
 	EXPECT_NE(0, access(NW_SYSMOD, F_OK));
 }
 
+TEST(session_limit)
+{
+	long long max = -1, open0 = -1;
+	char val[32];
+	int fds[256], n = 0, i, fd;
+	FILE *f;
+
+	if (geteuid() || access(NW_DEV, F_OK))
+		SKIP(return, "must be root with the module loaded");
+	f = fopen(NW_SYSMOD "/parameters/max_sessions", "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(1, fscanf(f, "%lld", &max));
+	fclose(f);
+	ASSERT_EQ(0, read_field(NW_DEBUGFS "/stats", "sessions_open", val,
+				sizeof(val)));
+	open0 = atoll(val);
+	ASSERT_GE(256, max);
+	for (i = open0; i < max; i++) {
+		fds[n] = open(NW_DEV, O_RDWR | O_CLOEXEC);
+		ASSERT_LE(0, fds[n]);
+		n++;
+	}
+	fd = open(NW_DEV, O_RDWR | O_CLOEXEC);
+	EXPECT_EQ(-1, fd);
+	EXPECT_EQ(EMFILE, errno);
+	while (n)
+		close(fds[--n]);
+	/* Room again once sessions close. */
+	fd = open(NW_DEV, O_RDWR | O_CLOEXEC);
+	EXPECT_LE(0, fd);
+	close(fd);
+}
+
 TEST(load_unload_cycles)
 {
 	const char *ko = getenv("NESTWALK_KO");

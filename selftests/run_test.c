@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/nestwalk.h>
@@ -97,6 +99,14 @@ static const char *file_of(const char *dir, const char *name)
 		fclose(f);
 	}
 	return buf;
+}
+
+static long long read_stat(const char *name)
+{
+	long long v = -1;
+
+	counter_index(NW_DEBUGFS, name, &v);
+	return v;
 }
 
 static void newest_session(char *out, size_t len)
@@ -390,16 +400,26 @@ TEST_F(nested, walkthrough_generate)
 		.pattern = NESTWALK_GEN_STRIDED, .base = GVA,
 		.length = DATA_LEN, .stride = 4096, .count = NPAGES,
 	};
+	__u64 deltas[128];
+	long long dbg;
 	char want[64];
+	int i;
 
 	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_GENERATE, &g));
 	if (variant->kind != B_4K)
 		EXPECT_EQ(DATA_LEN / SZ_2M + 1,
 			  counter(_metadata, self, "pf_fixed"));
 	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_RESET, 0));
+	/* This time with the run's own counter deltas. */
+	g.deltas = (unsigned long)deltas;
+	g.ndeltas = 128;
 	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_GENERATE, &g));
 	EXPECT_EQ(NPAGES, g.done);
 	EXPECT_EQ(NPAGES, counter(_metadata, self, "walks"));
+	i = counter_index(self->dir, "walks", &dbg);
+	ASSERT_LE(0, i);
+	ASSERT_LT(i, (int)g.ndeltas);
+	EXPECT_EQ(NPAGES, deltas[i]);
 	EXPECT_EQ(variant->refs_per_walk * NPAGES,
 		  counter(_metadata, self, "walk_refs"));
 	snprintf(want, sizeof(want), "refs %d walks %lu\n",
@@ -793,6 +813,154 @@ TEST(presets_file)
 	EXPECT_NE(NULL, strstr(p, "preset nehalem level 1 array 0 entries 64 ways 4 sizes 4k "));
 	EXPECT_NE(NULL, strstr(p, "preset nehalem level 1 array 1 entries 32 ways 4 sizes 2m "));
 	EXPECT_NE(NULL, strstr(p, "preset nehalem level 2 array 0 entries 512 ways 4 sizes 4k "));
+}
+
+/* Invalid calls of every run-time ioctl fail and leave all state alone. */
+TEST_F(two_vms, invalid_calls_change_nothing)
+{
+	struct nestwalk_config cfg = { .size = sizeof(cfg) };
+	struct nestwalk_run r = { .size = sizeof(r), .count = WS_PAGES };
+	struct nestwalk_generate g = {
+		.size = sizeof(g), .pattern = NESTWALK_GEN_UNIFORM,
+		.base = GVA, .length = DATA_LEN, .count = 1000,
+	};
+	struct nestwalk_stats st = { .size = sizeof(st) };
+	struct nestwalk_invalidate iv = {
+		.size = sizeof(iv), .op = NESTWALK_INV_INVVPID, .type = 2,
+	};
+	char stats[8192], tlb[65536];
+	__u64 values[8];
+
+	ASSERT_EQ(0, run_vm(self->fd, 0, self->acc, WS_PAGES));
+	snprintf(stats, sizeof(stats), "%s", file_of(self->dir, "stats"));
+	snprintf(tlb, sizeof(tlb), "%s", file_of(self->dir, "tlb"));
+	ASSERT_LT(0, strlen(tlb));
+
+#define FAILS(err, cmd, arg) do {					\
+	EXPECT_EQ(-1, ioctl(self->fd, cmd, arg));			\
+	EXPECT_EQ(err, errno);						\
+} while (0)
+	/* Configuration: bad preset, flags, reserved, size; then busy. */
+	cfg.preset = 9;
+	FAILS(EINVAL, NESTWALK_IOC_CONFIG, &cfg);
+	cfg.preset = 0;
+	cfg.flags = 16;
+	FAILS(EINVAL, NESTWALK_IOC_CONFIG, &cfg);
+	cfg.flags = 0;
+	cfg.reserved[3] = 1;
+	FAILS(EINVAL, NESTWALK_IOC_CONFIG, &cfg);
+	cfg.reserved[3] = 0;
+	cfg.size = 32;
+	FAILS(EINVAL, NESTWALK_IOC_CONFIG, &cfg);
+	cfg.size = sizeof(cfg);
+	FAILS(EBUSY, NESTWALK_IOC_CONFIG, &cfg);
+	/* Runs: flags, size, unknown VM, bad records, bad pointers. */
+	r.accesses = (unsigned long)self->acc;
+	r.flags = 1;
+	FAILS(EINVAL, NESTWALK_IOC_RUN, &r);
+	r.flags = 0;
+	r.size = 8;
+	FAILS(EINVAL, NESTWALK_IOC_RUN, &r);
+	r.size = sizeof(r);
+	r.vm_id = 2;
+	FAILS(ENOENT, NESTWALK_IOC_RUN, &r);
+	r.vm_id = 0;
+	self->acc[0].attr |= 1ULL << 40;
+	FAILS(EINVAL, NESTWALK_IOC_RUN, &r);
+	self->acc[0].attr = NESTWALK_ACCESS(0, NESTWALK_READ);
+	r.accesses = 16;
+	FAILS(EFAULT, NESTWALK_IOC_RUN, &r);
+	/* Generator: pattern, mix, length, stride, flags. */
+	g.pattern = 5;
+	FAILS(EINVAL, NESTWALK_IOC_GENERATE, &g);
+	g.pattern = NESTWALK_GEN_UNIFORM;
+	g.write_pct = 101;
+	FAILS(EINVAL, NESTWALK_IOC_GENERATE, &g);
+	g.write_pct = 0;
+	g.length = 4095;
+	FAILS(EINVAL, NESTWALK_IOC_GENERATE, &g);
+	g.length = DATA_LEN;
+	g.base = -4096ULL;
+	FAILS(EINVAL, NESTWALK_IOC_GENERATE, &g);
+	g.base = GVA;
+	g.pattern = NESTWALK_GEN_STRIDED;
+	FAILS(EINVAL, NESTWALK_IOC_GENERATE, &g);
+	g.flags = 2;
+	FAILS(EINVAL, NESTWALK_IOC_GENERATE, &g);
+	/* Invalidation and stats: reserved fields, bad pointers. */
+	iv.reserved[0] = 1;
+	FAILS(EINVAL, NESTWALK_IOC_INVALIDATE, &iv);
+	FAILS(EFAULT, NESTWALK_IOC_INVALIDATE, (void *)16);
+	st.flags = 1;
+	FAILS(EINVAL, NESTWALK_IOC_STATS, &st);
+	st.flags = 0;
+	st.values = 16;
+	st.count = 8;
+	FAILS(EFAULT, NESTWALK_IOC_STATS, &st);
+	FAILS(EINVAL, NESTWALK_IOC_RESET, 1);
+#undef FAILS
+
+	EXPECT_STREQ(stats, file_of(self->dir, "stats"));
+	EXPECT_STREQ(tlb, file_of(self->dir, "tlb"));
+	/* A stats buffer smaller than the counter set gets what fits. */
+	st.values = (unsigned long)values;
+	st.count = 8;
+	EXPECT_EQ(0, ioctl(self->fd, NESTWALK_IOC_STATS, &st));
+	EXPECT_LT(8, st.count);
+}
+
+/* A process killed in the middle of a long run leaves nothing behind. */
+TEST(killed_mid_run)
+{
+	long long pinned0, open0;
+	int status, p[2];
+	pid_t pid;
+	char c;
+
+	if (geteuid() || access(NW_DEV, F_OK))
+		SKIP(return, "must be root with the module loaded");
+	pinned0 = read_stat("pinned_pages");
+	open0 = read_stat("sessions_open");
+	ASSERT_EQ(0, pipe(p));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct nestwalk_vm_create vc = {
+			.size = sizeof(vc), .mode = NESTWALK_MODE_EPT,
+			.guest_levels = 4, .host_levels = 4,
+			.gpt_size = GPT_SIZE,
+		};
+		struct nestwalk_memslot ms = {
+			.size = sizeof(ms), .memory_size = MEM,
+		};
+		struct nestwalk_generate g = {
+			.size = sizeof(g), .pattern = NESTWALK_GEN_UNIFORM,
+			.base = GVA, .length = DATA_LEN, .count = 1ULL << 40,
+		};
+		void *mem = mmap(NULL, MEM, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		int fd = open(NW_DEV, O_RDWR);
+
+		ms.userspace_addr = (unsigned long)mem;
+		if (fd < 0 || ioctl(fd, NESTWALK_IOC_VM_CREATE, &vc) ||
+		    ioctl(fd, NESTWALK_IOC_MEMSLOT, &ms) ||
+		    map(fd, 0, GVA, DATA_GPA, DATA_LEN))
+			_exit(1);
+		if (write(p[1], "x", 1) != 1)
+			_exit(1);
+		ioctl(fd, NESTWALK_IOC_GENERATE, &g);
+		_exit(2);
+	}
+	close(p[1]);
+	ASSERT_EQ(1, read(p[0], &c, 1));
+	usleep(500000);
+	EXPECT_EQ(pinned0 + (long long)(MEM / 4096), read_stat("pinned_pages"));
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status));
+	EXPECT_EQ(pinned0, read_stat("pinned_pages"));
+	EXPECT_EQ(open0, read_stat("sessions_open"));
+	close(p[0]);
 }
 
 TEST_HARNESS_MAIN

@@ -246,7 +246,9 @@ struct nestwalk_access {
  * @count: (in) how many, at most NESTWALK_RUN_MAX.
  * @done: (out) how many were simulated: @count, or fewer when a fatal
  *	signal stopped the run (the call then fails with EINTR).
- * @reserved: (in) must be zero.
+ * @deltas: (in) optional user pointer to @ndeltas __u64: what this run
+ *	added to each counter, in NESTWALK_IOC_STATS order; 0 for none.
+ * @ndeltas: (in) room in @deltas; (out) how many were written.
  */
 struct nestwalk_run {
 	__u64 size;
@@ -255,7 +257,8 @@ struct nestwalk_run {
 	__u64 accesses;
 	__u64 count;
 	__u64 done;
-	__u64 reserved[2];
+	__u64 deltas;
+	__u64 ndeltas;
 };
 
 #define NESTWALK_RUN_SIZE_V1	64
@@ -360,7 +363,9 @@ struct nestwalk_invalidate {
  * @count: (in) accesses to run, at most 2^40.
  * @done: (out) accesses run (fewer when a fatal signal stopped the run,
  *	which then fails with EINTR).
- * @reserved: (in) must be zero.
+ * @deltas: (in) optional user pointer to @ndeltas __u64, as for
+ *	struct nestwalk_run.
+ * @ndeltas: (in) room in @deltas; (out) how many were written.
  */
 struct nestwalk_generate {
 	__u64 size;
@@ -377,7 +382,8 @@ struct nestwalk_generate {
 	__u64 seed;
 	__u64 count;
 	__u64 done;
-	__u64 reserved[2];
+	__u64 deltas;
+	__u64 ndeltas;
 };
 
 #define NESTWALK_GENERATE_SIZE_V1	128
