@@ -21,88 +21,8 @@
 #include <linux/nestwalk.h>
 
 #include "kselftest_harness.h"
+#include "nwtest.h"
 
-#define NW_DEV		"/dev/nestwalk"
-#define NW_DEBUGFS	"/sys/kernel/debug/nestwalk"
-#define SZ_2M		(2UL << 20)
-#define NR_HUGEPAGES	"/proc/sys/vm/nr_hugepages"
-#define THP_ENABLED	"/sys/kernel/mm/transparent_hugepage/enabled"
-
-static long long read_ll(const char *path)
-{
-	long long v = -1;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return -1;
-	if (fscanf(f, "%lld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
-}
-
-static int write_ll(const char *path, long long v)
-{
-	FILE *f = fopen(path, "w");
-	int ret;
-
-	if (!f)
-		return -1;
-	ret = fprintf(f, "%lld\n", v) < 0;
-	ret |= fclose(f);
-	return ret ? -1 : 0;
-}
-
-/* Value of "name value" in debugfs stats. */
-static long long nw_stat(const char *name)
-{
-	char line[256];
-	long long v = -1;
-	size_t n = strlen(name);
-	FILE *f = fopen(NW_DEBUGFS "/stats", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, name, n) && line[n] == ' ')
-			v = atoll(line + n + 1);
-	fclose(f);
-	return v;
-}
-
-/* The whole of a debugfs file, to compare before and after a call. */
-static char *slurp(const char *path)
-{
-	static char buf[3][8192];
-	static int next;
-	char *b = buf[next++ % 3];
-	FILE *f = fopen(path, "r");
-	size_t n = 0;
-
-	b[0] = '\0';
-	if (f) {
-		n = fread(b, 1, sizeof(buf[0]) - 1, f);
-		b[n] = '\0';
-		fclose(f);
-	}
-	return b;
-}
-
-static void session_dir(int fd, char *out, size_t len)
-{
-	/* The newest session directory is ours: ids only grow. */
-	char line[64];
-	long long max = -1;
-	FILE *p = popen("ls " NW_DEBUGFS "/sessions", "r");
-
-	(void)fd;
-	while (p && fgets(line, sizeof(line), p))
-		if (atoll(line) > max)
-			max = atoll(line);
-	if (p)
-		pclose(p);
-	snprintf(out, len, NW_DEBUGFS "/sessions/%lld", max);
-}
 
 static int vm_create(int fd, __u64 mode, __u64 vpid, __u64 *id)
 {
@@ -133,22 +53,6 @@ static int memslot(int fd, __u64 vm, __u64 gpa, void *mem, __u64 len,
 	if (out)
 		*out = m;
 	return ret;
-}
-
-/* @len bytes aligned to 2 MiB, from an over-sized anonymous mapping. */
-static void *map_aligned(size_t len, int extra_flags)
-{
-	char *p = mmap(NULL, len + SZ_2M, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | extra_flags, -1, 0);
-	char *a;
-
-	if (p == MAP_FAILED)
-		return NULL;
-	a = (char *)(((unsigned long)p + SZ_2M - 1) & ~(SZ_2M - 1));
-	if (a > p)
-		munmap(p, a - p);
-	munmap(a + len, p + SZ_2M - a);
-	return a;
 }
 
 /* kB of AnonHugePages in the smaps entry of the mapping starting at @a. */
@@ -203,7 +107,7 @@ FIXTURE_SETUP(backing)
 
 	switch (variant->kind) {
 	case B_4K:
-		self->mem = map_aligned(self->len, 0);
+		self->mem = nwt_map_2m_aligned(self->len);
 		ASSERT_NE(NULL, self->mem);
 		/* Keep THP away: every page must be a 4 KiB mapping. */
 		ASSERT_EQ(0, madvise(self->mem, self->len, MADV_NOHUGEPAGE));
@@ -211,23 +115,23 @@ FIXTURE_SETUP(backing)
 	case B_THP:
 		if (access(THP_ENABLED, R_OK))
 			SKIP(return, "kernel without transparent hugepages");
-		if (strstr(slurp(THP_ENABLED), "[never]"))
+		if (nwt_thp_never())
 			SKIP(return, "THP disabled: " THP_ENABLED " is never");
-		self->mem = map_aligned(self->len, 0);
+		self->mem = nwt_map_2m_aligned(self->len);
 		ASSERT_NE(NULL, self->mem);
 		ASSERT_EQ(0, madvise(self->mem, self->len, MADV_HUGEPAGE));
 		break;
 	case B_HUGETLB:
-		if (read_ll("/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages") < 0)
+		if (nwt_read_ll("/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages") < 0)
 			SKIP(return, "no 2 MiB hugetlb pool on this kernel");
-		if (!strstr(slurp("/proc/meminfo"), "Hugepagesize:       2048 kB"))
+		if (!strstr(nwt_file("/proc/meminfo"), "Hugepagesize:       2048 kB"))
 			SKIP(return, "default hugepage size is not 2 MiB");
-		self->saved_pool = read_ll(NR_HUGEPAGES);
+		self->saved_pool = nwt_read_ll(NR_HUGEPAGES);
 		ASSERT_LE(0, self->saved_pool);
-		ASSERT_EQ(0, write_ll(NR_HUGEPAGES, self->saved_pool + 16));
-		if (read_ll(NR_HUGEPAGES) < self->saved_pool + 16)
+		ASSERT_EQ(0, nwt_write_ll(NR_HUGEPAGES, self->saved_pool + 16));
+		if (nwt_read_ll(NR_HUGEPAGES) < self->saved_pool + 16)
 			SKIP(return, "kernel granted %lld of %lld hugepages",
-			     read_ll(NR_HUGEPAGES), self->saved_pool + 16);
+			     nwt_read_ll(NR_HUGEPAGES), self->saved_pool + 16);
 		self->mem = mmap(NULL, self->len, PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB,
 				 -1, 0);
@@ -247,12 +151,12 @@ FIXTURE_TEARDOWN(backing)
 	if (self->mem && self->mem != MAP_FAILED)
 		munmap(self->mem, self->len);
 	if (self->saved_pool >= 0)
-		EXPECT_EQ(0, write_ll(NR_HUGEPAGES, self->saved_pool));
+		EXPECT_EQ(0, nwt_write_ll(NR_HUGEPAGES, self->saved_pool));
 }
 
 TEST_F(backing, host_mapping_size_reported)
 {
-	long long pinned0 = nw_stat("pinned_pages");
+	long long pinned0 = nwt_stat("pinned_pages");
 	struct nestwalk_memslot m;
 	char dir[128], want[256];
 	long long huge_kb;
@@ -261,7 +165,7 @@ TEST_F(backing, host_mapping_size_reported)
 	ASSERT_EQ(0, vm_create(self->fd, NESTWALK_MODE_EPT, 1, &vm));
 	ASSERT_EQ(0, memslot(self->fd, vm, 0, self->mem, self->len, &m));
 	EXPECT_EQ(pinned0 + (long long)(self->len / 4096),
-		  nw_stat("pinned_pages"));
+		  nwt_stat("pinned_pages"));
 	EXPECT_EQ(0, m.host_1g);
 
 	switch (variant->kind) {
@@ -284,18 +188,18 @@ TEST_F(backing, host_mapping_size_reported)
 		break;
 	}
 
-	session_dir(self->fd, dir, sizeof(dir));
+	nwt_newest_session(dir, sizeof(dir));
 	snprintf(want, sizeof(want),
 		 "vm 0 slot 0 gpa 0x0 size %zu pinned_pages %zu host_4k %llu host_2m %llu host_1g 0\n",
 		 self->len, self->len / 4096, (unsigned long long)m.host_4k,
 		 (unsigned long long)m.host_2m);
 	strcat(dir, "/memslots");
-	EXPECT_STREQ(want, slurp(dir));
+	EXPECT_STREQ(want, nwt_file(dir));
 
 	/* Closing the session unpins everything. */
 	close(self->fd);
 	self->fd = -1;
-	EXPECT_EQ(pinned0, nw_stat("pinned_pages"));
+	EXPECT_EQ(pinned0, nwt_stat("pinned_pages"));
 }
 
 FIXTURE(session) {
@@ -322,7 +226,7 @@ FIXTURE_SETUP(session)
 	ASSERT_EQ(0, vm_create(self->fd, NESTWALK_MODE_EPT, 1, &self->vm));
 	ASSERT_EQ(0, memslot(self->fd, self->vm, 1UL << 30, self->mem,
 			     MEM_LEN / 2, NULL));
-	session_dir(self->fd, self->memslots, sizeof(self->memslots));
+	nwt_newest_session(self->memslots, sizeof(self->memslots));
 	strcat(self->memslots, "/memslots");
 }
 
@@ -336,13 +240,13 @@ FIXTURE_TEARDOWN(session)
 
 /* @call fails with @err and neither the memslots nor the pins change. */
 #define EXPECT_REJECTED(err, call) do {					\
-	char *before = strdup(slurp(self->memslots));			\
-	long long pinned = nw_stat("pinned_pages");			\
+	char *before = strdup(nwt_file(self->memslots));			\
+	long long pinned = nwt_stat("pinned_pages");			\
 									\
 	EXPECT_EQ(-1, (call));						\
 	EXPECT_EQ(err, errno);						\
-	EXPECT_STREQ(before, slurp(self->memslots));			\
-	EXPECT_EQ(pinned, nw_stat("pinned_pages"));			\
+	EXPECT_STREQ(before, nwt_file(self->memslots));			\
+	EXPECT_EQ(pinned, nwt_stat("pinned_pages"));			\
 	free(before);							\
 } while (0)
 
@@ -402,7 +306,7 @@ TEST_F(session, memslot_validation)
 TEST_F(session, memslot_limit)
 {
 	char *hi = self->mem + MEM_LEN / 2;
-	long long max = read_ll("/sys/module/nestwalk/parameters/max_memslots");
+	long long max = nwt_read_ll("/sys/module/nestwalk/parameters/max_memslots");
 	long long i;
 
 	ASSERT_LT(0, max);
@@ -423,17 +327,17 @@ TEST_F(session, vm_validation)
 	__u64 id = 0;
 	int i;
 
-	session_dir(self->fd, vms, sizeof(vms));
+	nwt_newest_session(vms, sizeof(vms));
 	strcat(vms, "/vms");
 #define VM_REJECTED(err, ...) do {					\
-	char *before = strdup(slurp(vms));				\
+	char *before = strdup(nwt_file(vms));				\
 									\
 	c = (struct nestwalk_vm_create){ .size = sizeof(c),		\
 		.mode = NESTWALK_MODE_EPT, .guest_levels = 4,		\
 		.host_levels = 4, __VA_ARGS__ };			\
 	EXPECT_EQ(-1, ioctl(self->fd, NESTWALK_IOC_VM_CREATE, &c));	\
 	EXPECT_EQ(err, errno);						\
-	EXPECT_STREQ(before, slurp(vms));				\
+	EXPECT_STREQ(before, nwt_file(vms));				\
 	free(before);							\
 } while (0)
 	VM_REJECTED(EINVAL, .mode = 4);

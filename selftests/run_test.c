@@ -20,11 +20,8 @@
 #include <linux/nestwalk.h>
 
 #include "kselftest_harness.h"
+#include "nwtest.h"
 
-#define NW_DEV		"/dev/nestwalk"
-#define NW_DEBUGFS	"/sys/kernel/debug/nestwalk"
-#define NR_HUGEPAGES	"/proc/sys/vm/nr_hugepages"
-#define SZ_2M		(2UL << 20)
 #define MEM		(16 * SZ_2M)	/* guest memory */
 #define GPT_SIZE	SZ_2M		/* guest page tables, at gpa 0 */
 #define DATA_GPA	SZ_2M
@@ -32,126 +29,24 @@
 #define GVA		0x40000000UL
 #define NPAGES		(DATA_LEN / 4096)
 
-static long long read_ll(const char *path)
-{
-	long long v = -1;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return -1;
-	if (fscanf(f, "%lld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
-}
-
-static int write_ll(const char *path, long long v)
-{
-	FILE *f = fopen(path, "w");
-	int bad;
-
-	if (!f)
-		return -1;
-	bad = fprintf(f, "%lld\n", v) < 0;
-	bad |= fclose(f) != 0;
-	return bad ? -1 : 0;
-}
-
-/* Index of counter @name: its line number in sessions/<id>/stats. */
-static int counter_index(const char *dir, const char *name, long long *dbg)
-{
-	char path[160], line[128], key[64];
-	long long v;
-	int i = 0, found = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/stats", dir);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%63s %lld", key, &v) == 2 &&
-		    !strcmp(key, name)) {
-			found = i;
-			*dbg = v;
-			break;
-		}
-		i++;
-	}
-	fclose(f);
-	return found;
-}
-
-/* The whole of debugfs file @dir/@name (up to 64 KiB). */
+/* The whole of debugfs file @dir/@name. */
 static const char *file_of(const char *dir, const char *name)
 {
-	static char buf[65536];
 	char path[192];
-	size_t n = 0;
-	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	buf[0] = '\0';
-	f = fopen(path, "r");
-	if (f) {
-		n = fread(buf, 1, sizeof(buf) - 1, f);
-		buf[n] = '\0';
-		fclose(f);
-	}
-	return buf;
+	return nwt_file(path);
 }
 
-static long long read_stat(const char *name)
+/* Line number of counter @name in @dir/stats, and its value in @dbg. */
+static int counter_index(const char *dir, const char *name, long long *dbg)
 {
-	long long v = -1;
+	char path[192];
+	int line = -1;
 
-	counter_index(NW_DEBUGFS, name, &v);
-	return v;
-}
-
-static void newest_session(char *out, size_t len)
-{
-	char line[64];
-	long long max = -1;
-	FILE *p = popen("ls " NW_DEBUGFS "/sessions", "r");
-
-	while (p && fgets(line, sizeof(line), p))
-		if (atoll(line) > max)
-			max = atoll(line);
-	if (p)
-		pclose(p);
-	snprintf(out, len, NW_DEBUGFS "/sessions/%lld", max);
-}
-
-#define THP_ENABLED	"/sys/kernel/mm/transparent_hugepage/enabled"
-
-static bool thp_never(void)
-{
-	char buf[128] = "";
-	FILE *f = fopen(THP_ENABLED, "r");
-
-	if (f) {
-		if (!fgets(buf, sizeof(buf), f))
-			buf[0] = '\0';
-		fclose(f);
-	}
-	return strstr(buf, "[never]");
-}
-
-/* @len bytes, 2 MiB aligned, carved from a larger anonymous mapping. */
-static void *map_2m_aligned(size_t len)
-{
-	char *p = mmap(NULL, len + SZ_2M, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	char *a;
-
-	if (p == MAP_FAILED)
-		return p;
-	a = (char *)(((unsigned long)p + SZ_2M - 1) & ~(SZ_2M - 1));
-	if (a > p)
-		munmap(p, a - p);
-	munmap(a + len, p + SZ_2M - a);
-	return a;
+	snprintf(path, sizeof(path), "%s/stats", dir);
+	*dbg = nwt_value(path, name, &line);
+	return line;
 }
 
 enum backing { B_4K, B_HUGETLB, B_THP };
@@ -249,15 +144,15 @@ FIXTURE_SETUP(nested)
 		SKIP(return, NW_DEV " missing: module not loaded");
 
 	if (variant->kind == B_HUGETLB) {
-		if (read_ll("/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages") < 0)
+		if (nwt_read_ll("/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages") < 0)
 			SKIP(return, "no 2 MiB hugetlb pool on this kernel");
-		self->saved_pool = read_ll(NR_HUGEPAGES);
+		self->saved_pool = nwt_read_ll(NR_HUGEPAGES);
 		ASSERT_LE(0, self->saved_pool);
-		ASSERT_EQ(0, write_ll(NR_HUGEPAGES,
+		ASSERT_EQ(0, nwt_write_ll(NR_HUGEPAGES,
 				      self->saved_pool + MEM / SZ_2M));
-		if (read_ll(NR_HUGEPAGES) < self->saved_pool + (long long)(MEM / SZ_2M))
+		if (nwt_read_ll(NR_HUGEPAGES) < self->saved_pool + (long long)(MEM / SZ_2M))
 			SKIP(return, "kernel granted %lld hugepages, %lld asked",
-			     read_ll(NR_HUGEPAGES),
+			     nwt_read_ll(NR_HUGEPAGES),
 			     self->saved_pool + (long long)(MEM / SZ_2M));
 		self->mem = mmap(NULL, MEM, PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB,
@@ -265,9 +160,9 @@ FIXTURE_SETUP(nested)
 	} else if (variant->kind == B_THP) {
 		if (access(THP_ENABLED, R_OK))
 			SKIP(return, "kernel without transparent hugepages");
-		if (thp_never())
+		if (nwt_thp_never())
 			SKIP(return, "THP disabled: " THP_ENABLED " is never");
-		self->mem = map_2m_aligned(MEM);
+		self->mem = nwt_map_2m_aligned(MEM);
 		if (self->mem != MAP_FAILED) {
 			ASSERT_EQ(0, madvise(self->mem, MEM, MADV_HUGEPAGE));
 		}
@@ -283,7 +178,7 @@ FIXTURE_SETUP(nested)
 
 	self->fd = open(NW_DEV, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->fd);
-	newest_session(self->dir, sizeof(self->dir));
+	nwt_newest_session(self->dir, sizeof(self->dir));
 	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_CONFIG, &cfg));
 	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_VM_CREATE, &vc));
 	ms.vm_id = vc.vm_id;
@@ -319,7 +214,7 @@ FIXTURE_TEARDOWN(nested)
 	if (self->mem != MAP_FAILED)
 		munmap(self->mem, MEM);
 	if (self->saved_pool >= 0)
-		EXPECT_EQ(0, write_ll(NR_HUGEPAGES, self->saved_pool));
+		EXPECT_EQ(0, nwt_write_ll(NR_HUGEPAGES, self->saved_pool));
 }
 
 static int run(int fd, struct nestwalk_access *acc, __u64 n, __u64 *done)
@@ -522,7 +417,7 @@ FIXTURE_SETUP(onedim)
 	ASSERT_NE(MAP_FAILED, self->mem);
 	self->fd = open(NW_DEV, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->fd);
-	newest_session(self->dir, sizeof(self->dir));
+	nwt_newest_session(self->dir, sizeof(self->dir));
 	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_CONFIG, &cfg));
 	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_VM_CREATE, &vc));
 	self->vm = vc.vm_id;
@@ -627,7 +522,7 @@ FIXTURE_SETUP(two_vms)
 		SKIP(return, NW_DEV " missing: module not loaded");
 	self->fd = open(NW_DEV, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->fd);
-	newest_session(self->dir, sizeof(self->dir));
+	nwt_newest_session(self->dir, sizeof(self->dir));
 	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_CONFIG, &cfg));
 	for (v = 0; v < 2; v++) {
 		struct nestwalk_vm_create vc = {
@@ -919,8 +814,8 @@ TEST(killed_mid_run)
 
 	if (geteuid() || access(NW_DEV, F_OK))
 		SKIP(return, "must be root with the module loaded");
-	pinned0 = read_stat("pinned_pages");
-	open0 = read_stat("sessions_open");
+	pinned0 = nwt_stat("pinned_pages");
+	open0 = nwt_stat("sessions_open");
 	ASSERT_EQ(0, pipe(p));
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -954,12 +849,12 @@ TEST(killed_mid_run)
 	close(p[1]);
 	ASSERT_EQ(1, read(p[0], &c, 1));
 	usleep(500000);
-	EXPECT_EQ(pinned0 + (long long)(MEM / 4096), read_stat("pinned_pages"));
+	EXPECT_EQ(pinned0 + (long long)(MEM / 4096), nwt_stat("pinned_pages"));
 	ASSERT_EQ(0, kill(pid, SIGKILL));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFSIGNALED(status));
-	EXPECT_EQ(pinned0, read_stat("pinned_pages"));
-	EXPECT_EQ(open0, read_stat("sessions_open"));
+	EXPECT_EQ(pinned0, nwt_stat("pinned_pages"));
+	EXPECT_EQ(open0, nwt_stat("sessions_open"));
 	close(p[0]);
 }
 

@@ -20,9 +20,8 @@
 #include <linux/nestwalk.h>
 
 #include "kselftest_harness.h"
+#include "nwtest.h"
 
-#define NW_DEV		"/dev/nestwalk"
-#define NW_DEBUGFS	"/sys/kernel/debug/nestwalk"
 #define GIB		(1ULL << 30)
 #define GPT_SIZE	(16ULL << 20)
 #define GVA		(1ULL << 40)
@@ -45,26 +44,11 @@ static long long meminfo_kb(const char *key)
 
 static long long session_stat(const char *name)
 {
-	char line[64], path[160], key[64];
-	long long max = -1, v, found = -1;
-	FILE *p = popen("ls " NW_DEBUGFS "/sessions", "r");
-	FILE *f;
+	char path[160];
 
-	while (p && fgets(line, sizeof(line), p))
-		if (atoll(line) > max)
-			max = atoll(line);
-	if (p)
-		pclose(p);
-	snprintf(path, sizeof(path), NW_DEBUGFS "/sessions/%lld/stats", max);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63s %lld", key, &v) == 2 &&
-		    !strcmp(key, name))
-			found = v;
-	fclose(f);
-	return found;
+	nwt_newest_session(path, sizeof(path) - 8);
+	strcat(path, "/stats");
+	return nwt_value(path, name, NULL);
 }
 
 static double now(void)

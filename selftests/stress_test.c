@@ -24,9 +24,8 @@
 #include <linux/nestwalk.h>
 
 #include "kselftest_harness.h"
+#include "nwtest.h"
 
-#define NW_DEV		"/dev/nestwalk"
-#define NW_DEBUGFS	"/sys/kernel/debug/nestwalk"
 #define SESSIONS	4
 #define MEM		(8UL << 20)
 #define GVA		0x40000000UL
@@ -40,22 +39,6 @@ struct slot {
 static struct slot slots[SESSIONS];
 static atomic_bool stop;
 static atomic_ulong ioctls, failures, reopens, reads, accesses;
-
-static long long nw_stat(const char *name)
-{
-	char line[128];
-	long long v = -1;
-	size_t n = strlen(name);
-	FILE *f = fopen(NW_DEBUGFS "/stats", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, name, n) && line[n] == ' ')
-			v = atoll(line + n + 1);
-	fclose(f);
-	return v;
-}
 
 /* A session with one EPT VM over @mem, guest memory mapped at GVA. */
 static int session_open(void *mem)
@@ -199,8 +182,8 @@ TEST_F_TIMEOUT(stress, threads_sessions_debugfs_readers, 300)
 		SKIP(return, "must be root");
 	if (access(NW_DEV, F_OK) || access(NW_DEBUGFS "/stats", R_OK))
 		SKIP(return, "module not loaded or debugfs not mounted");
-	pinned0 = nw_stat("pinned_pages");
-	open0 = nw_stat("sessions_open");
+	pinned0 = nwt_stat("pinned_pages");
+	open0 = nwt_stat("sessions_open");
 
 	for (i = 0; i < SESSIONS; i++) {
 		slots[i].mem = mmap(NULL, MEM, PROT_READ | PROT_WRITE,
@@ -230,8 +213,8 @@ TEST_F_TIMEOUT(stress, threads_sessions_debugfs_readers, 300)
 			close(slots[i].fd);
 		munmap(slots[i].mem, MEM);
 	}
-	EXPECT_EQ(pinned0, nw_stat("pinned_pages"));
-	EXPECT_EQ(open0, nw_stat("sessions_open"));
+	EXPECT_EQ(pinned0, nwt_stat("pinned_pages"));
+	EXPECT_EQ(open0, nwt_stat("sessions_open"));
 	TH_LOG("%d s: %lu ioctls (%lu accesses), %lu session reopens, %lu debugfs reads, %d threads on %d sessions",
 	       seconds, atomic_load(&ioctls), atomic_load(&accesses),
 	       atomic_load(&reopens), atomic_load(&reads), 2 * SESSIONS,

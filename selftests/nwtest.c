@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "nwtest.h"
+
+long long nwt_read_ll(const char *path)
+{
+	long long v = -1;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%lld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+int nwt_write_ll(const char *path, long long v)
+{
+	FILE *f = fopen(path, "w");
+	int bad;
+
+	if (!f)
+		return -1;
+	bad = fprintf(f, "%lld\n", v) < 0;
+	bad |= fclose(f) != 0;
+	return bad ? -1 : 0;
+}
+
+long long nwt_value(const char *path, const char *name, int *line)
+{
+	char buf[256], key[64];
+	long long v, found = -1;
+	FILE *f = fopen(path, "r");
+	int i;
+
+	if (!f)
+		return -1;
+	for (i = 0; fgets(buf, sizeof(buf), f); i++) {
+		if (sscanf(buf, "%63s %lld", key, &v) == 2 &&
+		    !strcmp(key, name)) {
+			found = v;
+			if (line)
+				*line = i;
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+long long nwt_stat(const char *name)
+{
+	return nwt_value(NW_DEBUGFS "/stats", name, NULL);
+}
+
+const char *nwt_file(const char *path)
+{
+	static char buf[3][65536];
+	static int next;
+	char *b = buf[next++ % 3];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	b[0] = '\0';
+	if (f) {
+		n = fread(b, 1, sizeof(buf[0]) - 1, f);
+		b[n] = '\0';
+		fclose(f);
+	}
+	return b;
+}
+
+void nwt_newest_session(char *out, size_t len)
+{
+	char line[64];
+	long long max = -1;
+	FILE *p = popen("ls " NW_DEBUGFS "/sessions", "r");
+
+	while (p && fgets(line, sizeof(line), p))
+		if (atoll(line) > max)
+			max = atoll(line);
+	if (p)
+		pclose(p);
+	snprintf(out, len, NW_DEBUGFS "/sessions/%lld", max);
+}
+
+void *nwt_map_2m_aligned(size_t len)
+{
+	char *p = mmap(NULL, len + SZ_2M, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *a;
+
+	if (p == MAP_FAILED)
+		return p;
+	a = (char *)(((unsigned long)p + SZ_2M - 1) & ~(SZ_2M - 1));
+	if (a > p)
+		munmap(p, a - p);
+	munmap(a + len, p + SZ_2M - a);
+	return a;
+}
+
+bool nwt_thp_never(void)
+{
+	return strstr(nwt_file(THP_ENABLED), "[never]");
+}
