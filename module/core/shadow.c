@@ -161,13 +161,9 @@ int nw_shadow_fill(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as,
 		return NW_EPT_VIOLATION;
 	}
 	level = min_t(int, r->guest_size, hlevel);
-	level = min_t(int, level, vm->cfg.max_level);
-	for (;; level--) {
-		size = nw_level_size(level);
-		base = gpa & ~(size - 1);
-		if (level == NW_PTE || !((hpa - (gpa - base)) & (size - 1)))
-			break;
-	}
+	level = nw_aligned_leaf(gpa, hpa, min_t(int, level, vm->cfg.max_level),
+				&base);
+	size = nw_level_size(level);
 	/* Writable only once the guest's D is set, so the first write traps. */
 	flags = NW_X86_A | NW_X86_D | (leaf & NW_X86_G);
 	if ((r->perm & NW_PERM_W) && (leaf & NW_X86_D))

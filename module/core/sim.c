@@ -381,13 +381,9 @@ static int host_map(struct nw_sim *s, struct nw_vm *vm, u64 gpa)
 	err = s->mem.ops->backing(s->mem.ctx, vm->id, gpa, &hpa, &level);
 	if (err)
 		return err;
-	level = min_t(int, level, vm->cfg.max_level);
-	for (;; level--) {
-		size = nw_level_size(level);
-		base = gpa & ~(size - 1);
-		if (level == NW_PTE || !((hpa - (gpa - base)) & (size - 1)))
-			break;
-	}
+	level = nw_aligned_leaf(gpa, hpa, min_t(int, level, vm->cfg.max_level),
+				&base);
+	size = nw_level_size(level);
 	err = nw_pt_map(&vm->ept, base, hpa - (gpa - base), size, level,
 			host_leaf_flags(vm));
 	if (vm->ept.tables < before)

@@ -168,6 +168,22 @@ int nw_vm_map(struct nw_vm *vm, u64 gpa, u64 size);
 /* A guest store to its own page-table entry at @gpa. */
 int nw_guest_pte_write(struct nw_vm *vm, u64 gpa, u64 val);
 
+/*
+ * The largest leaf at or below @level that maps @gpa to @hpa with both
+ * ends equally aligned; *@base gets the leaf's first guest address.
+ */
+static inline int nw_aligned_leaf(u64 gpa, u64 hpa, int level, u64 *base)
+{
+	u64 size;
+
+	for (;; level--) {
+		size = nw_level_size(level);
+		*base = gpa & ~(size - 1);
+		if (level == NW_PTE || !((hpa - (gpa - *base)) & (size - 1)))
+			return level;
+	}
+}
+
 int nw_access(struct nw_sim *s, u64 va, u16 pcid, unsigned int kind);
 u64 nw_access_batch(struct nw_sim *s, const struct nw_acc *acc, u64 n);
 
