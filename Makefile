@@ -61,7 +61,7 @@ helper:
 selftests: deps
 	@$(KSRC) && mkdir -p $(CACHE)/selftests && \
 	$(MAKE) -C selftests KSFT_DIR=$$ksft OUTPUT=$(CACHE)/selftests && \
-	cp selftests/nestwalk.sh $(CACHE)/selftests/
+	cp selftests/nestwalk.sh selftests/helper_test.sh $(CACHE)/selftests/
 
 # Native speed of the core (userspace, -O2), then the kernel batch path
 # against the userspace core in one VM: figures, not a pass/fail test.

@@ -29,7 +29,8 @@ elif ! modprobe nestwalk 2>/dev/null; then
 fi
 
 rc=0
-for t in nestwalk_test memslot_test run_test stress_test scale_test; do
+for t in nestwalk_test memslot_test run_test stress_test scale_test \
+	 helper_test.sh; do
 	"$dir/$t" || rc=1
 done
 

@@ -2,7 +2,8 @@
 /*
  * nestwalk: the command-line helper. "nestwalk OBJECT COMMAND [ARGS]".
  * Data goes to stdout, diagnostics to stderr. Exit codes: 0 success,
- * 1 failure, 2 usage error.
+ * 1 failure, 2 usage error, 3 partial success (the kernel granted less
+ * than asked).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,15 +13,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmds.h"
 #include "libnestwalk.h"
 
-#define EXIT_USAGE	2
 
 #ifndef NESTWALK_HELPER_VERSION
 #define NESTWALK_HELPER_VERSION "unknown"
 #endif
 
-static bool json;
+int nw_json;
 
 static void usage(FILE *f)
 {
@@ -28,7 +29,9 @@ static void usage(FILE *f)
 		"Usage: nestwalk [-j|--json] OBJECT COMMAND\n"
 		"       nestwalk --version | --help\n"
 		"Objects and commands:\n"
-		"  module version   API and module version, from %s and %s\n",
+		"  module version   API and module version, from %s and %s\n"
+		"  hugepages status|set|for-vm|restore   hugetlb pools\n"
+		"Exit codes: 0 success, 1 failure, 2 usage, 3 partial (fewer pages granted)\n",
 		NW_DEV_PATH, NW_DEBUGFS_PATH);
 }
 
@@ -62,7 +65,7 @@ static int cmd_module_version(void)
 		fprintf(stderr, "nestwalk: %s/version: %s\n", NW_DEBUGFS_PATH,
 			strerror(-ret));
 
-	if (json) {
+	if (nw_json) {
 		printf("{\"device\":{\"api_version\":%llu,\"module_version\":\"%s\"},",
 		       (unsigned long long)v.api_version, dev);
 		if (ret)
@@ -99,7 +102,7 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+jhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			json = true;
+			nw_json = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -110,14 +113,16 @@ int main(int argc, char **argv)
 			return 0;
 		default:
 			usage(stderr);
-			return EXIT_USAGE;
+			return NW_EXIT_USAGE;
 		}
 	}
 	argc -= optind;
 	argv += optind;
+	if (argc >= 1 && !strcmp(argv[0], "hugepages"))
+		return cmd_hugepages(argc - 1, argv + 1);
 	if (argc == 2 && !strcmp(argv[0], "module") &&
 	    !strcmp(argv[1], "version"))
 		return cmd_module_version();
 	usage(stderr);
-	return EXIT_USAGE;
+	return NW_EXIT_USAGE;
 }

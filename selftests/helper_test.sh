@@ -1,0 +1,91 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The nestwalk helper's hugepage commands against the running kernel: every
+# write read back, shortfalls reported with exit code 3, the starting pools
+# restored. Prints TAP; exits 4 (skip) without root or a 2 MiB pool.
+
+ksft_skip=4
+pool=/proc/sys/vm/nr_hugepages
+export NESTWALK_STATE_DIR=/tmp/nestwalk-helper-test
+n=0
+fails=0
+
+ok() {	# ok CONDITION-EXIT-STATUS DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n helper: $2"
+	else
+		echo "not ok $n helper: $2"
+		fails=$((fails + 1))
+	fi
+}
+
+if [ "$(id -u)" != 0 ]; then
+	echo "# SKIP: the hugepage commands need root"
+	exit $ksft_skip
+fi
+if ! grep -q 'Hugepagesize: *2048 kB' /proc/meminfo; then
+	echo "# SKIP: no default 2 MiB hugepage pool"
+	exit $ksft_skip
+fi
+command -v nestwalk >/dev/null || { echo "# SKIP: nestwalk not in PATH"; exit $ksft_skip; }
+rm -rf "$NESTWALK_STATE_DIR"
+start=$(cat $pool)
+
+echo "TAP version 13"
+out=$(nestwalk hugepages status)
+ok $? "status exits 0"
+echo "$out" | grep -q '^2M .* \*$'
+ok $? "status marks 2M as the default size"
+
+nestwalk hugepages set 2M:+8 >/dev/null
+ok $? "set 2M:+8 exits 0"
+[ "$(cat $pool)" = $((start + 8)) ]
+ok $? "set 2M:+8 grew the pool by 8 ($(cat $pool))"
+
+# 4 TiB of 2 MiB pages: more than this VM has. The kernel takes all the
+# memory it can, so shrink the pool at once, with shell builtins only
+# (a fork could meet the OOM killer first).
+out=$(nestwalk hugepages set 2M:2097152 2>/dev/null)
+rc=$?
+# sysfs, not /proc/sys: read(1) takes a byte at a time, and sysctl files
+# return nothing at a non-zero offset.
+read -r granted </sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
+echo $((start + 8)) >$pool
+[ $rc = 3 ]
+ok $? "set beyond memory exits 3 (got $rc)"
+echo "$out" | grep -q "requested 2097152 granted $granted shortfall $((2097152 - granted))"
+ok $? "set beyond memory reports requested/granted/shortfall: $out"
+[ "$granted" -gt $((start + 8)) ]
+ok $? "the kernel granted part of it ($granted pages)"
+
+out=$(nestwalk -j hugepages set 2M:+0)
+now=$(cat $pool)
+echo "$out" | grep -q "^{\"size\":\"2M\",\"requested\":$now,\"granted\":$now,\"shortfall\":0}\$"
+ok $? "set -j prints the result as JSON: $out"
+
+nestwalk hugepages restore >/dev/null
+ok $? "restore exits 0"
+[ "$(cat $pool)" = "$start" ]
+ok $? "restore brought the pool back to $start ($(cat $pool))"
+[ ! -e "$NESTWALK_STATE_DIR/hugepages.state" ]
+ok $? "restore removed its state file"
+
+nestwalk hugepages for-vm 64M >/dev/null
+ok $? "for-vm 64M exits 0"
+free=$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages)
+[ "$free" -ge 32 ]
+ok $? "for-vm 64M left 32 or more free 2 MiB pages ($free)"
+nestwalk hugepages restore >/dev/null && [ "$(cat $pool)" = "$start" ]
+ok $? "restore after for-vm"
+
+nestwalk hugepages set 2M:lots 2>/dev/null
+rc=$?
+[ $rc = 2 ]
+ok $? "garbage count exits 2 (got $rc)"
+nestwalk hugepages set 2M:+1 --dry-run >/dev/null && [ "$(cat $pool)" = "$start" ]
+ok $? "--dry-run writes nothing"
+
+echo "1..$n"
+[ $fails = 0 ]
