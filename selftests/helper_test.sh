@@ -87,5 +87,17 @@ ok $? "garbage count exits 2 (got $rc)"
 nestwalk hugepages set 2M:+1 --dry-run >/dev/null && [ "$(cat $pool)" = "$start" ]
 ok $? "--dry-run writes nothing"
 
+out=$(nestwalk host)
+ok $? "host exits 0"
+echo "$out" | grep -q '^dev_nestwalk  *present$'
+ok $? "host sees /dev/nestwalk"
+echo "$out" | grep -q '^thp.enabled .*\[.*\]'
+ok $? "host shows the THP mode"
+out=$(nestwalk -j host)
+case $out in
+"{\"cpu.ept\":"*"\"debugfs_nestwalk\":\"present\"}") ok 0 "host -j: $out" ;;
+*) ok 1 "host -j: $out" ;;
+esac
+
 echo "1..$n"
 [ $fails = 0 ]
