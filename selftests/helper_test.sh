@@ -99,5 +99,20 @@ case $out in
 *) ok 1 "host -j: $out" ;;
 esac
 
+# A session held open by this shell: stats lists it.
+exec 3<>/dev/nestwalk
+id=$(ls /sys/kernel/debug/nestwalk/sessions | sort -n | tail -n 1)
+out=$(nestwalk stats "$id")
+ok $? "stats $id exits 0"
+echo "$out" | grep -q "^session $id\$" && echo "$out" | grep -q '^  accesses  *0$'
+ok $? "stats shows session $id with its counters"
+nestwalk -j stats | grep -q "{\"session\":$id,\"accesses\":0,"
+ok $? "stats -j lists the session"
+exec 3>&-
+nestwalk stats 999999 2>/dev/null
+rc=$?
+[ $rc = 1 ]
+ok $? "stats of a closed session exits 1 (got $rc)"
+
 echo "1..$n"
 [ $fails = 0 ]

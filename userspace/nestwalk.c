@@ -32,6 +32,7 @@ static void usage(FILE *f)
 		"  module version   API and module version, from %s and %s\n"
 		"  hugepages status|set|for-vm|restore   hugetlb pools\n"
 		"  host             CPU flags, KVM parameters, THP, hugepages\n"
+		"  stats [SESSION] [--watch [SECONDS]]   live sessions' counters\n"
 		"Exit codes: 0 success, 1 failure, 2 usage, 3 partial (fewer pages granted)\n",
 		NW_DEV_PATH, NW_DEBUGFS_PATH);
 }
@@ -119,6 +120,8 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (argc >= 1 && !strcmp(argv[0], "stats"))
+		return cmd_stats(argc - 1, argv + 1);
 	if (argc >= 1 && !strcmp(argv[0], "host"))
 		return cmd_host(argc - 1, argv + 1);
 	if (argc >= 1 && !strcmp(argv[0], "hugepages"))
