@@ -38,10 +38,13 @@ dkms-install:
 	dkms add -m nestwalk -v $(VERSION)
 	dkms install -m nestwalk -v $(VERSION) -k $(KERNELRELEASE)
 	$(MAKE) -C userspace O=/usr/local/sbin
+	install -D -m 0644 Documentation/nestwalk.8 \
+		/usr/local/share/man/man8/nestwalk.8
 
 uninstall:
 	-dkms remove -m nestwalk -v $(VERSION) --all
-	rm -rf /usr/src/nestwalk-$(VERSION) /usr/local/sbin/nestwalk
+	rm -rf /usr/src/nestwalk-$(VERSION) /usr/local/sbin/nestwalk \
+	       /usr/local/share/man/man8/nestwalk.8
 
 VERSION = $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 

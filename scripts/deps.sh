@@ -14,7 +14,7 @@ pkgs=(
 	# kselftest harness, lib.mk, checkpatch, and the debug kernel
 	linux-source-6.1 bc flex bison libssl-dev perl
 	# gates and packaging; the fuzzer (clang's libFuzzer runtime)
-	sparse dkms clang libclang-rt-14-dev
+	sparse dkms clang libclang-rt-14-dev groff-base
 	# the VM
 	qemu-system-x86 busybox-static cpio gzip
 )

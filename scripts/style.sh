@@ -24,6 +24,13 @@ kernel_doc_clean() {
 	[ -z "$out" ] || { echo "$out"; return 1; }
 }
 
+# The man page renders without a groff warning.
+man_clean() {
+	local out
+	out=$(groff -man -ww -z "$1" 2>&1)
+	[ -z "$out" ] || { echo "$out"; return 1; }
+}
+
 # The version lives in module/version.h and dkms.conf; they must agree.
 version_consistent() {
 	local h d
@@ -63,6 +70,8 @@ checkpatch)
 	for f in include/uapi/linux/*.h; do
 		tap_run "kernel-doc $f" kernel_doc_clean "$f"
 	done
+	tap_run "groff -man -ww Documentation/nestwalk.8" man_clean \
+		Documentation/nestwalk.8
 	tap_run "version.h and dkms.conf agree" version_consistent
 	;;
 sparse)
