@@ -164,6 +164,7 @@ void nw_fmt_x86(struct nw_fmt *f, const struct nw_x86_caps *caps)
 		else
 			f->rsvd[level][1] = base | NW_X86_PS;
 	}
+	nw_fmt_fast(f, 0);
 }
 
 void nw_fmt_ept(struct nw_fmt *f, const struct nw_ept_caps *caps)
@@ -193,5 +194,24 @@ void nw_fmt_ept(struct nw_fmt *f, const struct nw_ept_caps *caps)
 			f->rsvd[level][1] = high | large_rsvd(level, 12);
 		else
 			f->rsvd[level][1] = high | NW_EPT_LARGE;
+	}
+	nw_fmt_fast(f, 0);
+}
+
+void nw_fmt_fast(struct nw_fmt *f, u64 abit)
+{
+	/* Rights: all of R/W/X (EPT); P, R/W, U/S set and XD clear (x86). */
+	u64 rights = f->ept ? NW_EPT_RWX : NW_X86_P | NW_X86_RW | NW_X86_US;
+	u64 mask = rights | abit | (f->ept ? 0 : NW_X86_XD);
+	int level;
+
+	/* A 4 KiB leaf; bit 7 is PAT (x86) or ignored (EPT). EPT: WB only. */
+	f->fast_mask[NW_PTE] = mask | f->rsvd[NW_PTE][0] |
+			       (f->ept ? NW_EPT_MT_MASK : 0);
+	f->fast_val[NW_PTE] = rights | abit |
+			      (f->ept ? (u64)NW_MT_WB << NW_EPT_MT_SHIFT : 0);
+	for (level = NW_PDE; level <= NW_PML5E; level++) {
+		f->fast_mask[level] = mask | BIT_ULL(7) | f->rsvd[level][0];
+		f->fast_val[level] = rights | abit;
 	}
 }

@@ -134,6 +134,14 @@ u64 nw_ept_make(u64 pa, int level, bool leaf, u64 rwx, unsigned int memtype);
 struct nw_fmt {
 	u64 rsvd[NW_PML5E + 1][2];	/* [level][bit 7]: reserved bits */
 	u64 addr;			/* address bits M-1:12 */
+	/*
+	 * The common case in one compare: (e & fast_mask[l]) == fast_val[l]
+	 * holds only for a valid entry at level l that grants every right
+	 * and needs no accessed-flag write: a non-leaf at levels 2-5, a
+	 * 4 KiB leaf at level 1 (in EPT, of write-back memory type).
+	 */
+	u64 fast_mask[NW_PML5E + 1];
+	u64 fast_val[NW_PML5E + 1];
 	u8 bad_rwx;			/* EPT: misconfigured R/W/X values */
 	u8 bad_mt;			/* EPT: reserved memory types */
 	bool ept;
@@ -141,6 +149,8 @@ struct nw_fmt {
 
 void nw_fmt_x86(struct nw_fmt *f, const struct nw_x86_caps *caps);
 void nw_fmt_ept(struct nw_fmt *f, const struct nw_ept_caps *caps);
+/* Fill fast_mask/fast_val; @abit: the accessed flag a walk sets, or 0. */
+void nw_fmt_fast(struct nw_fmt *f, u64 abit);
 
 /* NW_PTE_* status of entry @e at @level; @ept must equal f->ept. */
 static __always_inline int __nw_fmt_check(const struct nw_fmt *f, u64 e,

@@ -22,13 +22,54 @@ struct walk {
 	struct nw_sim *s;
 	struct nw_vm *vm;
 	struct nw_walk_res *r;
-	u8 nref[NW_DIMS][NW_PML5E + 1];
+	u64 nref[NW_DIMS];	/* byte l: entries read at level l */
 	u8 nad;
 };
 
-static __always_inline u64 *ref(struct walk *w, u64 hpa, int dim, int level)
+/* Byte lanes 1..l set to 1: the levels a walk from l down to 1 reads. */
+static const u64 nw_lanes[NW_PML5E + 1] = {
+	0, 0x0100, 0x010100, 0x01010100, 0x0101010100, 0x010101010100,
+};
+
+/* One read at each level from @top down to @bottom. */
+static __always_inline void count_refs(struct walk *w, int dim, int top,
+				       int bottom)
 {
-	w->nref[dim][level]++;
+	w->nref[dim] += nw_lanes[top] - nw_lanes[bottom - 1];
+}
+
+/*
+ * The model's view of host memory, held in registers by the walk loops:
+ * the window (see mem.h) and, through it, an entry read in a compare, a
+ * bit test and a load.
+ */
+struct view {
+	const u8 *base;
+	const u64 *owned;
+	u64 limit;
+};
+
+static __always_inline void view_init(struct view *v, const struct nw_mem *m)
+{
+	v->base = m->win.base;
+	v->owned = m->win.owned;
+	v->limit = m->win.limit;
+}
+
+/*
+ * The entry at @table + @off. In the window the load's address is
+ * (base + off) + table: @off comes from the walked address, known early,
+ * so the chain from one entry to the next is an AND and a load.
+ */
+static __always_inline u64 *ref(struct walk *w, const struct view *v,
+				u64 table, u64 off, int dim, int level)
+{
+	u64 hpa = table + off, pfn = hpa >> NW_PAGE_SHIFT;
+	const u8 *p = v->base + off;
+
+	nw_hide(p);
+	if (likely(hpa < v->limit && ((v->owned[pfn >> 6] >> (pfn & 63)) & 1)))
+		return (u64 *)(p + table);
 	return nw_mem_entry_at(&w->s->mem, hpa, dim * 6 + level);
 }
 
@@ -54,8 +95,10 @@ static void commit(struct walk *w)
 	int d, l;
 
 	for (d = 0; d < NW_DIMS; d++) {
-		for (l = NW_PTE; l <= NW_PML5E; l++) {
-			u64 n = w->nref[d][l];
+		u64 lanes = w->nref[d];
+
+		for (l = NW_PTE; l <= NW_PML5E && (lanes >> 8 * l); l++) {
+			u64 n = (lanes >> 8 * l) & 0xff;
 
 			cnt[NW_C_GUEST_REFS_L1 + 5 * d + l - 1] += n;
 			refs += n;
@@ -128,7 +171,8 @@ static __always_inline int host_xlate(struct walk *w, u64 gpa, u8 need,
 	const bool ad = host_ad(vm, ept);
 	u64 table = vm->ept.root, *ep, e = 0, addr;
 	u8 perm = NW_PERM_R | NW_PERM_W | NW_PERM_X | NW_PERM_U;
-	int level = vm->cfg.host_levels, st;
+	int level = vm->cfg.host_levels, top, st;
+	struct view v;
 
 	if (gpt && s->ntlb.entries &&
 	    ntlb_lookup(s, vm, gpa, need, hpa, hsize, hperm))
@@ -139,17 +183,31 @@ static __always_inline int host_xlate(struct walk *w, u64 gpa, u8 need,
 		s->cnt[level < vm->cfg.host_levels ? NW_C_HPWC_HIT :
 						      NW_C_HPWC_MISS]++;
 	}
-	for (;; level--) {
-		ep = ref(w, table + 8ULL * nw_pt_index(gpa, level),
+	view_init(&v, &s->mem);
+	for (top = level;; level--) {
+		ep = ref(w, &v, table, 8ULL * nw_pt_index(gpa, level),
 			 NW_DIM_HOST, level);
-		if (unlikely(!ep))
+		if (unlikely(!ep)) {
+			count_refs(w, NW_DIM_HOST, top, level);
 			return fault(w, NW_PHYS_FAULT, gpa, NW_DIM_HOST, level);
+		}
 		e = *ep;
+		if (likely((e & f->fast_mask[level]) == f->fast_val[level])) {
+			if (level == NW_PTE)
+				break;
+			table = e & f->addr;
+			if (s->hpwc.on)
+				nw_pwc_fill(&s->hpwc, gpa, level, vm->htag, 0,
+					    table, perm);
+			continue;
+		}
 		st = __nw_fmt_check(f, e, level, ept);
-		if (unlikely(st != NW_PTE_OK))
+		if (unlikely(st != NW_PTE_OK)) {
+			count_refs(w, NW_DIM_HOST, top, level);
 			return fault(w, st == NW_PTE_NOT_PRESENT ?
 				     NW_EPT_VIOLATION : NW_EPT_MISCONFIG,
 				     gpa, NW_DIM_HOST, level);
+		}
 		perm &= __nw_fmt_perm(e, ept);
 		if (ad && !(e & abit))
 			ad_write(w, ep, abit);
@@ -161,6 +219,7 @@ static __always_inline int host_xlate(struct walk *w, u64 gpa, u8 need,
 			nw_pwc_fill(&s->hpwc, gpa, level, vm->htag, 0, table,
 				    perm);
 	}
+	count_refs(w, NW_DIM_HOST, top, level);
 	addr = nw_fmt_addr(f, e, level, true);
 	if ((perm & need) != need)
 		return fault(w, NW_EPT_VIOLATION, gpa, NW_DIM_HOST, level);
@@ -233,6 +292,7 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 	u64 table = 0, gpa, e = 0, addr = 0, *ep = NULL;
 	u8 perm = NW_PERM_R | NW_PERM_W | NW_PERM_X | NW_PERM_U, hperm;
 	int top = pt->levels, level = top, first, st, hsize;
+	struct view v;
 
 	if (unlikely(!pt->tables))	/* shadow table not built yet */
 		return fault(w, NW_GUEST_PF, va, NW_DIM_GUEST, top);
@@ -246,27 +306,49 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 		if (st)
 			return st;
 	}
+	view_init(&v, &s->mem);
 	for (first = level;; level--) {
-		ep = ref(w, table + 8ULL * nw_pt_index(va, level),
+		ep = ref(w, &v, table, 8ULL * nw_pt_index(va, level),
 			 NW_DIM_GUEST, level);
-		if (unlikely(!ep))
+		if (unlikely(!ep)) {
+			count_refs(w, NW_DIM_GUEST, first, level);
 			return fault(w, NW_PHYS_FAULT, va, NW_DIM_GUEST,
 				     level);
+		}
 		e = *ep;
-		if (unlikely(__nw_fmt_check(f, e, level, false) != NW_PTE_OK))
-			return fault(w, NW_GUEST_PF, va, NW_DIM_GUEST, level);
-		perm &= __nw_fmt_perm(e, false);
 		eps[level] = ep;
+		if (likely((e & f->fast_mask[level]) == f->fast_val[level])) {
+			if (level == NW_PTE)
+				break;
+			st = table_hpa(w, nested, e & f->addr, &table, ept);
+			if (st) {
+				count_refs(w, NW_DIM_GUEST, first, level);
+				return st;
+			}
+			if (s->pwc.on)
+				nw_pwc_fill(&s->pwc, va, level, vm->tag,
+					    as->pcid, table, perm);
+			continue;
+		}
+		if (unlikely(__nw_fmt_check(f, e, level, false) !=
+			     NW_PTE_OK)) {
+			count_refs(w, NW_DIM_GUEST, first, level);
+			return fault(w, NW_GUEST_PF, va, NW_DIM_GUEST, level);
+		}
+		perm &= __nw_fmt_perm(e, false);
 		if (nw_fmt_leaf(e, level))
 			break;
 		st = table_hpa(w, nested, nw_fmt_addr(f, e, level, false),
 			       &table, ept);
-		if (st)
+		if (st) {
+			count_refs(w, NW_DIM_GUEST, first, level);
 			return st;
+		}
 		if (level >= NW_PDE && s->pwc.on)
 			nw_pwc_fill(&s->pwc, va, level, vm->tag, as->pcid,
 				    table, perm);
 	}
+	count_refs(w, NW_DIM_GUEST, first, level);
 	if (!guest_perm_ok(perm, kind))
 		return fault(w, NW_GUEST_PF, va, NW_DIM_GUEST, level);
 	for (st = first; st >= level; st--)
@@ -322,8 +404,12 @@ int nw_walk(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as, u64 va,
 void nw_walk_prepare(struct nw_vm *vm)
 {
 	nw_fmt_x86(&vm->gfmt, &vm->guest_caps);
-	if (vm->cfg.mode == NW_MODE_EPT)
+	nw_fmt_fast(&vm->gfmt, NW_X86_A);
+	if (vm->cfg.mode == NW_MODE_EPT) {
 		nw_fmt_ept(&vm->hfmt, &vm->ept_caps);
-	else
+		nw_fmt_fast(&vm->hfmt, vm->ept_caps.ad ? NW_EPT_A : 0);
+	} else {
 		nw_fmt_x86(&vm->hfmt, &vm->host_caps);
+		nw_fmt_fast(&vm->hfmt, NW_X86_A);
+	}
 }
