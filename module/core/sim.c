@@ -175,7 +175,31 @@ void nw_sim_destroy(struct nw_sim *s)
 void nw_sim_reset_counters(struct nw_sim *s)
 {
 	memset(s->cnt, 0, sizeof(s->cnt));
+	memset(s->lanes, 0, sizeof(s->lanes));
+	s->lanes_walks = 0;
 	memset(s->walk_hist, 0, sizeof(s->walk_hist));
+}
+
+/* Reads at level @l of dimension @d not yet folded into cnt[]. */
+static u64 lane(const struct nw_sim *s, int d, int l)
+{
+	return (s->lanes[d] >> 8 * l) & 0xff;
+}
+
+void nw_sim_fold_lanes(struct nw_sim *s)
+{
+	int d, l;
+
+	for (d = 0; d < NW_DIMS; d++) {
+		for (l = NW_PTE; l <= NW_PML5E; l++) {
+			u64 n = lane(s, d, l);
+
+			s->cnt[NW_C_GUEST_REFS_L1 + 5 * d + l - 1] += n;
+			s->cnt[NW_C_MCYCLES] += n * s->cost.ref_m[d][l];
+		}
+		s->lanes[d] = 0;
+	}
+	s->lanes_walks = 0;
 }
 
 u64 nw_sim_counter(struct nw_sim *s, enum nw_counter c)
@@ -206,7 +230,13 @@ u64 nw_sim_counter(struct nw_sim *s, enum nw_counter c)
 		    s->cnt[NW_C_TLB_MISS] * s->lat_sum[s->tlb.nlevels];
 		for (i = 0; i < s->tlb.nlevels; i++)
 			n += s->cnt[NW_C_TLB_L1_HIT + i] * s->lat_sum[i];
+		for (i = 0; i < NW_DIMS; i++)
+			for (a = NW_PTE; a <= NW_PML5E; a++)
+				n += lane(s, i, a) * s->cost.ref_m[i][a];
 		return n;
+	case NW_C_GUEST_REFS_L1 ... NW_C_HOST_REFS_L5:
+		i = c - NW_C_GUEST_REFS_L1;
+		return s->cnt[c] + lane(s, i / 5, i % 5 + 1);
 	default:
 		return c < NW_C_NR ? s->cnt[c] : 0;
 	}

@@ -130,6 +130,14 @@ struct nw_sim {
 	u8 ntlb_present;	/* page sizes the nested TLB was filled with */
 	struct nw_cost_cfg cost;
 	u64 cnt[NW_C_NR];
+	/*
+	 * Entry reads of the last walks not yet in cnt[]: byte l of
+	 * lanes[d] counts dimension d's reads at level l. Folded into cnt[]
+	 * (and their cost into NW_C_MCYCLES) every NW_LANE_WALKS walks;
+	 * nw_sim_counter() adds what is pending, without writing.
+	 */
+	u64 lanes[NW_DIMS];
+	u32 lanes_walks;
 	struct nw_vm *vm;	/* running */
 	struct nw_as *as;	/* last address space used */
 	struct nw_walk_res last;
@@ -152,6 +160,9 @@ struct nw_sim *nw_sim_create(const struct nw_sim_cfg *cfg,
 			     int *err);
 void nw_sim_destroy(struct nw_sim *s);
 void nw_sim_reset_counters(struct nw_sim *s);
+/* A walk reads at most 6 entries per level (5 table GPAs and the data). */
+#define NW_LANE_WALKS	(255 / 6)
+void nw_sim_fold_lanes(struct nw_sim *s);
 /* A counter's value; gauges (pages_*, shadow_pages) are computed. */
 u64 nw_sim_counter(struct nw_sim *s, enum nw_counter c);
 

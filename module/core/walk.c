@@ -88,27 +88,33 @@ static int fault(struct walk *w, int outcome, u64 addr, int dim, int level)
 	return outcome;
 }
 
+/* Translations return an address, or this after fault() (r->outcome). */
+#define NW_NO_HPA	(~0ULL)
+
+static u64 fault_hpa(struct walk *w, int outcome, u64 addr, int dim,
+		     int level)
+{
+	fault(w, outcome, addr, dim, level);
+	return NW_NO_HPA;
+}
+
 static void commit(struct walk *w)
 {
 	struct nw_sim *s = w->s;
-	u64 *cnt = s->cnt, refs = 0, cost = 0;
-	int d, l;
+	u64 g = w->nref[NW_DIM_GUEST], h = w->nref[NW_DIM_HOST];
+	/* The sum of all bytes lands in the top one (each lane <= 7). */
+	u64 refs = ((g + h) * 0x0101010101010101ULL) >> 56;
 
-	for (d = 0; d < NW_DIMS; d++) {
-		u64 lanes = w->nref[d];
-
-		for (l = NW_PTE; l <= NW_PML5E && (lanes >> 8 * l); l++) {
-			u64 n = (lanes >> 8 * l) & 0xff;
-
-			cnt[NW_C_GUEST_REFS_L1 + 5 * d + l - 1] += n;
-			refs += n;
-			cost += n * s->cost.ref_m[d][l];
-		}
-	}
-	cnt[NW_C_WALK_REFS] += refs;
+	s->lanes[NW_DIM_GUEST] += g;
+	s->lanes[NW_DIM_HOST] += h;
+	if (unlikely(++s->lanes_walks == NW_LANE_WALKS))
+		nw_sim_fold_lanes(s);
+	s->cnt[NW_C_WALK_REFS] += refs;
 	s->walk_hist[min_t(u64, refs, NW_WALK_REFS_MAX)]++;
-	cnt[NW_C_AD_WRITES] += w->nad;
-	cnt[NW_C_MCYCLES] += cost + (u64)w->nad * s->cost.ad_write_m;
+	if (w->nad) {
+		s->cnt[NW_C_AD_WRITES] += w->nad;
+		s->cnt[NW_C_MCYCLES] += (u64)w->nad * s->cost.ad_write_m;
+	}
 	w->r->refs = refs;
 }
 
@@ -155,13 +161,30 @@ static bool ntlb_lookup(struct nw_sim *s, struct nw_vm *vm, u64 gpa, u8 need,
 	return false;
 }
 
+/* Cache a guest-physical mapping; @hperm as host_xlate() returns it. */
+static void ntlb_fill(struct nw_sim *s, struct nw_vm *vm, u64 gpa, int level,
+		      u64 addr, u8 hperm)
+{
+	struct nw_centry *ce;
+
+	if (!(s->ntlb.sizes & BIT(level)))
+		return;
+	s->ntlb_present |= BIT(level);
+	ce = nw_cache_insert(&s->ntlb, nw_cache_key(gpa, level), vm->htag, 0,
+			     NULL);
+	ce->val = addr;
+	ce->perm = hperm & ~NW_PERM_D;
+	ce->flags = hperm & NW_PERM_D ? NW_CE_DIRTY : 0;
+}
+
 /*
  * GPA -> HPA through the host tables. @need: NW_PERM_* the access needs;
  * @gpt: a reference to a guest paging structure (nested TLB applies).
+ * Returns the HPA, or NW_NO_HPA after fault().
  */
-static __always_inline int host_xlate(struct walk *w, u64 gpa, u8 need,
-				      bool gpt, u64 *hpa, int *hsize,
-				      u8 *hperm, const bool ept)
+static __always_inline u64 host_xlate(struct walk *w, u64 gpa, u8 need,
+				      bool gpt, int *hsize, u8 *hperm,
+				      const bool ept)
 {
 	struct nw_sim *s = w->s;
 	struct nw_vm *vm = w->vm;
@@ -175,8 +198,8 @@ static __always_inline int host_xlate(struct walk *w, u64 gpa, u8 need,
 	struct view v;
 
 	if (gpt && s->ntlb.entries &&
-	    ntlb_lookup(s, vm, gpa, need, hpa, hsize, hperm))
-		return NW_OK;
+	    ntlb_lookup(s, vm, gpa, need, &addr, hsize, hperm))
+		return addr;
 	if (s->hpwc.on) {
 		level = nw_pwc_lookup(&s->hpwc, gpa, level, vm->htag, 0,
 				      &table, &perm);
@@ -189,12 +212,29 @@ static __always_inline int host_xlate(struct walk *w, u64 gpa, u8 need,
 			 NW_DIM_HOST, level);
 		if (unlikely(!ep)) {
 			count_refs(w, NW_DIM_HOST, top, level);
-			return fault(w, NW_PHYS_FAULT, gpa, NW_DIM_HOST, level);
+			return fault_hpa(w, NW_PHYS_FAULT, gpa, NW_DIM_HOST,
+					 level);
 		}
 		e = *ep;
 		if (likely((e & f->fast_mask[level]) == f->fast_val[level])) {
-			if (level == NW_PTE)
-				break;
+			if (level == NW_PTE) {
+				/* A 4 KiB page: done here, unless a write
+				 * must set D or a cached level denies.
+				 */
+				if (unlikely((perm & need) != need ||
+					     ((need & NW_PERM_W) && ad &&
+					      !(e & dbit))))
+					break;
+				count_refs(w, NW_DIM_HOST, top, NW_PTE);
+				addr = e & f->addr;
+				*hsize = NW_PTE;
+				*hperm = perm | (!ad || (e & dbit) ?
+						 NW_PERM_D : 0);
+				if (gpt && s->ntlb.entries)
+					ntlb_fill(s, vm, gpa, NW_PTE, addr,
+						  *hperm);
+				return addr + (gpa & (NW_PAGE_SIZE - 1));
+			}
 			table = e & f->addr;
 			if (s->hpwc.on)
 				nw_pwc_fill(&s->hpwc, gpa, level, vm->htag, 0,
@@ -204,9 +244,9 @@ static __always_inline int host_xlate(struct walk *w, u64 gpa, u8 need,
 		st = __nw_fmt_check(f, e, level, ept);
 		if (unlikely(st != NW_PTE_OK)) {
 			count_refs(w, NW_DIM_HOST, top, level);
-			return fault(w, st == NW_PTE_NOT_PRESENT ?
-				     NW_EPT_VIOLATION : NW_EPT_MISCONFIG,
-				     gpa, NW_DIM_HOST, level);
+			return fault_hpa(w, st == NW_PTE_NOT_PRESENT ?
+					 NW_EPT_VIOLATION : NW_EPT_MISCONFIG,
+					 gpa, NW_DIM_HOST, level);
 		}
 		perm &= __nw_fmt_perm(e, ept);
 		if (ad && !(e & abit))
@@ -222,46 +262,33 @@ static __always_inline int host_xlate(struct walk *w, u64 gpa, u8 need,
 	count_refs(w, NW_DIM_HOST, top, level);
 	addr = nw_fmt_addr(f, e, level, true);
 	if ((perm & need) != need)
-		return fault(w, NW_EPT_VIOLATION, gpa, NW_DIM_HOST, level);
+		return fault_hpa(w, NW_EPT_VIOLATION, gpa, NW_DIM_HOST, level);
 	if ((need & NW_PERM_W) && ad && !(e & dbit))
 		ad_write(w, ep, dbit);
-	*hpa = addr + (gpa & (nw_level_size(level) - 1));
 	*hsize = level;
 	/* Without host A/D, nothing needs a write to find the page dirty. */
-	*hperm = perm;
-	if (!ad || (*ep & dbit))
-		*hperm |= NW_PERM_D;
-	if (gpt && s->ntlb.entries && (s->ntlb.sizes & BIT(level))) {
-		struct nw_centry *ce;
-
-		s->ntlb_present |= BIT(level);
-		ce = nw_cache_insert(&s->ntlb, nw_cache_key(gpa, level),
-				     vm->htag, 0, NULL);
-		ce->val = addr;
-		ce->perm = perm;
-		ce->flags = *hperm & NW_PERM_D ? NW_CE_DIRTY : 0;
-	}
-	return NW_OK;
+	*hperm = perm | (!ad || (*ep & dbit) ? NW_PERM_D : 0);
+	if (gpt && s->ntlb.entries)
+		ntlb_fill(s, vm, gpa, level, addr, *hperm);
+	return addr + (gpa & (nw_level_size(level) - 1));
 }
 
 /*
  * Where the guest's tables are read from: HPA tables in native and shadow
  * mode, or GPA tables translated by host walks in nested mode.
  */
-static __always_inline int table_hpa(struct walk *w, bool nested, u64 gpa,
-				     u64 *hpa, const bool ept)
+static __always_inline u64 table_hpa(struct walk *w, bool nested, u64 gpa,
+				     const bool ept)
 {
 	int hsize;
 	u8 hperm;
 
-	if (!nested) {
-		*hpa = gpa;
-		return NW_OK;
-	}
+	if (!nested)
+		return gpa;
 	/* With EPT A/D, guest paging-structure accesses are EPT writes. */
 	return host_xlate(w, gpa, ept && w->vm->ept_caps.ad ?
 			  NW_PERM_R | NW_PERM_W : NW_PERM_R | NW_PERM_U,
-			  true, hpa, &hsize, &hperm, ept);
+			  true, &hsize, &hperm, ept);
 }
 
 static bool guest_perm_ok(u8 perm, unsigned int kind)
@@ -302,9 +329,9 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 		s->cnt[level < top ? NW_C_PWC_HIT : NW_C_PWC_MISS]++;
 	}
 	if (level == top) {
-		st = table_hpa(w, nested, pt->root, &table, ept);
-		if (st)
-			return st;
+		table = table_hpa(w, nested, pt->root, ept);
+		if (table == NW_NO_HPA)
+			return r->outcome;
 	}
 	view_init(&v, &s->mem);
 	for (first = level;; level--) {
@@ -320,10 +347,10 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 		if (likely((e & f->fast_mask[level]) == f->fast_val[level])) {
 			if (level == NW_PTE)
 				break;
-			st = table_hpa(w, nested, e & f->addr, &table, ept);
-			if (st) {
+			table = table_hpa(w, nested, e & f->addr, ept);
+			if (unlikely(table == NW_NO_HPA)) {
 				count_refs(w, NW_DIM_GUEST, first, level);
-				return st;
+				return r->outcome;
 			}
 			if (s->pwc.on)
 				nw_pwc_fill(&s->pwc, va, level, vm->tag,
@@ -338,11 +365,11 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 		perm &= __nw_fmt_perm(e, false);
 		if (nw_fmt_leaf(e, level))
 			break;
-		st = table_hpa(w, nested, nw_fmt_addr(f, e, level, false),
-			       &table, ept);
-		if (st) {
+		table = table_hpa(w, nested, nw_fmt_addr(f, e, level, false),
+				  ept);
+		if (table == NW_NO_HPA) {
 			count_refs(w, NW_DIM_GUEST, first, level);
-			return st;
+			return r->outcome;
 		}
 		if (level >= NW_PDE && s->pwc.on)
 			nw_pwc_fill(&s->pwc, va, level, vm->tag, as->pcid,
@@ -369,10 +396,10 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 		r->size = level;
 		return NW_OK;
 	}
-	st = host_xlate(w, gpa, need_perm(kind), false, &r->hpa, &hsize,
-			&hperm, ept);
-	if (st)
-		return st;
+	r->hpa = host_xlate(w, gpa, need_perm(kind), false, &hsize, &hperm,
+			    ept);
+	if (r->hpa == NW_NO_HPA)
+		return r->outcome;
 	r->perm &= hperm | NW_PERM_U;
 	if (!(hperm & NW_PERM_D))
 		r->flags &= ~NW_CE_DIRTY;
