@@ -193,6 +193,63 @@ TEST_F(walk, unmapped_is_guest_fault)
 	EXPECT_EQ(NW_OK, nw_access(s, va, 1, NW_FETCH));
 }
 
+/*
+ * Per-level read counts and their cost are kept in packed lanes and folded
+ * into the counters every NW_LANE_WALKS walks: exact before, at and after
+ * each fold, with a different cost for every dimension and level.
+ */
+TEST(counts_exact_across_folds)
+{
+	static const u64 at[] = { 1, NW_LANE_WALKS - 1, NW_LANE_WALKS,
+				  NW_LANE_WALKS + 1, 3 * NW_LANE_WALKS + 5 };
+	struct nw_sim_cfg cfg;
+	struct nw_vm *vm;
+	struct nw_as *as;
+	struct env e;
+	u64 done = 0, cost;
+	unsigned int i;
+	int d, l;
+
+	env_cfg_bare(&cfg);
+	cfg.tlb.nlevels = 0;		/* every access walks */
+	for (d = 0; d < NW_DIMS; d++)
+		for (l = NW_PTE; l <= NW_PML5E; l++)
+			cfg.cost.ref_m[d][l] = 1000 * (10 * d + l) + 7;
+	ASSERT_EQ(0, env_init(&e, &cfg));
+	ASSERT_EQ(0, env_vm(&e, NW_MODE_EPT, 4, 4, NW_PTE, 1, &vm));
+	ASSERT_EQ(0, nw_as_create(vm, 0, &as));
+	ASSERT_EQ(0, nw_as_map(as, VA, GPA, 0x10000, NW_PTE, NW_X86_RW));
+	nw_vm_enter(e.s, vm);
+	ASSERT_EQ(NW_OK, nw_access(e.s, VA, 0, NW_READ));	/* fills EPT */
+	nw_sim_reset_counters(e.s);
+	for (i = 0; i < ARRAY_SIZE(at); i++) {
+		while (done < at[i]) {
+			ASSERT_EQ(NW_OK, nw_access(e.s, VA + 8 * (done % 512), 0,
+						   NW_READ));
+			done++;
+		}
+		cost = 0;
+		for (l = NW_PTE; l <= NW_PML4E; l++) {
+			/* One guest read per level, five host walks. */
+			EXPECT_EQ(done, nw_sim_counter(e.s,
+					NW_C_GUEST_REFS_L1 + l - 1));
+			EXPECT_EQ(5 * done, nw_sim_counter(e.s,
+					NW_C_HOST_REFS_L1 + l - 1));
+			cost += done * cfg.cost.ref_m[NW_DIM_GUEST][l] +
+				5 * done * cfg.cost.ref_m[NW_DIM_HOST][l];
+		}
+		EXPECT_EQ(0, nw_sim_counter(e.s, NW_C_GUEST_REFS_L5));
+		EXPECT_EQ(0, nw_sim_counter(e.s, NW_C_HOST_REFS_L5));
+		EXPECT_EQ(24 * done, nw_sim_counter(e.s, NW_C_WALK_REFS));
+		EXPECT_EQ(done, e.s->walk_hist[24]);
+		EXPECT_EQ(cost, nw_sim_counter(e.s, NW_C_MCYCLES));
+	}
+	nw_sim_reset_counters(e.s);
+	EXPECT_EQ(0, nw_sim_counter(e.s, NW_C_HOST_REFS_L1));
+	EXPECT_EQ(0, nw_sim_counter(e.s, NW_C_MCYCLES));
+	env_fini(&e);
+}
+
 TEST(ept_faults_and_misconfig)
 {
 	struct nw_sim_cfg cfg;
