@@ -21,7 +21,7 @@ static unsigned int ilog2_u32(u32 n)
 int nw_cache_init(struct nw_cache *c, const struct nw_cache_cfg *cfg,
 		  u64 seed)
 {
-	u32 ways = cfg->ways, sets;
+	u32 ways = cfg->ways, sets, s, w;
 
 	memset(c, 0, sizeof(*c));
 	if (!cfg->entries)
@@ -38,15 +38,30 @@ int nw_cache_init(struct nw_cache *c, const struct nw_cache_cfg *cfg,
 		return -EINVAL;
 	if (cfg->repl == NW_REPL_PLRU && (!is_pow2(ways) || ways > 64))
 		return -EINVAL;
+	c->fpw = (ways + 3) / 4;
 	c->e = nw_zalloc(sizeof(*c->e) * cfg->entries);
-	c->keys = nw_zalloc(sizeof(*c->keys) * cfg->entries);
-	c->stamps = nw_zalloc(sizeof(*c->stamps) * cfg->entries);
-	if (cfg->repl == NW_REPL_PLRU)
+	c->fps = nw_zalloc(sizeof(*c->fps) * sets * c->fpw);
+	if (!c->e || !c->fps)
+		goto nomem;
+	for (s = 0; s < sets; s++)
+		for (w = ways; w < 4 * c->fpw; w++)
+			c->fps[s * c->fpw + w % c->fpw] |=
+				NW_FP_PAD << 16 * (w / c->fpw);
+	if (cfg->repl == NW_REPL_PLRU) {
 		c->plru = nw_zalloc(sizeof(*c->plru) * sets);
-	if (!c->e || !c->keys || !c->stamps ||
-	    (cfg->repl == NW_REPL_PLRU && !c->plru)) {
-		nw_cache_free(c);
-		return -ENOMEM;
+		if (!c->plru)
+			goto nomem;
+	} else if (cfg->repl == NW_REPL_LRU && ways <= 16) {
+		c->order = nw_zalloc(sizeof(*c->order) * sets);
+		if (!c->order)
+			goto nomem;
+		for (s = 0; s < sets; s++)
+			for (w = 0; w < ways; w++)
+				c->order[s] |= (u64)w << (4 * w);
+	} else if (cfg->repl == NW_REPL_LRU) {
+		c->stamps = nw_zalloc(sizeof(*c->stamps) * cfg->entries);
+		if (!c->stamps)
+			goto nomem;
 	}
 	c->entries = cfg->entries;
 	c->ways = ways;
@@ -56,13 +71,18 @@ int nw_cache_init(struct nw_cache *c, const struct nw_cache_cfg *cfg,
 	c->plru_depth = ilog2_u32(ways);
 	c->rng = seed | 1;
 	return 0;
+
+nomem:
+	nw_cache_free(c);
+	return -ENOMEM;
 }
 
 void nw_cache_free(struct nw_cache *c)
 {
 	nw_free(c->plru);
+	nw_free(c->order);
 	nw_free(c->stamps);
-	nw_free(c->keys);
+	nw_free(c->fps);
 	nw_free(c->e);
 	memset(c, 0, sizeof(*c));
 }
@@ -78,54 +98,64 @@ static u32 plru_victim(const struct nw_cache *c, u32 set)
 	return node - c->ways;
 }
 
-/* A way to replace when the set holds no invalid entry. */
-static u32 victim(struct nw_cache *c, u32 set, u32 lru)
+/* A way to replace when the set is full, by tree-PLRU or at random. */
+static u32 victim(struct nw_cache *c, u32 set)
 {
-	switch (c->repl) {
-	case NW_REPL_PLRU:
+	if (c->repl == NW_REPL_PLRU)
 		return plru_victim(c, set);
-	case NW_REPL_RANDOM:
-		c->rng ^= c->rng << 13;
-		c->rng ^= c->rng >> 7;
-		c->rng ^= c->rng << 17;
-		return ((c->rng >> 32) * c->ways) >> 32;
-	default:
-		return lru;
+	c->rng ^= c->rng << 13;
+	c->rng ^= c->rng >> 7;
+	c->rng ^= c->rng << 17;
+	return ((c->rng >> 32) * c->ways) >> 32;
+}
+
+/* Without @order: the least recently used way by stamp (all valid). */
+static u32 stamp_lru(const struct nw_cache *c, u32 set)
+{
+	const u64 *stamp = c->stamps + (size_t)set * c->ways;
+	u64 best = ~0ULL;
+	u32 w, lru = 0;
+
+	/* Written to compile to conditional moves: stamps are random. */
+	for (w = 0; w < c->ways; w++) {
+		bool older = stamp[w] < best;
+
+		best = older ? stamp[w] : best;
+		lru = older ? w : lru;
 	}
+	return lru;
 }
 
 /*
  * The entry to fill for (@key, @tag, @pcid): the one already holding it,
- * else a free or victim way; a valid entry pushed out is copied to
- * @evicted (if given; its key is 0 otherwise). The caller sets val, perm
- * and flags.
+ * else the first free way, else the policy's victim; a valid entry pushed
+ * out is copied to @evicted (if given; its key is 0 otherwise). The
+ * caller sets val, perm and flags.
  */
 struct nw_centry *nw_cache_insert(struct nw_cache *c, u64 key, u32 tag,
 				  u16 pcid, struct nw_centry *evicted)
 {
-	u32 set = (key >> 4) & c->set_mask, w, lru = 0;
+	u32 set = (key >> 4) & c->set_mask, w;
 	struct nw_centry *e = c->e + (size_t)set * c->ways;
-	u64 *k = c->keys + (size_t)set * c->ways;
-	u64 *stamp = c->stamps + (size_t)set * c->ways;
-	u64 best = ~0ULL;
+	u64 fp = nw_cache_fp(key), m;
 
-	/*
-	 * One pass: the entry itself, else the first free way, else the
-	 * least recently used. Free ways count as stamp 0; the selection is
-	 * written to compile to conditional moves, as stamps are random.
-	 */
-	for (w = 0; w < c->ways; w++) {
-		u64 st = k[w] ? stamp[w] + 1 : 0;
-		bool older = st < best;
-
-		if (unlikely(k[w] == key && e[w].tag == tag &&
-			     e[w].pcid == pcid))
-			break;
-		best = older ? st : best;
-		lru = older ? w : lru;
+	for (m = nw_cache_scan(c, set, fp * NW_LANES16); m; m &= m - 1) {
+		w = nw_cache_way(c, __builtin_ctzll(m));
+		if (e[w].key == key && e[w].tag == tag && e[w].pcid == pcid)
+			goto found;
 	}
-	if (w == c->ways)
-		w = best == 0 ? lru : victim(c, set, lru);
+	m = nw_cache_scan(c, set, 0);
+	if (m) {	/* the lowest bit is exact: the first free way */
+		w = nw_cache_way(c, __builtin_ctzll(m));
+		goto found;
+	}
+	if (c->repl != NW_REPL_LRU)
+		w = victim(c, set);
+	else if (c->order)
+		w = (c->order[set] >> (4 * (c->ways - 1))) & 15;
+	else
+		w = stamp_lru(c, set);
+found:
 	e += w;
 	if (evicted) {
 		*evicted = *e;
@@ -133,7 +163,7 @@ struct nw_centry *nw_cache_insert(struct nw_cache *c, u64 key, u32 tag,
 			evicted->key = 0;
 	}
 	e->key = key;
-	k[w] = key;
+	nw_cache_set_fp(c, set, w, fp);
 	e->tag = tag;
 	e->pcid = pcid;
 	e->flags = 0;

@@ -43,20 +43,31 @@ struct nw_cache_cfg {
 };
 
 /*
- * Keys and LRU stamps are also kept in arrays of their own, so that
- * scanning a set reads a few cache lines, not every entry; keys[i] always
- * equals e[i].key (nw_cache_kill() and the functions here keep it so).
+ * Beside the entries, each set keeps a 16-bit fingerprint of every way's
+ * key in fpw words of four lanes, way w in lane w / fpw of word w % fpw
+ * (0: invalid way; lanes past the last way hold NW_FP_PAD). A scan of a
+ * 12-way set is then three words of SWAR compares whose flags, merged
+ * into one word, come out in way order; each flagged way is checked
+ * against its entry. fps always agrees with the entries' keys
+ * (nw_cache_kill() and the functions here keep it so).
  */
 struct nw_cache {
 	struct nw_centry *e;
-	u64 *keys;
-	u64 *stamps;		/* last use, for true LRU */
+	u64 *fps;		/* fpw words per set */
+	/*
+	 * True LRU. Up to 16 ways: one word per set, its 4-bit nibbles the
+	 * ways from most (nibble 0) to least recently used. Wider: a stamp
+	 * of last use per entry.
+	 */
+	u64 *order;
+	u64 *stamps;
 	u64 *plru;		/* one tree per set */
 	u64 clock;
 	u64 rng;
 	u32 set_mask;
 	u32 ways;
 	u32 entries;
+	u8 fpw;
 	u8 sizes;
 	u8 repl;
 	u8 plru_depth;
@@ -128,48 +139,100 @@ static __always_inline bool nw_centry_match(const struct nw_centry *e,
 	       (e->pcid == pcid || (e->flags & NW_CE_GLOBAL));
 }
 
+#define NW_LANES16	0x0001000100010001ULL
+#define NW_NIBBLES	0x1111111111111111ULL
+#define NW_FP_PAD	0xfffeULL	/* even: no fingerprint equals it */
+
+/* A key's fingerprint: odd, so never 0 (invalid) nor NW_FP_PAD. */
+static __always_inline u64 nw_cache_fp(u64 key)
+{
+	return ((key * 0x9e3779b97f4a7c15ULL) >> 48) | 1;
+}
+
+/*
+ * Bit 15 of each 16-bit lane of @x that may be zero: every zero lane is
+ * flagged, and the lowest flagged lane is zero; lanes above a zero lane
+ * may be flagged falsely (callers check).
+ */
+static __always_inline u64 nw_zero_lanes(u64 x)
+{
+	return (x - NW_LANES16) & ~x & (NW_LANES16 << 15);
+}
+
+/* Move @way to the front of @set's LRU order. */
+static __always_inline void nw_cache_order_touch(struct nw_cache *c, u32 set,
+						 u32 way)
+{
+	u64 o = c->order[set], x = o ^ (way * NW_NIBBLES);
+	/* The lowest zero nibble of x is exact: where @way stands. */
+	u64 z = (x - NW_NIBBLES) & ~x & (NW_NIBBLES << 3);
+	unsigned int sh = __builtin_ctzll(z) & ~3U;
+	u64 below = o & ((1ULL << sh) - 1);
+
+	c->order[set] = (o & (~0ULL << sh << 4)) | below << 4 | way;
+}
+
 static __always_inline void nw_cache_touch(struct nw_cache *c, u32 set,
 					   u32 way)
 {
-	if (c->repl == NW_REPL_LRU)
-		c->stamps[(size_t)set * c->ways + way] = ++c->clock;
-	else if (c->repl == NW_REPL_PLRU)
+	if (c->repl == NW_REPL_LRU) {
+		if (c->order)
+			nw_cache_order_touch(c, set, way);
+		else
+			c->stamps[(size_t)set * c->ways + way] = ++c->clock;
+	} else if (c->repl == NW_REPL_PLRU) {
 		nw_cache_plru_touch(c, set, way);
+	}
+}
+
+static __always_inline void nw_cache_set_fp(struct nw_cache *c, u32 set,
+					    u32 way, u64 fp)
+{
+	u64 *f = &c->fps[(size_t)set * c->fpw + way % c->fpw];
+	unsigned int sh = 16 * (way / c->fpw);
+
+	*f = (*f & ~(0xffffULL << sh)) | fp << sh;
+}
+
+/*
+ * The ways of @set whose fingerprint may equal @pat's lanes (with @pat 0:
+ * the free ways): bit 16 * (w / fpw) + w % fpw for way w, so bit order
+ * is way order. The lowest bit is exact; the others may be false.
+ */
+static __always_inline u64 nw_cache_scan(const struct nw_cache *c, u32 set,
+					 u64 pat)
+{
+	const u64 *f = c->fps + (size_t)set * c->fpw;
+	u64 m = 0;
+	u32 i;
+
+	for (i = 0; i < c->fpw; i++)
+		m |= nw_zero_lanes(f[i] ^ pat) >> (15 - i);
+	return m;
+}
+
+static __always_inline u32 nw_cache_way(const struct nw_cache *c, u64 bit)
+{
+	return (bit / 16) * c->fpw + bit % 16;
 }
 
 static __always_inline struct nw_centry *
 nw_cache_lookup(struct nw_cache *c, u64 key, u32 tag, u16 pcid)
 {
-	u32 set = (key >> 4) & c->set_mask;
+	u32 set = (key >> 4) & c->set_mask, w;
 	struct nw_centry *e;
-	const u64 *k;
-	u32 w;
+	u64 m;
 
 	if (unlikely(!c->ways))
 		return NULL;
 	e = c->e + (size_t)set * c->ways;
-	k = c->keys + (size_t)set * c->ways;
-	if (c->ways <= 16) {
-		/* All keys, no early exit: the hit way is unpredictable. */
-		u32 hit = 0;
-
-		for (w = 0; w < c->ways; w++)
-			hit |= (u32)(k[w] == key) << w;
-		while (hit) {
-			w = nw_ffs32(hit);
-			if (nw_centry_match(&e[w], key, tag, pcid)) {
-				nw_cache_touch(c, set, w);
-				return &e[w];
-			}
-			hit &= hit - 1;
+	for (m = nw_cache_scan(c, set, nw_cache_fp(key) * NW_LANES16); m;
+	     m &= m - 1) {
+		w = nw_cache_way(c, __builtin_ctzll(m));
+		if (nw_centry_match(&e[w], key, tag, pcid)) {
+			nw_cache_touch(c, set, w);
+			return &e[w];
 		}
-		return NULL;
-	}
-	for (w = 0; w < c->ways; w++) {
-		if (k[w] != key || !nw_centry_match(&e[w], key, tag, pcid))
-			continue;
-		nw_cache_touch(c, set, w);
-		return &e[w];
 	}
 	return NULL;
 }
@@ -177,7 +240,11 @@ nw_cache_lookup(struct nw_cache *c, u64 key, u32 tag, u16 pcid)
 /* Invalidate one entry of @c. */
 static inline void nw_cache_kill(struct nw_cache *c, struct nw_centry *e)
 {
-	c->keys[e - c->e] = 0;
+	u32 set = (e->key >> 4) & c->set_mask;
+
+	if (!e->key)
+		return;
+	nw_cache_set_fp(c, set, (e - c->e) - set * c->ways, 0);
 	e->key = 0;
 }
 

@@ -40,9 +40,6 @@ static inline unsigned int nw_ffs32(u32 x)
 	return __ffs(x);
 }
 
-/* Keep @var in a register as computed: no re-association across it. */
-#define nw_hide(var)		OPTIMIZER_HIDE_VAR(var)
-
 /* 64-bit division: 32-bit kernels have no native u64 '/'. */
 static inline u64 nw_div64(u64 a, u64 b)
 {
@@ -79,7 +76,6 @@ typedef __s64 s64;
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
 #define fallthrough		__attribute__((__fallthrough__))
-#define noinline		__attribute__((__noinline__))
 /* Each argument evaluated once, as the kernel's min_t/max_t do. */
 #define min_t(t, a, b)		__nw_cmp_t(t, a, b, <)
 #define max_t(t, a, b)		__nw_cmp_t(t, a, b, >)
@@ -100,13 +96,18 @@ static inline u64 nw_div64(u64 a, u64 b)
 	return a / b;
 }
 
-#define nw_hide(var)		__asm__ ("" : "=r" (var) : "0" (var))
-
 static inline unsigned int nw_ffs32(u32 x)
 {
 	return __builtin_ctz(x);
 }
 
 #endif /* __KERNEL__ */
+
+/* @p as computed, in a register: the compiler can't re-associate past it. */
+static __always_inline const u8 *nw_hide_ptr(const u8 *p)
+{
+	__asm__ ("" : "+r" (p));
+	return p;
+}
 
 #endif /* _NESTWALK_CORE_SHIM_H */

@@ -65,9 +65,8 @@ static __always_inline u64 *ref(struct walk *w, const struct view *v,
 				u64 table, u64 off, int dim, int level)
 {
 	u64 hpa = table + off, pfn = hpa >> NW_PAGE_SHIFT;
-	const u8 *p = v->base + off;
+	const u8 *p = nw_hide_ptr(v->base + off);
 
-	nw_hide(p);
 	if (likely(hpa < v->limit && ((v->owned[pfn >> 6] >> (pfn & 63)) & 1)))
 		return (u64 *)(p + table);
 	return nw_mem_entry_at(&w->s->mem, hpa, dim * 6 + level);
