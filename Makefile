@@ -64,7 +64,10 @@ helper:
 selftests: deps
 	@$(KSRC) && mkdir -p $(CACHE)/selftests && \
 	$(MAKE) -C selftests KSFT_DIR=$$ksft OUTPUT=$(CACHE)/selftests && \
-	cp selftests/nestwalk.sh selftests/helper_test.sh $(CACHE)/selftests/
+	cp selftests/nestwalk.sh selftests/helper_test.sh \
+	   selftests/helper_run_test.sh $(CACHE)/selftests/
+	@[ -s $(CACHE)/selftests/sort.lackey.gz ] || \
+	$(S)/lackey-trace.sh $(CACHE)/selftests/sort.lackey.gz
 
 # Native speed of the core (userspace, -O2), then the kernel batch path
 # against the userspace core in one VM: figures, not a pass/fail test.

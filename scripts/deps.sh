@@ -15,8 +15,10 @@ pkgs=(
 	linux-source-6.1 bc flex bison libssl-dev perl
 	# gates and packaging; the fuzzer (clang's libFuzzer runtime)
 	sparse dkms clang libclang-rt-14-dev groff-base
-	# the VM
-	qemu-system-x86 busybox-static cpio gzip
+	# the VM; jq checks the helper's JSON there
+	qemu-system-x86 busybox-static cpio gzip jq
+	# a real program's trace (lackey), and the helper's plots
+	valgrind gnuplot-nox
 )
 
 missing=()

@@ -25,14 +25,14 @@ for t in "$out"/*_test; do
 		tap_not_ok "unit: $(basename "$t") exited $rc"
 	fi
 done
-# The helper's argument parsers.
-log=$out/size_test.log
+# The helper's argument and trace parsers.
+log=$out/userspace_test.log
 if make -s -C "$here/userspace" KSFT_DIR="$ksft" O="$out" test >"$log" 2>&1; then
-	tap_collect "unit: size_test: " "$log"
+	tap_collect "unit: userspace: " "$log"
 else
 	tail -n 30 "$log" | sed 's/^/#   /'
-	tap_collect "unit: size_test: " "$log"
-	tap_not_ok "unit: userspace size_test failed"
+	tap_collect "unit: userspace: " "$log"
+	tap_not_ok "unit: userspace tests failed"
 fi
 grep -E '^(not )?ok ' "$log" | sed 's/^/  /'
 tap_status

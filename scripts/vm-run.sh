@@ -68,6 +68,16 @@ cp "$here/tests/vm/demo.sh" "$here/tests/vm/bench.sh" "$module" \
 	mv "$root/nestwalk/$(basename "$module")" "$root/nestwalk/nestwalk.ko"
 cp "$selftests"/* "$root/nestwalk/"
 cp "$helper" "$root/nestwalk/nestwalk"
+# jq, with the shared libraries it needs at their paths: the selftests
+# check the helper's JSON with it.
+if jq=$(command -v jq); then
+	mkdir -p "$root/usr/bin"
+	cp "$jq" "$root/usr/bin/jq"
+	for lib in $(ldd "$jq" | grep -o '/[^ ]*'); do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+fi
 (cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$out/initrd.gz"
 
 console=$out/console.log

@@ -30,7 +30,7 @@ fi
 
 rc=0
 for t in nestwalk_test memslot_test run_test stress_test scale_test \
-	 helper_test.sh; do
+	 helper_test.sh helper_run_test.sh; do
 	"$dir/$t" || rc=1
 done
 

@@ -13,5 +13,8 @@ extern int nw_json;
 int cmd_hugepages(int argc, char **argv);
 int cmd_host(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 
 #endif /* _NW_CMDS_H */

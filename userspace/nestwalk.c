@@ -33,6 +33,9 @@ static void usage(FILE *f)
 		"  hugepages status|set|for-vm|restore   hugetlb pools\n"
 		"  host             CPU flags, KVM parameters, THP, hugepages\n"
 		"  stats [SESSION] [--watch [SECONDS]]   live sessions' counters\n"
+		"  run [OPTIONS]    one experiment: a workload or --trace (see run --help)\n"
+		"  compare [OPTIONS] [--data F.tsv] [--plot F.svg]   the matrix, ratios to native\n"
+		"  plot DATA.tsv OUT.svg   draw compare's data with gnuplot\n"
 		"Exit codes: 0 success, 1 failure, 2 usage, 3 partial (fewer pages granted)\n",
 		NW_DEV_PATH, NW_DEBUGFS_PATH);
 }
@@ -122,6 +125,12 @@ int main(int argc, char **argv)
 	argv += optind;
 	if (argc >= 1 && !strcmp(argv[0], "stats"))
 		return cmd_stats(argc - 1, argv + 1);
+	if (argc >= 1 && !strcmp(argv[0], "run"))
+		return cmd_run(argc, argv);
+	if (argc >= 1 && !strcmp(argv[0], "compare"))
+		return cmd_compare(argc, argv);
+	if (argc >= 1 && !strcmp(argv[0], "plot"))
+		return cmd_plot(argc, argv);
 	if (argc >= 1 && !strcmp(argv[0], "host"))
 		return cmd_host(argc - 1, argv + 1);
 	if (argc >= 1 && !strcmp(argv[0], "hugepages"))

@@ -1,22 +1,22 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# What "make demo" shows inside the VM: the module's version read from
-# /dev/nestwalk and from debugfs, and the debugfs tree.
+# What "make demo" shows inside the VM: the module's version from
+# /dev/nestwalk and debugfs, then nestwalk compare on its default workload
+# (zipf 0.99 over 16 MiB, nehalem TLBs) with a 2 MiB hugetlb pool sized by
+# nestwalk hugepages for-vm, and the pool given back afterwards.
 
 set -e
+export NESTWALK_STATE_DIR=/tmp/nestwalk-demo
 insmod "$NESTWALK_KO"
 echo "== nestwalk module version"
 nestwalk module version
-echo "== nestwalk -j module version"
-nestwalk -j module version
-echo "== /sys/kernel/debug/nestwalk"
-find /sys/kernel/debug/nestwalk | while read -r f; do
-	if [ -f "$f" ]; then
-		echo "$f:"
-		sed 's/^/    /' "$f"
-	else
-		echo "$f/"
-	fi
-done
+echo "== nestwalk hugepages for-vm 32M (the hugetlb rows' guest memory)"
+nestwalk hugepages for-vm 32M
+echo "== nestwalk compare"
+rc=0
+nestwalk compare ${NESTWALK_DEMO_ARGS:-} || rc=$?
+echo "== nestwalk hugepages restore"
+nestwalk hugepages restore
 rmmod nestwalk
+exit $rc

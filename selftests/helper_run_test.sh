@@ -1,0 +1,149 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# nestwalk run and nestwalk compare against the loaded module: the figures
+# the helper exists for (24 references per uncached nested walk, 19 over
+# a hugetlb-backed host, 2 MiB pages against TLB misses, VPID under VM
+# switches), JSON checked with jq and against the tables, and a valgrind
+# lackey trace of sort(1) replayed in a stream. Prints TAP; exits 4 (skip)
+# without root, the module, jq or a 2 MiB hugetlb pool.
+
+ksft_skip=4
+dir=$(cd "$(dirname "$0")" && pwd)
+export NESTWALK_STATE_DIR=/tmp/nestwalk-run-test
+n=0
+fails=0
+acc=100000
+
+ok() {	# ok CONDITION-EXIT-STATUS DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n helper run: $2"
+	else
+		echo "not ok $n helper run: $2"
+		fails=$((fails + 1))
+	fi
+}
+
+skip() {
+	echo "# SKIP: $1"
+	exit $ksft_skip
+}
+
+[ "$(id -u)" = 0 ] || skip "run and compare need root"
+[ -e /dev/nestwalk ] || skip "/dev/nestwalk missing: module not loaded"
+command -v jq >/dev/null || skip "jq not installed"
+command -v nestwalk >/dev/null || skip "nestwalk not in PATH"
+grep -q 'Hugepagesize: *2048 kB' /proc/meminfo ||
+	skip "no default 2 MiB hugepage pool"
+rm -rf "$NESTWALK_STATE_DIR"
+
+echo "TAP version 13"
+nestwalk hugepages for-vm 64M >/dev/null
+ok $? "hugepages for-vm 64M for the hugetlb rows"
+
+# --- compare ------------------------------------------------------------
+js=$(nestwalk -j compare --accesses $acc --data /tmp/compare.tsv)
+ok $? "compare -j exits 0"
+echo "$js" | jq -e '.rows | length == 9' >/dev/null
+ok $? "compare -j parses with jq: 9 rows"
+
+# jq -e EXPR over the row named $1 (as .r) and native (as .n).
+rowcheck() {
+	echo "$js" | jq -e --arg l "$1" "
+		(.rows | map(select(.result.label == \$l))[0].result) as \$r |
+		(.rows | map(select(.result.label == \"native-4K\"))[0].result) as \$n |
+		$2" >/dev/null
+}
+rowcheck nested-4K/4K-nocache '$r.refs_per_walk == 24'
+ok $? "nested 4K/4K, walk caches off: 24 references per walk"
+rowcheck nested-4K/2M-nocache '$r.refs_per_walk == 19 and $r.host_pages["2m"] > 0'
+ok $? "nested 4K guest over hugetlb 2M host, caches off: 19 per walk"
+rowcheck native-4K '$r.refs_per_walk <= 4 and $r.walks > 0'
+ok $? "native: at most 4 references per walk"
+rowcheck nested-4K/4K '$r.cycles_per_access > $n.cycles_per_access'
+ok $? "nested costs more cycles per access than native"
+rowcheck nested-4K/4K '
+	(.rows | map(select(.result.label == "nested-2M/2M"))[0].result) as $h |
+	$r.counters.tlb_miss > 0 and
+	$r.counters.tlb_miss >= 10 * $h.counters.tlb_miss'
+ok $? "2 MiB guest and host pages cut TLB misses at least 10x"
+rowcheck vpid-off-switching '
+	(.rows | map(select(.result.label == "vpid-on-switching"))[0].result) as $v |
+	$r.counters.tlb_miss > $v.counters.tlb_miss and $r.counters.exits > 0'
+ok $? "VPID off misses more than VPID on under VM switches"
+rowcheck native-4K '.rows[0].ratio_to_native == 1'
+ok $? "ratios are to native"
+[ "$(grep -vc '^#' /tmp/compare.tsv)" = 9 ]
+ok $? "compare --data wrote 9 rows"
+
+# The table says what the JSON says: walks and references per walk.
+table=$(nestwalk compare --accesses $acc)
+ok $? "compare (table) exits 0"
+echo "$js" | jq -r '.rows[].result | "\(.label) \(.walks) \(.refs_per_walk)"' |
+while read -r label walks refs; do
+	echo "$table" | awk -v l="$label" -v w="$walks" -v r="$refs" '
+		$1 == l { found = 1; if ($3 != w || $4 - r > 0.006 || r - $4 > 0.006) bad = 1 }
+		END { exit !(found && !bad) }' || echo "$label"
+done >/tmp/compare.diff
+[ ! -s /tmp/compare.diff ]
+ok $? "table and JSON agree row by row $(tr '\n' ' ' </tmp/compare.diff)"
+
+# --- run ----------------------------------------------------------------
+out=$(nestwalk -j run --walk-caches off --accesses 20000)
+ok $? "run -j exits 0"
+echo "$out" | jq -e '.refs_per_walk == 24 and .accesses == 20000' >/dev/null
+ok $? "run, walk caches off: 24 references per walk, 20000 accesses"
+walks=$(echo "$out" | jq .walks)
+nestwalk run --walk-caches off --accesses 20000 |
+	grep -q "^walks  *$walks, 24.00 references each"
+ok $? "run's table shows the JSON's $walks walks"
+out=$(nestwalk -j run --mode shadow --workload uniform --mem 4M --accesses 20000 --no-warmup)
+echo "$out" | jq -e '.counters.pf_fixed > 0 and .counters.shadow_pages > 0' >/dev/null
+ok $? "run --mode shadow: shadow fills and shadow pages"
+out=$(nestwalk -j run --backing thp --accesses 20000)
+ok $? "run --backing thp exits 0 ($(echo "$out" | jq -c .host_pages))"
+
+nestwalk run --guest-page 3M 2>/dev/null
+[ $? = 2 ]
+ok $? "run --guest-page 3M exits 2"
+nestwalk run --workload zipf:x 2>/dev/null
+[ $? = 2 ]
+ok $? "run --workload zipf:x exits 2"
+nestwalk run --accesses 0 2>/dev/null
+[ $? = 2 ]
+ok $? "run --accesses 0 exits 2"
+gfree=$(cat /sys/kernel/mm/hugepages/hugepages-1048576kB/free_hugepages 2>/dev/null || echo 0)
+if [ "$gfree" = 0 ]; then
+	nestwalk run --backing hugetlb-1G --accesses 1000 2>/tmp/run-err
+	rc=$?
+	[ $rc = 1 ] && grep -q 'hugepages for-vm' /tmp/run-err
+	ok $? "run --backing hugetlb-1G without a pool: exit 1 and how to size one"
+fi
+
+# --- a real program's trace, streamed -----------------------------------
+if [ -r "$dir/sort.lackey.gz" ]; then
+	want=$(cat "$dir/sort.lackey.gz.count")
+	out=$(zcat "$dir/sort.lackey.gz" | nestwalk -j run --trace - --mem 64M)
+	ok $? "lackey trace of sort replays"
+	got=$(echo "$out" | jq .accesses)
+	[ "$got" = "$want" ]
+	ok $? "accesses counted ($got) equal the trace's I/L/S/M records, M twice ($want)"
+	rss1=$(echo "$out" | jq .helper_max_rss_kib)
+	out=$(cat "$dir/sort.lackey.gz" "$dir/sort.lackey.gz" \
+		  "$dir/sort.lackey.gz" "$dir/sort.lackey.gz" | zcat |
+	      nestwalk -j run --trace - --mem 64M)
+	got=$(echo "$out" | jq .accesses)
+	[ "$got" = $((4 * want)) ]
+	ok $? "the trace four times: $got accesses"
+	rss4=$(echo "$out" | jq .helper_max_rss_kib)
+	[ $((rss4 - rss1)) -lt 1024 ]
+	ok $? "peak RSS stays flat as the trace grows: $rss1 KiB, then $rss4 KiB"
+else
+	echo "# no sort.lackey.gz beside this script: the trace checks are not run"
+fi
+
+nestwalk hugepages restore >/dev/null
+ok $? "hugepages restore"
+echo "1..$n"
+[ $fails = 0 ]

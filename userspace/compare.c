@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nestwalk compare: the same workload under native, nested and shadow
+ * paging, 4 KiB and 2 MiB pages on each side, walk caches on and off, and
+ * two VMs taking turns with and without VPIDs; one table, ratios to
+ * native. nestwalk plot draws such a table (its --data file) with gnuplot.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cmds.h"
+#include "experiment.h"
+#include "runopts.h"
+
+extern char **environ;
+
+#define NO_CACHES	(NESTWALK_CFG_NO_PWC | NESTWALK_CFG_NO_HPWC | \
+			 NESTWALK_CFG_NO_NTLB)
+
+struct row {
+	const char *label;
+	int mode;
+	int guest_page;
+	int backing;		/* -1: as given */
+	int caches;		/* 0 off, 1 as given */
+	int vpid;		/* -1: as given */
+	int switches;
+};
+
+static const struct row rows[] = {
+	{ "native-4K", NESTWALK_MODE_NATIVE, 1, NW_BACK_4K, 1, -1, 0 },
+	{ "nested-4K/4K", NESTWALK_MODE_EPT, 1, NW_BACK_4K, 1, -1, 0 },
+	{ "nested-4K/4K-nocache", NESTWALK_MODE_EPT, 1, NW_BACK_4K, 0, -1, 0 },
+	{ "nested-4K/2M-nocache", NESTWALK_MODE_EPT, 1, NW_BACK_HUGETLB_2M, 0,
+	  -1, 0 },
+	{ "nested-4K/2M", NESTWALK_MODE_EPT, 1, NW_BACK_HUGETLB_2M, 1, -1, 0 },
+	{ "nested-2M/2M", NESTWALK_MODE_EPT, 2, NW_BACK_HUGETLB_2M, 1, -1, 0 },
+	{ "shadow-4K", NESTWALK_MODE_SHADOW, 1, NW_BACK_4K, 1, -1, 0 },
+	{ "vpid-on-switching", NESTWALK_MODE_EPT, 1, NW_BACK_4K, 1, 1, 1 },
+	{ "vpid-off-switching", NESTWALK_MODE_EPT, 1, NW_BACK_4K, 1, 0, 1 },
+};
+
+#define NROWS	(sizeof(rows) / sizeof(rows[0]))
+
+static const struct option extra_opts[] = {
+	{ "plot", required_argument, NULL, 1000 },
+	{ "data", required_argument, NULL, 1001 },
+};
+
+/* Run gnuplot on @script; 0 if it exited 0. */
+static int gnuplot(const char *script)
+{
+	char *argv[] = { "gnuplot", (char *)script, NULL };
+	int status, ret;
+	pid_t pid;
+
+	ret = posix_spawnp(&pid, "gnuplot", NULL, NULL, argv, environ);
+	if (ret) {
+		fprintf(stderr, "nestwalk: gnuplot: %s (install gnuplot-nox, or plot the --data file where it is)\n",
+			strerror(ret));
+		return -1;
+	}
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status)) {
+		fprintf(stderr, "nestwalk: gnuplot failed\n");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A bar chart of cycles per access, one bar per row of @data (the TSV
+ * nestwalk compare --data writes), as SVG into @svg.
+ */
+static int plot(const char *data, const char *svg)
+{
+	char script[] = "/tmp/nestwalk-plot-XXXXXX";
+	int fd = mkstemp(script), ret;
+	FILE *f;
+
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		fprintf(stderr, "nestwalk: %s: %s\n", script, strerror(errno));
+		return -1;
+	}
+	fprintf(f,
+		"set terminal svg size 900,480 dynamic enhanced\n"
+		"set output '%s'\n"
+		"set title 'nestwalk compare: estimated cycles per access'\n"
+		"set style data histograms\n"
+		"set style fill solid 0.8 border -1\n"
+		"set boxwidth 0.8\n"
+		"set ylabel 'cycles per access'\n"
+		"set yrange [0:*]\n"
+		"set xtics rotate by -30 noenhanced\n"
+		"set grid ytics\n"
+		"plot '%s' using 5:xtic(1) title 'cycles/access' linecolor rgb '#4472c4', '' using 0:5:(sprintf('%%.2f', $5)) with labels offset 0,0.7 notitle\n",
+		svg, data);
+	fclose(f);
+	ret = gnuplot(script);
+	unlink(script);
+	return ret;
+}
+
+static int write_data(const char *path, const struct nw_exp *xs,
+		      const struct nw_exp_result *rs, const int *ok,
+		      double native)
+{
+	FILE *f = fopen(path, "w");
+	unsigned int i;
+
+	if (!f) {
+		fprintf(stderr, "nestwalk: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	fprintf(f, "# label\ttlb_miss_rate\twalks\trefs_per_walk\tcycles_per_access\tratio_to_native\n");
+	for (i = 0; i < NROWS; i++) {
+		double cpa = nw_res_cycles_per_access(&rs[i]);
+
+		if (!ok[i])
+			continue;
+		fprintf(f, "%s\t%.6f\t%llu\t%.4f\t%.4f\t%.4f\n", xs[i].label,
+			nw_res_ratio(nw_res(&rs[i], "tlb_miss"),
+				     nw_res(&rs[i], "accesses")),
+			(unsigned long long)nw_res(&rs[i], "walks"),
+			nw_res_refs_per_walk(&rs[i]), cpa,
+			native > 0 ? cpa / native : 0.0);
+	}
+	return fclose(f) ? -1 : 0;
+}
+
+int cmd_plot(int argc, char **argv)
+{
+	if (argc != 3 || !strcmp(argv[1], "--help")) {
+		fprintf(argc == 2 ? stdout : stderr,
+			"Usage: nestwalk plot DATA.tsv OUT.svg\n"
+			"Draws what nestwalk compare --data wrote, with gnuplot.\n");
+		return argc == 2 ? NW_EXIT_OK : NW_EXIT_USAGE;
+	}
+	return plot(argv[1], argv[2]) ? NW_EXIT_FAIL : NW_EXIT_OK;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	struct nw_run_extra e = { .trace_format = NW_TRACE_AUTO };
+	static struct nw_exp_result rs[NROWS];
+	struct option opts[64];
+	const char *plot_path = NULL, *data_path = NULL;
+	struct nw_exp base, xs[NROWS];
+	int ok[NROWS], failed = 0, opt;
+	double native = 0;
+	char err[256], data_tmp[64] = "";
+	unsigned int i, n;
+
+	nw_exp_defaults(&base);
+	base.switch_every = 0;
+	for (n = 0; nw_run_longopts[n].name; n++)
+		opts[n] = nw_run_longopts[n];
+	opts[n++] = extra_opts[0];
+	opts[n++] = extra_opts[1];
+	memset(&opts[n], 0, sizeof(opts[n]));
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (opt == 'h') {
+			printf("Usage: nestwalk [-j] compare [OPTIONS] [--data FILE.tsv] [--plot FILE.svg]\n"
+			       "Runs the workload in every configuration of the matrix\n"
+			       "(the mode, page size, backing, caches and VPID options are\n"
+			       "the matrix's; --switch-every sets how often the two VMs of\n"
+			       "the VPID rows take turns, default 1000).\n%s",
+			       nw_run_options_help);
+			return NW_EXIT_OK;
+		}
+		if (opt == 1000) {
+			plot_path = optarg;
+			continue;
+		}
+		if (opt == 1001) {
+			data_path = optarg;
+			continue;
+		}
+		if (opt == '?' || nw_run_option(&base, &e, opt, optarg)) {
+			if (opt != '?')
+				fprintf(stderr, "nestwalk compare: bad value \"%s\" for --%s\n",
+					optarg, nw_run_longopts[nw_opt_index(opt)].name);
+			return NW_EXIT_USAGE;
+		}
+	}
+	if (optind != argc || e.trace) {
+		fprintf(stderr, "nestwalk compare: %s\n", e.trace ?
+			"replays a generator workload, not a trace (use nestwalk run --trace)" :
+			"unexpected arguments");
+		return NW_EXIT_USAGE;
+	}
+	for (i = 0; i < NROWS; i++) {
+		const struct row *w = &rows[i];
+		struct nw_exp *x = &xs[i];
+
+		*x = base;
+		x->label = w->label;
+		x->mode = w->mode;
+		x->guest_page = w->guest_page;
+		x->backing = w->backing;
+		if (!w->caches)
+			x->cfg_flags |= NO_CACHES;
+		if (w->vpid >= 0)
+			x->vpid = w->vpid;
+		x->switch_every = w->switches ?
+				  (base.switch_every ?: 1000) : 0;
+		ok[i] = !nw_exp_run(x, &rs[i], err, sizeof(err));
+		if (!ok[i]) {
+			fprintf(stderr, "nestwalk compare: %s: %s\n", w->label,
+				err);
+			failed++;
+		}
+	}
+	if (ok[0])
+		native = nw_res_cycles_per_access(&rs[0]);
+	if (nw_json) {
+		printf("{\"rows\":[");
+		for (i = 0, n = 0; i < NROWS; i++) {
+			if (!ok[i])
+				continue;
+			printf("%s{\"ratio_to_native\":%.4f,\"result\":",
+			       n++ ? "," : "", native > 0 ?
+			       nw_res_cycles_per_access(&rs[i]) / native : 0.0);
+			nw_exp_json(stdout, &xs[i], &rs[i]);
+			printf("}");
+		}
+		printf("],\"failed\":%d}\n", failed);
+	} else {
+		printf("workload: %llu accesses, preset %s (the rest per row)\n",
+		       (unsigned long long)base.accesses,
+		       nw_preset_names[base.preset]);
+		printf("%-22s %10s %10s %10s %10s %10s %10s\n", "config",
+		       "tlb_miss%", "walks", "refs/walk", "exits",
+		       "cyc/acc", "x_native");
+		for (i = 0; i < NROWS; i++) {
+			double cpa = nw_res_cycles_per_access(&rs[i]);
+
+			if (!ok[i]) {
+				printf("%-22s %10s\n", rows[i].label,
+				       "(failed)");
+				continue;
+			}
+			printf("%-22s %10.3f %10llu %10.2f %10llu %10.3f %10.2f\n",
+			       rows[i].label,
+			       100 * nw_res_ratio(nw_res(&rs[i], "tlb_miss"),
+						  nw_res(&rs[i], "accesses")),
+			       (unsigned long long)nw_res(&rs[i], "walks"),
+			       nw_res_refs_per_walk(&rs[i]),
+			       (unsigned long long)nw_res(&rs[i], "exits"),
+			       cpa, native > 0 ? cpa / native : 0.0);
+		}
+	}
+	if (plot_path && !data_path) {
+		int fd;
+
+		snprintf(data_tmp, sizeof(data_tmp),
+			 "/tmp/nestwalk-data-XXXXXX");
+		fd = mkstemp(data_tmp);
+		if (fd < 0) {
+			fprintf(stderr, "nestwalk: %s: %s\n", data_tmp,
+				strerror(errno));
+			return NW_EXIT_FAIL;
+		}
+		close(fd);
+		data_path = data_tmp;
+	}
+	if (data_path && write_data(data_path, xs, rs, ok, native))
+		return NW_EXIT_FAIL;
+	if (plot_path && plot(data_path, plot_path)) {
+		if (data_tmp[0])
+			unlink(data_tmp);
+		return NW_EXIT_FAIL;
+	}
+	if (data_tmp[0])
+		unlink(data_tmp);
+	if (failed == NROWS)
+		return NW_EXIT_FAIL;
+	return failed ? NW_EXIT_PARTIAL : NW_EXIT_OK;
+}

@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "counters.h"
+#include "experiment.h"
+#include "libnestwalk.h"
+
+#ifndef MAP_HUGE_SHIFT
+#define MAP_HUGE_SHIFT	26
+#endif
+
+#define GVA_BASE	0x7f0000000000ULL	/* generator workloads */
+#define SZ_2M		(2ULL << 20)
+#define SZ_1G		(1ULL << 30)
+#define TRACE_BATCH	65536
+
+const char *const nw_backing_names[NW_BACK_NR] = {
+	"4k", "thp", "hugetlb-2M", "hugetlb-1G",
+};
+
+const char *const nw_mode_names[4] = { "native", "ept", "npt", "shadow" };
+const char *const nw_preset_names[4] = {
+	"custom", "nehalem", "skylake", "zen2",
+};
+
+void nw_exp_defaults(struct nw_exp *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->mode = NESTWALK_MODE_EPT;
+	x->preset = NESTWALK_PRESET_NEHALEM;
+	x->vpid = 1;
+	x->guest_levels = 4;
+	x->host_levels = 4;
+	x->guest_page = NESTWALK_PAGE_4K;
+	x->backing = NW_BACK_4K;
+	x->ws = 16ULL << 20;
+	x->pattern = NESTWALK_GEN_ZIPF;
+	x->theta_milli = 990;
+	x->seed = 1;
+	x->accesses = 1000000;
+	x->warmup = 1;
+}
+
+static uint64_t round_up(uint64_t v, uint64_t to)
+{
+	return (v + to - 1) / to * to;
+}
+
+static uint64_t page_bytes(int level)
+{
+	return 1ULL << (12 + 9 * (level - 1));
+}
+
+static int fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Where a VM's guest memory goes: data at GPA 0, page tables above. */
+struct layout {
+	uint64_t data;		/* bytes of data, from GPA 0 */
+	uint64_t gpt_base;
+	uint64_t gpt_size;
+	uint64_t total;		/* the memslot: all of it */
+};
+
+static void plan(const struct nw_exp *x, struct layout *l)
+{
+	static const uint64_t backing_page[NW_BACK_NR] = {
+		4096, SZ_2M, SZ_2M, SZ_1G,
+	};
+	uint64_t align = page_bytes(x->guest_page);
+
+	if (align < backing_page[x->backing])
+		align = backing_page[x->backing];
+	if (align < SZ_2M)
+		align = SZ_2M;
+	l->data = round_up(x->ws, page_bytes(x->guest_page));
+	l->gpt_base = round_up(l->data, align);
+	/* A 4 KiB guest page needs 8 bytes of PTE, plus the upper levels. */
+	l->gpt_size = round_up(l->data / 256 + (2ULL << 20), SZ_2M);
+	l->total = round_up(l->gpt_base + l->gpt_size, backing_page[x->backing]);
+}
+
+static void *alloc_backing(int backing, uint64_t len, char *err, size_t elen)
+{
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+	uint8_t *p;
+
+	if (backing == NW_BACK_HUGETLB_2M)
+		flags |= MAP_HUGETLB | (21 << MAP_HUGE_SHIFT);
+	if (backing == NW_BACK_HUGETLB_1G)
+		flags |= MAP_HUGETLB | (30 << MAP_HUGE_SHIFT);
+	if (backing == NW_BACK_THP) {
+		/* Cut a 2 MiB aligned piece out of a larger mapping. */
+		p = mmap(NULL, len + SZ_2M, PROT_READ | PROT_WRITE, flags,
+			 -1, 0);
+		if (p == MAP_FAILED)
+			goto failed;
+		uint64_t head = round_up((uintptr_t)p, SZ_2M) - (uintptr_t)p;
+
+		if (head)
+			munmap(p, head);
+		munmap(p + head + len, SZ_2M - head);
+		p += head;
+		if (madvise(p, len, MADV_HUGEPAGE)) {
+			fail(err, elen, "madvise(MADV_HUGEPAGE): %s",
+			     strerror(errno));
+			munmap(p, len);
+			return NULL;
+		}
+	} else {
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, flags, -1, 0);
+		if (p == MAP_FAILED)
+			goto failed;
+		if (backing == NW_BACK_4K)
+			madvise(p, len, MADV_NOHUGEPAGE);
+	}
+	memset(p, 0, len);	/* fault it in as the backing says */
+	return p;
+
+failed:
+	if (backing >= NW_BACK_HUGETLB_2M)
+		fail(err, elen, "no %s memory for %llu MiB: %s (size the pool: nestwalk hugepages for-vm %lluM --size %s)",
+		     nw_backing_names[backing],
+		     (unsigned long long)(len >> 20), strerror(errno),
+		     (unsigned long long)(len >> 20),
+		     backing == NW_BACK_HUGETLB_2M ? "2M" : "1G");
+	else
+		fail(err, elen, "mmap of %llu MiB: %s",
+		     (unsigned long long)(len >> 20), strerror(errno));
+	return NULL;
+}
+
+struct vmstate {
+	uint64_t id;
+	void *mem;
+	uint64_t len;
+};
+
+static int setup_vm(int fd, const struct nw_exp *x, const struct layout *l,
+		    int idx, struct vmstate *v, struct nw_exp_result *r,
+		    char *err, size_t elen)
+{
+	struct nestwalk_vm_create vc = {
+		.size = sizeof(vc), .mode = x->mode,
+		.flags = x->ept_ad ? NESTWALK_VM_EPT_AD : 0,
+		.vpid = x->vpid ? idx + 1 : 0,
+		.guest_levels = x->guest_levels,
+		.host_levels = x->mode == NESTWALK_MODE_EPT ||
+			       x->mode == NESTWALK_MODE_NPT ? x->host_levels : 0,
+		.gpt_base = l->gpt_base, .gpt_size = l->gpt_size,
+	};
+	struct nestwalk_memslot ms = {
+		.size = sizeof(ms), .gpa = 0, .memory_size = l->total,
+	};
+	struct nestwalk_map map = {
+		.size = sizeof(map), .gva = GVA_BASE, .gpa = 0,
+		.length = l->data, .leaf = x->guest_page,
+		.prot = NESTWALK_PROT_WRITE | NESTWALK_PROT_USER,
+	};
+
+	v->mem = alloc_backing(x->backing, l->total, err, elen);
+	if (!v->mem)
+		return -1;
+	v->len = l->total;
+	if (ioctl(fd, NESTWALK_IOC_VM_CREATE, &vc))
+		return fail(err, elen, "VM_CREATE (%s, %d+%d levels): %s",
+			    nw_mode_names[x->mode], x->guest_levels,
+			    x->host_levels, strerror(errno));
+	v->id = vc.vm_id;
+	ms.vm_id = vc.vm_id;
+	ms.userspace_addr = (uintptr_t)v->mem;
+	if (ioctl(fd, NESTWALK_IOC_MEMSLOT, &ms))
+		return fail(err, elen, "MEMSLOT of %llu MiB: %s",
+			    (unsigned long long)(l->total >> 20),
+			    strerror(errno));
+	r->host_pages[1] += ms.host_4k;
+	r->host_pages[2] += ms.host_2m;
+	r->host_pages[3] += ms.host_1g;
+	if (x->trace)		/* traces map their pages as they come */
+		return 0;
+	map.vm_id = vc.vm_id;
+	if (ioctl(fd, NESTWALK_IOC_MAP, &map))
+		return fail(err, elen, "MAP %llu MiB with %s guest pages: %s",
+			    (unsigned long long)(l->data >> 20),
+			    x->guest_page == 1 ? "4K" :
+			    x->guest_page == 2 ? "2M" : "1G",
+			    strerror(errno));
+	return 0;
+}
+
+static int generate(int fd, const struct nw_exp *x, uint64_t vm,
+		    uint64_t seed, uint64_t count)
+{
+	struct nestwalk_generate g = {
+		.size = sizeof(g), .flags = NESTWALK_GEN_USER, .vm_id = vm,
+		.pattern = x->pattern, .base = GVA_BASE, .length = x->ws,
+		.stride = x->stride, .theta_milli = x->theta_milli,
+		.write_pct = x->write_pct, .fetch_pct = x->fetch_pct,
+		.seed = seed, .count = count,
+	};
+
+	return ioctl(fd, NESTWALK_IOC_GENERATE, &g) ? -errno : 0;
+}
+
+/* The workload, whole: one VM, or two taking turns every switch_every. */
+static int workload(int fd, const struct nw_exp *x, const struct vmstate *vm,
+		    int nvms, char *err, size_t elen)
+{
+	uint64_t done = 0, chunk = x->switch_every ?: x->accesses, n;
+	unsigned int turn = 0;
+	int ret;
+
+	while (done < x->accesses) {
+		n = x->accesses - done < chunk ? x->accesses - done : chunk;
+		ret = generate(fd, x, vm[turn % nvms].id, x->seed + turn, n);
+		if (ret)
+			return fail(err, elen, "GENERATE: %s", strerror(-ret));
+		done += n;
+		turn++;
+	}
+	return 0;
+}
+
+/* A small open-addressing set of guest page numbers already mapped. */
+struct pageset {
+	uint64_t *slot;		/* page number + 1; 0: empty */
+	uint64_t cap, n;
+};
+
+static int pageset_add(struct pageset *s, uint64_t pn)
+{
+	uint64_t i, *old = s->slot, oldcap = s->cap;
+
+	if (2 * (s->n + 1) > s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 4096;
+		s->slot = calloc(s->cap, sizeof(*s->slot));
+		if (!s->slot)
+			return -ENOMEM;
+		s->n = 0;
+		for (i = 0; i < oldcap; i++)
+			if (old[i])
+				pageset_add(s, old[i] - 1);
+		free(old);
+	}
+	for (i = (pn * 0x9e3779b97f4a7c15ULL) & (s->cap - 1);;
+	     i = (i + 1) & (s->cap - 1)) {
+		if (s->slot[i] == pn + 1)
+			return 0;
+		if (!s->slot[i]) {
+			s->slot[i] = pn + 1;
+			s->n++;
+			return 1;
+		}
+	}
+}
+
+/*
+ * Stream the trace: each batch's new guest pages are mapped (to the next
+ * free guest-physical page) before the batch runs.
+ */
+static int replay(int fd, const struct nw_exp *x, const struct layout *l,
+		  uint64_t vm, struct nw_exp_result *r, char *err,
+		  size_t elen)
+{
+	uint64_t psize = page_bytes(x->guest_page), next_gpa = 0;
+	struct nestwalk_access *acc = calloc(TRACE_BATCH, sizeof(*acc));
+	struct pageset set = { 0 };
+	int ret = -1;
+	long n, i;
+
+	if (!acc)
+		return fail(err, elen, "out of memory");
+	while ((n = nw_trace_read(x->trace, acc, TRACE_BATCH)) > 0) {
+		struct nestwalk_run run = {
+			.size = sizeof(run), .vm_id = vm,
+			.accesses = (uintptr_t)acc, .count = n,
+		};
+
+		for (i = 0; i < n; i++) {
+			uint64_t page = acc[i].gva & ~(psize - 1);
+			struct nestwalk_map map = {
+				.size = sizeof(map), .vm_id = vm,
+				.pcid = NESTWALK_ACCESS_PCID(acc[i].attr),
+				.gva = page, .length = psize,
+				.leaf = x->guest_page,
+				.prot = NESTWALK_PROT_WRITE |
+					NESTWALK_PROT_USER |
+					NESTWALK_PROT_EXEC,
+			};
+			int added = pageset_add(&set, page / psize |
+						(uint64_t)map.pcid << 52);
+
+			if (added < 0) {
+				fail(err, elen, "out of memory");
+				goto out;
+			}
+			if (!added)
+				continue;
+			if (next_gpa + psize > l->data) {
+				fail(err, elen, "the trace touches more than %llu MiB of pages: raise --mem",
+				     (unsigned long long)(l->data >> 20));
+				goto out;
+			}
+			map.gpa = next_gpa;
+			if (ioctl(fd, NESTWALK_IOC_MAP, &map)) {
+				fail(err, elen, "MAP of %#llx: %s",
+				     (unsigned long long)page,
+				     strerror(errno));
+				goto out;
+			}
+			next_gpa += psize;
+		}
+		if (ioctl(fd, NESTWALK_IOC_RUN, &run)) {
+			fail(err, elen, "RUN: %s", strerror(errno));
+			goto out;
+		}
+	}
+	if (n < 0) {
+		fail(err, elen, "trace: %s", x->trace->err);
+		goto out;
+	}
+	r->trace_records = x->trace->records;
+	r->mapped_pages = set.n;
+	ret = 0;
+out:
+	free(set.slot);
+	free(acc);
+	return ret;
+}
+
+int nw_exp_run(const struct nw_exp *x, struct nw_exp_result *r, char *err,
+	       size_t elen)
+{
+	struct nestwalk_config cfg = {
+		.size = sizeof(cfg), .flags = x->cfg_flags,
+		.preset = x->preset, .seed = x->seed,
+	};
+	struct nestwalk_stats st = { .size = sizeof(st) };
+	struct vmstate vm[2] = { { 0 }, { 0 } };
+	int nvms = x->switch_every && !x->trace ? 2 : 1, i, fd, ret = -1;
+	struct rusage ru;
+	struct layout l;
+
+	memset(r, 0, sizeof(*r));
+	if (x->trace && x->switch_every)
+		return fail(err, elen, "a trace runs in one VM (no --switch-every)");
+	plan(x, &l);
+	fd = nw_open();
+	if (fd < 0)
+		return fail(err, elen, "%s: %s", NW_DEV_PATH, strerror(-fd));
+	if (ioctl(fd, NESTWALK_IOC_CONFIG, &cfg)) {
+		fail(err, elen, "CONFIG: %s", strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < nvms; i++)
+		if (setup_vm(fd, x, &l, i, &vm[i], r, err, elen))
+			goto out;
+	if (x->trace) {
+		if (replay(fd, x, &l, vm[0].id, r, err, elen))
+			goto out;
+	} else {
+		if (x->warmup && workload(fd, x, vm, nvms, err, elen))
+			goto out;
+		if (x->warmup && ioctl(fd, NESTWALK_IOC_RESET, 0)) {
+			fail(err, elen, "RESET: %s", strerror(errno));
+			goto out;
+		}
+		if (workload(fd, x, vm, nvms, err, elen))
+			goto out;
+	}
+	st.values = (uintptr_t)r->v;
+	st.count = NW_MAX_COUNTERS;
+	if (ioctl(fd, NESTWALK_IOC_STATS, &st)) {
+		fail(err, elen, "STATS: %s", strerror(errno));
+		goto out;
+	}
+	r->n = st.count < NW_MAX_COUNTERS ? st.count : NW_MAX_COUNTERS;
+	if (r->n != NW_C_NR) {
+		fail(err, elen, "the module reports %u counters, this helper knows %d: versions differ",
+		     r->n, NW_C_NR);
+		goto out;
+	}
+	if (!getrusage(RUSAGE_SELF, &ru))
+		r->max_rss_kib = ru.ru_maxrss;
+	ret = 0;
+out:
+	close(fd);
+	for (i = 0; i < 2; i++)
+		if (vm[i].mem)
+			munmap(vm[i].mem, vm[i].len);
+	return ret;
+}
+
+uint64_t nw_res(const struct nw_exp_result *r, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->n && i < NW_C_NR; i++)
+		if (!strcmp(nw_counter_names[i], name))
+			return r->v[i];
+	return 0;
+}
+
+double nw_res_ratio(uint64_t num, uint64_t den)
+{
+	return den ? (double)num / den : 0.0;
+}
+
+double nw_res_refs_per_walk(const struct nw_exp_result *r)
+{
+	return nw_res_ratio(nw_res(r, "walk_refs"), nw_res(r, "walks"));
+}
+
+double nw_res_cycles_per_access(const struct nw_exp_result *r)
+{
+	return nw_res_ratio(nw_res(r, "mcycles"), nw_res(r, "accesses")) /
+	       1000.0;
+}

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One experiment: a session configured as asked, one VM (or two that take
+ * turns, for VPID), guest memory backed as asked and pinned by a memslot,
+ * the guest's page tables mapping a working set, and a workload - the
+ * module's generator, or a trace replayed in batches. Counters are taken
+ * after a warm-up pass (generators) so that the figures are steady-state.
+ */
+#ifndef _NW_EXPERIMENT_H
+#define _NW_EXPERIMENT_H
+
+#include <stdint.h>
+
+#include <linux/nestwalk.h>
+
+#include "trace.h"
+
+enum nw_backing {
+	NW_BACK_4K,		/* anonymous memory, THP off (madvise) */
+	NW_BACK_THP,		/* 2 MiB aligned, MADV_HUGEPAGE */
+	NW_BACK_HUGETLB_2M,	/* MAP_HUGETLB, 2 MiB pages */
+	NW_BACK_HUGETLB_1G,	/* MAP_HUGETLB, 1 GiB pages */
+	NW_BACK_NR
+};
+
+#define NW_MAX_COUNTERS	128
+
+struct nw_exp {
+	const char *label;
+	int mode;		/* NESTWALK_MODE_* */
+	int preset;		/* NESTWALK_PRESET_* */
+	uint64_t cfg_flags;	/* NESTWALK_CFG_NO_* */
+	int vpid;		/* VMs get VPIDs 1 and 2, else 0 */
+	int ept_ad;
+	uint64_t switch_every;	/* > 0: two VMs take turns this often */
+	int guest_levels;
+	int host_levels;
+	int guest_page;		/* NESTWALK_PAGE_* */
+	int backing;		/* enum nw_backing */
+	uint64_t ws;		/* bytes the workload covers / trace memory */
+	int pattern;		/* NESTWALK_GEN_* */
+	uint64_t stride;
+	uint64_t theta_milli;
+	uint64_t write_pct;
+	uint64_t fetch_pct;
+	uint64_t seed;
+	uint64_t accesses;
+	int warmup;		/* replay the workload once before counting */
+	struct nw_trace *trace;	/* replay this instead of a generator */
+};
+
+struct nw_exp_result {
+	unsigned int n;				/* counters */
+	uint64_t v[NW_MAX_COUNTERS];
+	uint64_t host_pages[4];			/* memslot report, by level */
+	uint64_t trace_records;
+	uint64_t mapped_pages;			/* trace: guest pages mapped */
+	long max_rss_kib;			/* the helper's peak RSS */
+};
+
+extern const char *const nw_backing_names[NW_BACK_NR];
+extern const char *const nw_mode_names[4];
+extern const char *const nw_preset_names[4];
+
+/* Defaults: nested EPT, nehalem, 4-level, 4 KiB guest pages, 4k backing. */
+void nw_exp_defaults(struct nw_exp *x);
+/* 0, or -1 with a message in @err. */
+int nw_exp_run(const struct nw_exp *x, struct nw_exp_result *r, char *err,
+	       size_t errlen);
+/* Counter @name of @r; 0 if the module has none by that name. */
+uint64_t nw_res(const struct nw_exp_result *r, const char *name);
+/* Derived figures. */
+double nw_res_refs_per_walk(const struct nw_exp_result *r);
+double nw_res_cycles_per_access(const struct nw_exp_result *r);
+double nw_res_ratio(uint64_t num, uint64_t den);
+
+#endif /* _NW_EXPERIMENT_H */

@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nestwalk run: one experiment (see experiment.h), its figures as a table
+ * or JSON. The option parser is shared with nestwalk compare.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "counters.h"
+#include "experiment.h"
+#include "runopts.h"
+#include "size.h"
+
+static const char *const patterns[] = {
+	"sequential", "strided", "uniform", "zipf", "chase",
+};
+
+static int lookup(const char *s, const char *const *names, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (names[i] && !strcasecmp(s, names[i]))
+			return i;
+	return -1;
+}
+
+static int onoff(const char *s)
+{
+	if (!strcmp(s, "on"))
+		return 1;
+	if (!strcmp(s, "off"))
+		return 0;
+	return -1;
+}
+
+static int page_level(const char *s)
+{
+	uint64_t b;
+
+	if (nw_parse_size(s, &b))
+		return -1;
+	switch (b) {
+	case 4096:
+		return NESTWALK_PAGE_4K;
+	case 2ULL << 20:
+		return NESTWALK_PAGE_2M;
+	case 1ULL << 30:
+		return NESTWALK_PAGE_1G;
+	}
+	return -1;
+}
+
+/* "zipf", "zipf:0.8", "strided:4096", "uniform"... */
+static int parse_workload(struct nw_exp *x, const char *s)
+{
+	char name[32], *arg;
+	uint64_t v;
+
+	snprintf(name, sizeof(name), "%s", s);
+	arg = strchr(name, ':');
+	if (arg)
+		*arg++ = '\0';
+	x->pattern = lookup(name, patterns, 5);
+	switch (x->pattern) {
+	case NESTWALK_GEN_STRIDED:
+		if (!arg || nw_parse_size(arg, &v))
+			return -1;
+		x->stride = v;
+		return 0;
+	case NESTWALK_GEN_ZIPF:
+		if (arg) {
+			char *end;
+			double t = strtod(arg, &end);
+
+			if (*end || !(t > 0 && t < 10))
+				return -1;
+			x->theta_milli = (uint64_t)(t * 1000 + 0.5);
+		}
+		return 0;
+	case -1:
+		return -1;
+	default:
+		return arg ? -1 : 0;
+	}
+}
+
+static int parse_u64(const char *s, uint64_t *v)
+{
+	int rel;
+
+	return nw_parse_count(s, v, &rel) || rel ? -1 : 0;
+}
+
+const struct option nw_run_longopts[] = {
+	{ "mode", required_argument, NULL, 'm' },
+	{ "preset", required_argument, NULL, 'p' },
+	{ "no-tlb", no_argument, NULL, 'T' },
+	{ "no-pwc", no_argument, NULL, 'P' },
+	{ "no-hpwc", no_argument, NULL, 'H' },
+	{ "no-ntlb", no_argument, NULL, 'N' },
+	{ "walk-caches", required_argument, NULL, 'c' },
+	{ "vpid", required_argument, NULL, 'v' },
+	{ "switch-every", required_argument, NULL, 'S' },
+	{ "ept-ad", no_argument, NULL, 'A' },
+	{ "guest-levels", required_argument, NULL, 'g' },
+	{ "host-levels", required_argument, NULL, 'G' },
+	{ "guest-page", required_argument, NULL, 'l' },
+	{ "backing", required_argument, NULL, 'b' },
+	{ "mem", required_argument, NULL, 'M' },
+	{ "workload", required_argument, NULL, 'w' },
+	{ "writes", required_argument, NULL, 'W' },
+	{ "fetches", required_argument, NULL, 'F' },
+	{ "seed", required_argument, NULL, 's' },
+	{ "accesses", required_argument, NULL, 'n' },
+	{ "no-warmup", no_argument, NULL, 'O' },
+	{ "trace", required_argument, NULL, 't' },
+	{ "trace-format", required_argument, NULL, 'f' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+int nw_run_option(struct nw_exp *x, struct nw_run_extra *e, int opt,
+		  const char *arg)
+{
+	uint64_t v;
+	int i;
+
+	switch (opt) {
+	case 'm':
+		x->mode = lookup(arg, nw_mode_names, 4);
+		if (x->mode < 0 && !strcmp(arg, "nested-ept"))
+			x->mode = NESTWALK_MODE_EPT;
+		if (x->mode < 0 && !strcmp(arg, "nested-npt"))
+			x->mode = NESTWALK_MODE_NPT;
+		return x->mode < 0 ? -1 : 0;
+	case 'p':
+		x->preset = lookup(arg, nw_preset_names, 4);
+		return x->preset < 0 ? -1 : 0;
+	case 'T':
+		x->cfg_flags |= NESTWALK_CFG_NO_TLB;
+		return 0;
+	case 'P':
+		x->cfg_flags |= NESTWALK_CFG_NO_PWC;
+		return 0;
+	case 'H':
+		x->cfg_flags |= NESTWALK_CFG_NO_HPWC;
+		return 0;
+	case 'N':
+		x->cfg_flags |= NESTWALK_CFG_NO_NTLB;
+		return 0;
+	case 'c':
+		i = onoff(arg);
+		if (i < 0)
+			return -1;
+		if (i)
+			x->cfg_flags &= ~(NESTWALK_CFG_NO_PWC |
+					  NESTWALK_CFG_NO_HPWC |
+					  NESTWALK_CFG_NO_NTLB);
+		else
+			x->cfg_flags |= NESTWALK_CFG_NO_PWC |
+					NESTWALK_CFG_NO_HPWC |
+					NESTWALK_CFG_NO_NTLB;
+		return 0;
+	case 'v':
+		x->vpid = onoff(arg);
+		return x->vpid < 0 ? -1 : 0;
+	case 'S':
+		return parse_u64(arg, &x->switch_every) || !x->switch_every ?
+		       -1 : 0;
+	case 'A':
+		x->ept_ad = 1;
+		return 0;
+	case 'g':
+	case 'G':
+		i = atoi(arg);
+		if (strcmp(arg, "4") && strcmp(arg, "5"))
+			return -1;
+		*(opt == 'g' ? &x->guest_levels : &x->host_levels) = i;
+		return 0;
+	case 'l':
+		x->guest_page = page_level(arg);
+		return x->guest_page < 0 ? -1 : 0;
+	case 'b':
+		x->backing = lookup(arg, nw_backing_names, NW_BACK_NR);
+		return x->backing < 0 ? -1 : 0;
+	case 'M':
+		if (nw_parse_size(arg, &v) || v & 4095)
+			return -1;
+		x->ws = v;
+		return 0;
+	case 'w':
+		return parse_workload(x, arg);
+	case 'W':
+	case 'F':
+		if (parse_u64(arg, &v) || v > 100)
+			return -1;
+		*(opt == 'W' ? &x->write_pct : &x->fetch_pct) = v;
+		return x->write_pct + x->fetch_pct > 100 ? -1 : 0;
+	case 's':
+		return parse_u64(arg, &x->seed);
+	case 'n':
+		return parse_u64(arg, &x->accesses) || !x->accesses ? -1 : 0;
+	case 'O':
+		x->warmup = 0;
+		return 0;
+	case 't':
+		e->trace = arg;
+		return 0;
+	case 'f':
+		e->trace_format = nw_trace_format_parse(arg);
+		return e->trace_format < 0 ? -1 : 0;
+	}
+	return -1;
+}
+
+const char *nw_run_options_help =
+	"  --mode native|ept|npt|shadow     translation (default ept)\n"
+	"  --preset nehalem|skylake|zen2|custom   TLB geometry (default nehalem)\n"
+	"  --walk-caches on|off             all walk caches (default on)\n"
+	"  --no-tlb --no-pwc --no-hpwc --no-ntlb   switch single parts off\n"
+	"  --vpid on|off                    VPIDs for the VMs (default on)\n"
+	"  --switch-every N                 two VMs take turns every N accesses\n"
+	"  --ept-ad                         EPT accessed/dirty flags on\n"
+	"  --guest-levels 4|5 --host-levels 4|5\n"
+	"  --guest-page 4K|2M|1G            guest page-table leaves (default 4K)\n"
+	"  --backing 4k|thp|hugetlb-2M|hugetlb-1G   guest memory (default 4k)\n"
+	"  --mem SIZE                       working set / guest memory (default 16M)\n"
+	"  --workload sequential|strided:BYTES|uniform|zipf[:THETA]|chase\n"
+	"  --writes PCT --fetches PCT --seed N --accesses N (default 1000000)\n"
+	"  --no-warmup                      count the first pass too\n"
+	"  --trace FILE|-                   replay a trace instead (binary or lackey)\n"
+	"  --trace-format auto|binary|lackey\n";
+
+static const char *level_name(int level)
+{
+	return level == NESTWALK_PAGE_4K ? "4K" :
+	       level == NESTWALK_PAGE_2M ? "2M" : "1G";
+}
+
+void nw_exp_describe(const struct nw_exp *x, char *buf, size_t len)
+{
+	char ws[32];
+
+	nw_size_name(x->ws, ws, sizeof(ws));
+	snprintf(buf, len, "%s, %s, %d+%d levels, %s guest pages, %s backing, walk caches %s%s, vpid %s%s",
+		 nw_mode_names[x->mode], nw_preset_names[x->preset],
+		 x->guest_levels, x->host_levels, level_name(x->guest_page),
+		 nw_backing_names[x->backing],
+		 x->cfg_flags & (NESTWALK_CFG_NO_PWC | NESTWALK_CFG_NO_HPWC |
+				 NESTWALK_CFG_NO_NTLB) ? "off" : "on",
+		 x->cfg_flags & NESTWALK_CFG_NO_TLB ? ", no TLB" : "",
+		 x->vpid ? "on" : "off", x->switch_every ? ", two VMs" : "");
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/* Every figure of @r as one JSON object (no newline). */
+void nw_exp_json(FILE *f, const struct nw_exp *x,
+		 const struct nw_exp_result *r)
+{
+	uint64_t acc = nw_res(r, "accesses"), walks = nw_res(r, "walks");
+	unsigned int i;
+	char desc[256];
+
+	nw_exp_describe(x, desc, sizeof(desc));
+	fprintf(f, "{\"label\":");
+	json_str(f, x->label ? x->label : "run");
+	fprintf(f, ",\"experiment\":{\"description\":");
+	json_str(f, desc);
+	fprintf(f, ",\"mode\":\"%s\",\"preset\":\"%s\",\"guest_levels\":%d,\"host_levels\":%d,\"guest_page\":\"%s\",\"backing\":\"%s\",\"vpid\":%s,\"switch_every\":%llu,\"config_flags\":%llu,\"mem\":%llu,",
+		nw_mode_names[x->mode], nw_preset_names[x->preset],
+		x->guest_levels, x->host_levels, level_name(x->guest_page),
+		nw_backing_names[x->backing], x->vpid ? "true" : "false",
+		(unsigned long long)x->switch_every,
+		(unsigned long long)x->cfg_flags,
+		(unsigned long long)x->ws);
+	if (x->trace)
+		fprintf(f, "\"trace_records\":%llu,\"mapped_pages\":%llu},",
+			(unsigned long long)r->trace_records,
+			(unsigned long long)r->mapped_pages);
+	else
+		fprintf(f, "\"workload\":\"%s\",\"theta\":%.3f,\"accesses\":%llu,\"seed\":%llu,\"warmup\":%s},",
+			patterns[x->pattern], x->theta_milli / 1000.0,
+			(unsigned long long)x->accesses,
+			(unsigned long long)x->seed,
+			x->warmup ? "true" : "false");
+	fprintf(f, "\"host_pages\":{\"4k\":%llu,\"2m\":%llu,\"1g\":%llu},",
+		(unsigned long long)r->host_pages[1],
+		(unsigned long long)r->host_pages[2],
+		(unsigned long long)r->host_pages[3]);
+	fprintf(f, "\"accesses\":%llu,\"tlb_miss_rate\":%.6f,\"walks\":%llu,\"refs_per_walk\":%.4f,\"guest_refs_per_walk\":%.4f,\"host_refs_per_walk\":%.4f,",
+		(unsigned long long)acc,
+		nw_res_ratio(nw_res(r, "tlb_miss"), acc),
+		(unsigned long long)walks, nw_res_refs_per_walk(r),
+		nw_res_ratio(nw_res(r, "walk_refs") - nw_host_refs(r), walks),
+		nw_res_ratio(nw_host_refs(r), walks));
+	fprintf(f, "\"pwc_hit_rate\":%.6f,\"host_pwc_hit_rate\":%.6f,\"ntlb_hit_rate\":%.6f,\"cycles_per_access\":%.4f,\"helper_max_rss_kib\":%ld,\"counters\":{",
+		nw_res_ratio(nw_res(r, "pwc_hit"),
+			     nw_res(r, "pwc_hit") + nw_res(r, "pwc_miss")),
+		nw_res_ratio(nw_res(r, "host_pwc_hit"),
+			     nw_res(r, "host_pwc_hit") +
+			     nw_res(r, "host_pwc_miss")),
+		nw_res_ratio(nw_res(r, "ntlb_hit"),
+			     nw_res(r, "ntlb_hit") + nw_res(r, "ntlb_miss")),
+		nw_res_cycles_per_access(r), r->max_rss_kib);
+	for (i = 0; i < r->n; i++)
+		fprintf(f, "%s\"%s\":%llu", i ? "," : "", nw_counter_names[i],
+			(unsigned long long)r->v[i]);
+	fprintf(f, "}}");
+}
+
+uint64_t nw_host_refs(const struct nw_exp_result *r)
+{
+	char name[32];
+	uint64_t n = 0;
+	int l;
+
+	for (l = 1; l <= 5; l++) {
+		snprintf(name, sizeof(name), "host_refs_l%d", l);
+		n += nw_res(r, name);
+	}
+	return n;
+}
+
+static double pct(uint64_t n, uint64_t of)
+{
+	return 100.0 * nw_res_ratio(n, of);
+}
+
+static void print_table(const struct nw_exp *x, const struct nw_exp_result *r)
+{
+	uint64_t acc = nw_res(r, "accesses"), walks = nw_res(r, "walks");
+	uint64_t host = nw_host_refs(r);
+	char desc[256], ws[32];
+
+	nw_exp_describe(x, desc, sizeof(desc));
+	nw_size_name(x->ws, ws, sizeof(ws));
+	printf("%-14s %s\n", "experiment", desc);
+	printf("%-14s host pages backing guest memory: 4K %llu, 2M %llu, 1G %llu\n",
+	       "backing", (unsigned long long)r->host_pages[1],
+	       (unsigned long long)r->host_pages[2],
+	       (unsigned long long)r->host_pages[3]);
+	if (x->trace)
+		printf("%-14s %llu records, %llu guest pages mapped\n", "trace",
+		       (unsigned long long)r->trace_records,
+		       (unsigned long long)r->mapped_pages);
+	else
+		printf("%-14s %s over %s, %llu accesses%s\n", "workload",
+		       patterns[x->pattern], ws,
+		       (unsigned long long)x->accesses,
+		       x->warmup ? " (after a warm-up pass)" : "");
+	printf("%-14s %llu (reads %llu, writes %llu, fetches %llu)\n",
+	       "accesses", (unsigned long long)acc,
+	       (unsigned long long)nw_res(r, "reads"),
+	       (unsigned long long)nw_res(r, "writes"),
+	       (unsigned long long)nw_res(r, "fetches"));
+	printf("%-14s L1 %llu (%.2f%%), L2 %llu (%.2f%%), L3 %llu, misses %llu (%.2f%%)\n",
+	       "tlb hits", (unsigned long long)nw_res(r, "tlb_l1_hit"),
+	       pct(nw_res(r, "tlb_l1_hit"), acc),
+	       (unsigned long long)nw_res(r, "tlb_l2_hit"),
+	       pct(nw_res(r, "tlb_l2_hit"), acc),
+	       (unsigned long long)nw_res(r, "tlb_l3_hit"),
+	       (unsigned long long)nw_res(r, "tlb_miss"),
+	       pct(nw_res(r, "tlb_miss"), acc));
+	printf("%-14s %llu, %.2f references each (guest %.2f, host %.2f)\n",
+	       "walks", (unsigned long long)walks, nw_res_refs_per_walk(r),
+	       nw_res_ratio(nw_res(r, "walk_refs") - host, walks),
+	       nw_res_ratio(host, walks));
+	printf("%-14s guest PSC %.2f%%, host PSC %.2f%%, nested TLB %.2f%% hits\n",
+	       "walk caches",
+	       pct(nw_res(r, "pwc_hit"),
+		   nw_res(r, "pwc_hit") + nw_res(r, "pwc_miss")),
+	       pct(nw_res(r, "host_pwc_hit"),
+		   nw_res(r, "host_pwc_hit") + nw_res(r, "host_pwc_miss")),
+	       pct(nw_res(r, "ntlb_hit"),
+		   nw_res(r, "ntlb_hit") + nw_res(r, "ntlb_miss")));
+	printf("%-14s guest #PF %llu, EPT violations %llu, misconfigs %llu, fixed %llu, VM exits %llu\n",
+	       "faults", (unsigned long long)nw_res(r, "guest_pf"),
+	       (unsigned long long)nw_res(r, "ept_violation"),
+	       (unsigned long long)nw_res(r, "ept_misconfig"),
+	       (unsigned long long)nw_res(r, "pf_fixed"),
+	       (unsigned long long)nw_res(r, "exits"));
+	printf("%-14s PTE-write traps %llu, entries zapped %llu, shadow pages %llu\n",
+	       "shadow", (unsigned long long)nw_res(r, "mmu_pte_write"),
+	       (unsigned long long)nw_res(r, "mmu_shadow_zapped"),
+	       (unsigned long long)nw_res(r, "shadow_pages"));
+	printf("%-14s EPT/NPT leaves: 4K %llu, 2M %llu, 1G %llu\n", "pages",
+	       (unsigned long long)nw_res(r, "pages_4k"),
+	       (unsigned long long)nw_res(r, "pages_2m"),
+	       (unsigned long long)nw_res(r, "pages_1g"));
+	printf("%-14s %.3f cycles per access (estimated)\n", "cost",
+	       nw_res_cycles_per_access(r));
+}
+
+/* Open --trace: "-" is stdin. */
+int nw_run_open_trace(const struct nw_run_extra *e, struct nw_trace *t,
+		      FILE **f)
+{
+	*f = strcmp(e->trace, "-") ? fopen(e->trace, "re") : stdin;
+	if (!*f) {
+		fprintf(stderr, "nestwalk: %s: %s\n", e->trace,
+			strerror(errno));
+		return -1;
+	}
+	if (nw_trace_open(t, *f, e->trace_format)) {
+		fprintf(stderr, "nestwalk: %s: %s\n", e->trace, t->err);
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct nw_run_extra e = { .trace_format = NW_TRACE_AUTO };
+	static struct nw_trace trace;
+	struct nw_exp_result r;
+	struct nw_exp x;
+	char err[256];
+	FILE *f = NULL;
+	int opt, ret;
+
+	nw_exp_defaults(&x);
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", nw_run_longopts,
+				  NULL)) != -1) {
+		if (opt == 'h') {
+			printf("Usage: nestwalk [-j] run [OPTIONS]\n%s",
+			       nw_run_options_help);
+			return NW_EXIT_OK;
+		}
+		if (opt == '?' || nw_run_option(&x, &e, opt, optarg)) {
+			if (opt != '?')
+				fprintf(stderr, "nestwalk run: bad value \"%s\" for --%s\n",
+					optarg, nw_run_longopts[nw_opt_index(opt)].name);
+			return NW_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "nestwalk run: unexpected \"%s\"\n", argv[optind]);
+		return NW_EXIT_USAGE;
+	}
+	if (e.trace) {
+		if (nw_run_open_trace(&e, &trace, &f))
+			return NW_EXIT_FAIL;
+		x.trace = &trace;
+	}
+	ret = nw_exp_run(&x, &r, err, sizeof(err));
+	if (f && f != stdin)
+		fclose(f);
+	if (ret) {
+		fprintf(stderr, "nestwalk run: %s\n", err);
+		return NW_EXIT_FAIL;
+	}
+	if (nw_json) {
+		nw_exp_json(stdout, &x, &r);
+		putchar('\n');
+	} else {
+		print_table(&x, &r);
+	}
+	return NW_EXIT_OK;
+}
+
+int nw_opt_index(int opt)
+{
+	int i;
+
+	for (i = 0; nw_run_longopts[i].name; i++)
+		if (nw_run_longopts[i].val == opt)
+			return i;
+	return 0;
+}

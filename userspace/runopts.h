@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What nestwalk run and nestwalk compare share: the experiment options,
+ * the description of an experiment and its JSON form.
+ */
+#ifndef _NW_RUNOPTS_H
+#define _NW_RUNOPTS_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "experiment.h"
+
+struct nw_run_extra {
+	const char *trace;
+	int trace_format;
+};
+
+extern const struct option nw_run_longopts[];
+extern const char *nw_run_options_help;
+
+/* Apply option @opt (its getopt value) with @arg; -1 if @arg is bad. */
+int nw_run_option(struct nw_exp *x, struct nw_run_extra *e, int opt,
+		  const char *arg);
+/* Index in nw_run_longopts of the option whose value is @opt. */
+int nw_opt_index(int opt);
+int nw_run_open_trace(const struct nw_run_extra *e, struct nw_trace *t,
+		      FILE **f);
+void nw_exp_describe(const struct nw_exp *x, char *buf, size_t len);
+void nw_exp_json(FILE *f, const struct nw_exp *x,
+		 const struct nw_exp_result *r);
+uint64_t nw_host_refs(const struct nw_exp_result *r);
+
+#endif /* _NW_RUNOPTS_H */

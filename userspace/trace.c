@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <endian.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trace.h"
+
+/* Keep the unread bytes, then read as many more as the buffer takes. */
+static int fill(struct nw_trace *t)
+{
+	size_t n;
+
+	if (t->eof)
+		return 0;
+	memmove(t->buf, t->buf + t->pos, t->len - t->pos);
+	t->len -= t->pos;
+	t->pos = 0;
+	n = fread(t->buf + t->len, 1, sizeof(t->buf) - t->len, t->f);
+	t->len += n;
+	if (n == 0) {
+		if (ferror(t->f)) {
+			snprintf(t->err, sizeof(t->err), "read error: %s",
+				 strerror(errno));
+			return -1;
+		}
+		t->eof = 1;
+	}
+	return 0;
+}
+
+int nw_trace_format_parse(const char *s)
+{
+	if (!strcmp(s, "auto"))
+		return NW_TRACE_AUTO;
+	if (!strcmp(s, "binary"))
+		return NW_TRACE_BINARY;
+	if (!strcmp(s, "lackey"))
+		return NW_TRACE_LACKEY;
+	return -1;
+}
+
+int nw_trace_open(struct nw_trace *t, FILE *f, int format)
+{
+	int magic;
+
+	memset(t, 0, sizeof(*t));
+	t->f = f;
+	while (t->len < NW_TRACE_MAGIC_LEN && !t->eof)
+		if (fill(t))
+			return -1;
+	magic = t->len >= NW_TRACE_MAGIC_LEN &&
+		!memcmp(t->buf, NW_TRACE_MAGIC, NW_TRACE_MAGIC_LEN);
+	if (format == NW_TRACE_AUTO)
+		format = magic ? NW_TRACE_BINARY : NW_TRACE_LACKEY;
+	if (format == NW_TRACE_BINARY) {
+		if (!magic) {
+			snprintf(t->err, sizeof(t->err),
+				 "not a binary trace: no %s magic",
+				 NW_TRACE_MAGIC);
+			return -1;
+		}
+		t->pos = NW_TRACE_MAGIC_LEN;
+	}
+	t->format = format;
+	return 0;
+}
+
+static long read_binary(struct nw_trace *t, struct nestwalk_access *acc,
+			size_t max)
+{
+	size_t n = 0;
+
+	while (n < max) {
+		uint64_t rec[2];
+
+		if (t->len - t->pos < sizeof(rec)) {
+			if (fill(t))
+				return -1;
+			if (t->len - t->pos < sizeof(rec)) {
+				if (t->len == t->pos)
+					break;
+				snprintf(t->err, sizeof(t->err),
+					 "record %llu truncated",
+					 (unsigned long long)t->records);
+				return -1;
+			}
+		}
+		memcpy(rec, t->buf + t->pos, sizeof(rec));
+		t->pos += sizeof(rec);
+		acc[n].gva = le64toh(rec[0]);
+		acc[n].attr = le64toh(rec[1]);
+		if (acc[n].attr & NESTWALK_ACCESS_RSVD ||
+		    NESTWALK_ACCESS_KIND(acc[n].attr) > (NESTWALK_FETCH |
+							 NESTWALK_USER) ||
+		    (NESTWALK_ACCESS_KIND(acc[n].attr) & 3) == 3) {
+			snprintf(t->err, sizeof(t->err),
+				 "record %llu: bad attribute %#llx",
+				 (unsigned long long)t->records,
+				 (unsigned long long)acc[n].attr);
+			return -1;
+		}
+		t->records++;
+		n++;
+	}
+	return n;
+}
+
+/* The next whole line (without its newline), or NULL at the end. */
+static char *next_line(struct nw_trace *t, int *err)
+{
+	char *nl, *line;
+
+	*err = 0;
+	for (;;) {
+		nl = memchr(t->buf + t->pos, '\n', t->len - t->pos);
+		if (nl || t->eof)
+			break;
+		if (t->pos == 0 && t->len == sizeof(t->buf)) {
+			snprintf(t->err, sizeof(t->err),
+				 "line %llu longer than %zu bytes",
+				 (unsigned long long)t->line + 1,
+				 sizeof(t->buf));
+			*err = -1;
+			return NULL;
+		}
+		if (fill(t)) {
+			*err = -1;
+			return NULL;
+		}
+	}
+	if (!nl) {		/* the end: a last line without newline? */
+		if (t->pos == t->len)
+			return NULL;
+		if (t->len == sizeof(t->buf)) {
+			snprintf(t->err, sizeof(t->err), "line too long");
+			*err = -1;
+			return NULL;
+		}
+		nl = t->buf + t->len;
+		t->len++;	/* room: len < sizeof(buf) */
+	}
+	*nl = '\0';
+	line = t->buf + t->pos;
+	t->pos = nl - t->buf + 1;
+	t->line++;
+	return line;
+}
+
+/* "ADDR,SIZE" in hex and decimal; the address. */
+static int lackey_addr(const char *s, uint64_t *va)
+{
+	char *end;
+
+	errno = 0;
+	*va = strtoull(s, &end, 16);
+	if (errno || end == s || *end != ',' || !end[1])
+		return -1;
+	s = end + 1;
+	strtoul(s, &end, 10);
+	return *end || errno ? -1 : 0;
+}
+
+static long read_lackey(struct nw_trace *t, struct nestwalk_access *acc,
+			size_t max)
+{
+	size_t n = 0;
+	int err;
+
+	while (n < max) {
+		__u64 kind;
+		uint64_t va;
+		char *l;
+
+		if (t->pending) {
+			acc[n].gva = t->pending_va;
+			acc[n].attr = NESTWALK_ACCESS(0, NESTWALK_WRITE |
+						      NESTWALK_USER);
+			t->pending = 0;
+			n++;
+			continue;
+		}
+		l = next_line(t, &err);
+		if (!l)
+			return err ? -1 : (long)n;
+		if (l[0] == 'I' && l[1] == ' ' && l[2] == ' ')
+			kind = NESTWALK_FETCH;
+		else if (l[0] == ' ' && l[1] == 'L' && l[2] == ' ')
+			kind = NESTWALK_READ;
+		else if (l[0] == ' ' && l[1] == 'S' && l[2] == ' ')
+			kind = NESTWALK_WRITE;
+		else if (l[0] == ' ' && l[1] == 'M' && l[2] == ' ')
+			kind = NESTWALK_READ;	/* and a write, below */
+		else
+			continue;		/* valgrind's own lines */
+		if (lackey_addr(l + 3, &va)) {
+			snprintf(t->err, sizeof(t->err),
+				 "line %llu: bad record \"%.40s\"",
+				 (unsigned long long)t->line, l);
+			return -1;
+		}
+		acc[n].gva = va;
+		acc[n].attr = NESTWALK_ACCESS(0, kind | NESTWALK_USER);
+		n++;
+		t->records++;
+		if (l[1] == 'M') {
+			t->pending = 1;
+			t->pending_va = va;
+		}
+	}
+	return n;
+}
+
+long nw_trace_read(struct nw_trace *t, struct nestwalk_access *acc,
+		   size_t max)
+{
+	if (t->format == NW_TRACE_BINARY)
+		return read_binary(t, acc, max);
+	return read_lackey(t, acc, max);
+}
