@@ -129,6 +129,18 @@ vmtest: deps selftests helper $(NESTWALK_KO)
 		grep -E '^(not )?ok' $(RESULTS)/vmtest.out > $(RESULTS)/vmtest.tap; \
 		exit $$rc
 
+# The hugepage commands on a host with two NUMA nodes (per-node pools).
+vmtest-numa: deps selftests helper $(NESTWALK_KO)
+	@mkdir -p $(RESULTS) $(CACHE)/vm-numa
+	@$(S)/vm-run.sh -n vmtest-numa -j helper -N 2 -k $(VM_KERNEL) \
+		-m $(NESTWALK_KO) -s $(CACHE)/selftests \
+		-u $(CACHE)/helper/nestwalk -o $(CACHE)/vm-numa -t 300 \
+		-M 2048 > $(RESULTS)/vmtest-numa.out; rc=$$?; \
+		cat $(RESULTS)/vmtest-numa.out; \
+		grep -E '^(not )?ok' $(RESULTS)/vmtest-numa.out \
+			> $(RESULTS)/vmtest-numa.tap; \
+		exit $$rc
+
 debug-kernel: deps
 	@$(KSRC) && $(S)/debug-kernel.sh $$ksrc $(CACHE)
 
@@ -165,5 +177,6 @@ demo-vm: helper selftests $(NESTWALK_KO)
 FORCE:
 
 .PHONY: all module module-debug install dkms-install uninstall clean deps \
-	helper selftests bench bench-vm fuzz docs unit style sparse w1 dkms vmtest debug-kernel \
+	helper selftests bench bench-vm fuzz docs unit style sparse w1 dkms vmtest \
+	vmtest-numa debug-kernel \
 	vmtest-debug check demo demo-vm FORCE

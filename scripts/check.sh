@@ -11,7 +11,7 @@ cache=${CACHE:-$here/build}
 results=$cache/results
 export CACHE=$cache
 
-stages=(unit style sparse w1 dkms vmtest vmtest-debug)
+stages=(unit style sparse w1 dkms vmtest vmtest-numa vmtest-debug)
 declare -A secs
 
 rm -rf "$results"
@@ -28,7 +28,7 @@ secs[deps]=$(( $(date +%s) - t0 ))
 for st in "${stages[@]}"; do
 	args=()
 	# The VM test loads the module DKMS built, when DKMS built one.
-	if [ "$st" = vmtest ] && [ -s "$cache/dkms/nestwalk.ko" ]; then
+	if [[ $st = vmtest || $st = vmtest-numa ]] && [ -s "$cache/dkms/nestwalk.ko" ]; then
 		args=(NESTWALK_KO="$cache/dkms/nestwalk.ko")
 	fi
 	echo "=== $st"

@@ -6,7 +6,7 @@
 #
 #   vm-run.sh -n NAME -k KERNEL -m MODULE -s SELFTESTS -u HELPER -o OUTDIR
 #             [-j check|demo|bench] [-t TIMEOUT_S] [-M MEM_MB]
-#             [-S STRESS_S] [-x EXTRA_FILE]
+#             [-S STRESS_S] [-x EXTRA_FILE] [-N NUMA_NODES]
 #
 # OUTDIR gets console.log (kernel console, ttyS0), results.log (what the
 # guest printed on ttyS1) and NAME.tap. The TAP holds every selftest line,
@@ -23,7 +23,8 @@ mem=1024
 stress=10
 
 extra=
-while getopts "n:k:m:s:u:o:j:t:M:S:x:" opt; do
+numa=1
+while getopts "n:k:m:s:u:o:j:t:M:S:x:N:" opt; do
 	case $opt in
 	n) name=$OPTARG ;;
 	k) kernel=$OPTARG ;;
@@ -36,6 +37,7 @@ while getopts "n:k:m:s:u:o:j:t:M:S:x:" opt; do
 	M) mem=$OPTARG ;;
 	S) stress=$OPTARG ;;
 	x) extra=$OPTARG ;;
+	N) numa=$OPTARG ;;
 	*) echo "usage: see the header of $0" >&2; exit 2 ;;
 	esac
 done
@@ -85,10 +87,25 @@ results=$out/results.log
 tap=$out/$name.tap
 rm -f "$console" "$results" "$tap"
 
+# NUMA: two nodes, the memory split evenly, one CPU each.
+numa_args=()
+case $numa in
+1 | 2) ;;
+*) echo "vm-run: -N takes 1 or 2" >&2; exit 2 ;;
+esac
+if [ "$numa" -gt 1 ]; then
+	for ((i = 0; i < numa; i++)); do
+		numa_args+=(-object "memory-backend-ram,id=m$i,size=$((mem / numa))M"
+			    -numa "node,nodeid=$i,cpus=$i,memdev=m$i")
+	done
+	mem=$(( mem / numa * numa ))
+fi
+
 start=$(date +%s)
 set +e
 timeout -k 10 "$timeout" qemu-system-x86_64 -nodefaults -no-user-config \
-	-accel tcg -cpu max -smp 2 -m "$mem" -display none -monitor none \
+	-accel tcg -cpu max -smp 2 -m "$mem" "${numa_args[@]}" \
+	-display none -monitor none \
 	-no-reboot -serial "file:$console" -serial "file:$results" \
 	-kernel "$kernel" -initrd "$out/initrd.gz" \
 	-append "console=ttyS0,115200 loglevel=7 panic=-1 nwvm=$job nwstress=$stress" \

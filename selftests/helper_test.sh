@@ -46,6 +46,23 @@ ok $? "set 2M:+8 exits 0"
 [ "$(cat $pool)" = $((start + 8)) ]
 ok $? "set 2M:+8 grew the pool by 8 ($(cat $pool))"
 
+# With more than one NUMA node, status lists each node's share.
+nodes=$(ls -d /sys/devices/system/node/node[0-9]* 2>/dev/null | wc -l)
+if [ "$nodes" -gt 1 ]; then
+	sum=$(nestwalk hugepages status |
+	      awk '$2 == "2M" && $1 ~ /^[0-9]+$/ { s += $3; n++ } END { print n, s }')
+	[ "$sum" = "$nodes $(cat $pool)" ]
+	ok $? "status lists $nodes nodes whose 2M pages add up to the pool ($sum)"
+	if command -v jq >/dev/null; then
+		nestwalk -j hugepages status | jq -e --argjson n "$nodes" \
+			'.[] | select(.size == "2M") | (.nodes | length) == $n and
+			 ([.nodes[].total] | add) == .total' >/dev/null
+		ok $? "status -j has the same per-node pools"
+	fi
+else
+	echo "# one NUMA node: the per-node lines are not checked"
+fi
+
 # More 1 GiB pages than this VM has memory: the kernel grants what it
 # can (none without run-time gigantic pages, as in the debug kernel: no
 # CONTIG_ALLOC), and the helper must report the shortfall and exit 3. The

@@ -136,11 +136,13 @@ static int write_data(const char *path, const struct nw_exp *xs,
 
 int cmd_plot(int argc, char **argv)
 {
-	if (argc != 3 || !strcmp(argv[1], "--help")) {
-		fprintf(argc == 2 ? stdout : stderr,
+	int help = argc == 2 && !strcmp(argv[1], "--help");
+
+	if (argc != 3 || help) {
+		fprintf(help ? stdout : stderr,
 			"Usage: nestwalk plot DATA.tsv OUT.svg\n"
 			"Draws what nestwalk compare --data wrote, with gnuplot.\n");
-		return argc == 2 ? NW_EXIT_OK : NW_EXIT_USAGE;
+		return help ? NW_EXIT_OK : NW_EXIT_USAGE;
 	}
 	return plot(argv[1], argv[2]) ? NW_EXIT_FAIL : NW_EXIT_OK;
 }

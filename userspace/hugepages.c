@@ -236,8 +236,48 @@ static int find_pool(uint64_t size, struct pool *p)
 	return -1;
 }
 
+#define NODE_SYSFS	"/sys/devices/system/node"
+
+/* NUMA nodes with memory (node0, node1, ...): how many; ids in @ids. */
+static int read_nodes(int *ids, int max)
+{
+	struct dirent *e;
+	int n = 0, id;
+	DIR *d = opendir(NODE_SYSFS);
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d)) && n < max)
+		if (sscanf(e->d_name, "node%d", &id) == 1)
+			ids[n++] = id;
+	closedir(d);
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && ids[j] < ids[j - 1]; j--) {
+			int t = ids[j];
+
+			ids[j] = ids[j - 1];
+			ids[j - 1] = t;
+		}
+	return n;
+}
+
+/* Node @node's share of the pool of @size: total, free, surplus. */
+static void read_node_pool(int node, uint64_t size, long long *v)
+{
+	char dir[256];
+
+	snprintf(dir, sizeof(dir), NODE_SYSFS "/node%d/hugepages/hugepages-%llukB",
+		 node, (unsigned long long)(size >> 10));
+	v[0] = read_num(dir, "nr_hugepages");
+	v[1] = read_num(dir, "free_hugepages");
+	v[2] = read_num(dir, "surplus_hugepages");
+}
+
 static int cmd_status(void)
 {
+	int nodes[64], nn = read_nodes(nodes, 64), k;
+	long long nv[3];
+
 	struct pool pools[HP_MAX];
 	char name[16];
 	int i, n = read_pools(pools);
@@ -256,19 +296,41 @@ static int cmd_status(void)
 		const struct pool *p = &pools[i];
 
 		nw_size_name(p->size, name, sizeof(name));
-		if (nw_json)
-			printf("%s{\"size\":\"%s\",\"bytes\":%llu,\"total\":%lld,\"free\":%lld,\"reserved\":%lld,\"surplus\":%lld,\"overcommit\":%lld,\"default\":%s}",
+		if (nw_json) {
+			printf("%s{\"size\":\"%s\",\"bytes\":%llu,\"total\":%lld,\"free\":%lld,\"reserved\":%lld,\"surplus\":%lld,\"overcommit\":%lld,\"default\":%s",
 			       i ? "," : "", name,
 			       (unsigned long long)p->size, p->total, p->free,
 			       p->resv, p->surplus, p->overcommit,
 			       p->is_default ? "true" : "false");
-		else
+			/* Per node, where there is more than one. */
+			for (k = 0; nn > 1 && k < nn; k++) {
+				read_node_pool(nodes[k], p->size, nv);
+				printf("%s{\"node\":%d,\"total\":%lld,\"free\":%lld,\"surplus\":%lld}",
+				       k ? "," : ",\"nodes\":[", nodes[k],
+				       nv[0], nv[1], nv[2]);
+			}
+			printf("%s}", nn > 1 ? "]" : "");
+		} else
 			printf("%-5s %8lld %8lld %8lld %8lld %10lld %s\n",
 			       name, p->total, p->free, p->resv, p->surplus,
 			       p->overcommit, p->is_default ? "*" : "");
 	}
-	if (nw_json)
+	if (nw_json) {
 		printf("]\n");
+		return NW_EXIT_OK;
+	}
+	if (nn < 2)
+		return NW_EXIT_OK;
+	printf("\n%-5s %-5s %8s %8s %8s\n", "node", "size", "total", "free",
+	       "surplus");
+	for (k = 0; k < nn; k++) {
+		for (i = 0; i < n; i++) {
+			nw_size_name(pools[i].size, name, sizeof(name));
+			read_node_pool(nodes[k], pools[i].size, nv);
+			printf("%-5d %-5s %8lld %8lld %8lld\n", nodes[k], name,
+			       nv[0], nv[1], nv[2]);
+		}
+	}
 	return NW_EXIT_OK;
 }
 

@@ -1,0 +1,49 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# nestwalk plot: the TSV nestwalk compare --data writes, drawn by gnuplot
+# as SVG with a bar and a label per row. Prints TAP.
+#   plot_test.sh NESTWALK
+
+nw=${1:?usage: plot_test.sh NESTWALK}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+fails=0
+
+ok() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n plot: $2"
+	else
+		echo "not ok $n plot: $2"
+		fails=$((fails + 1))
+	fi
+}
+
+echo "TAP version 13"
+if ! command -v gnuplot >/dev/null; then
+	echo "1..0 # SKIP gnuplot not installed"
+	exit 0
+fi
+printf '# label\ttlb_miss_rate\twalks\trefs_per_walk\tcycles_per_access\tratio_to_native\n' >"$tmp/c.tsv"
+printf 'native-4K\t0.324720\t324717\t1.0000\t11.8680\t1.0000\n' >>"$tmp/c.tsv"
+printf 'nested-4K/4K-nocache\t0.324720\t324717\t24.0000\t161.2380\t13.5860\n' >>"$tmp/c.tsv"
+printf 'nested-2M/2M\t0.000000\t0\t0.0000\t1.0000\t0.0843\n' >>"$tmp/c.tsv"
+
+"$nw" plot "$tmp/c.tsv" "$tmp/c.svg"
+ok $? "exits 0"
+grep -q '<svg' "$tmp/c.svg"
+ok $? "wrote an SVG"
+for l in native-4K nested-4K/4K-nocache nested-2M/2M 161.24; do
+	grep -q ">$l<" "$tmp/c.svg"
+	ok $? "SVG shows $l"
+done
+"$nw" plot "$tmp/missing.tsv" "$tmp/d.svg" 2>/dev/null
+[ $? = 1 ]
+ok $? "a missing data file exits 1"
+"$nw" plot "$tmp/c.tsv" 2>/dev/null
+[ $? = 2 ]
+ok $? "a missing argument exits 2"
+echo "1..$n"
+[ $fails = 0 ]
