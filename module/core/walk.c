@@ -56,20 +56,36 @@ static __always_inline void view_init(struct view *v, const struct nw_mem *m)
 	v->limit = m->win.limit;
 }
 
+/* Byte offset of @addr's entry in a table of @level: two operations. */
+static __always_inline u64 pt_off(u64 addr, int level)
+{
+	return (addr >> (NW_PAGE_SHIFT - 3 + 9 * (level - 1))) &
+	       ((NW_PT_ENTRIES - 1) << 3);
+}
+
 /*
- * The entry at @table + @off. In the window the load's address is
- * (base + off) + table: @off comes from the walked address, known early,
- * so the chain from one entry to the next is an AND and a load.
+ * Read the entry at @table + @off into *@e; returns its address, or NULL
+ * (nothing read). In the window the load's address is (base + off) +
+ * table, one addressing mode: @off comes from the walked address, known
+ * early, so the chain from one entry to the next is an AND and a load.
  */
 static __always_inline u64 *ref(struct walk *w, const struct view *v,
-				u64 table, u64 off, int dim, int level)
+				u64 table, u64 off, int dim, int level, u64 *e)
 {
 	u64 hpa = table + off, pfn = hpa >> NW_PAGE_SHIFT;
 	const u8 *p = nw_hide_ptr(v->base + off);
+	u64 *ep;
 
-	if (likely(hpa < v->limit && ((v->owned[pfn >> 6] >> (pfn & 63)) & 1)))
-		return (u64 *)(p + table);
-	return nw_mem_entry_at(&w->s->mem, hpa, dim * 6 + level);
+	if (likely(hpa < v->limit &&
+		   ((v->owned[pfn >> 6] >> (pfn & 63)) & 1))) {
+		*e = *(const u64 *)(p + table);
+		/* Apart, so that the load need not wait for this add. */
+		return (u64 *)(nw_hide_ptr(p) + table);
+	}
+	ep = nw_mem_entry_at(&w->s->mem, hpa, dim * 6 + level);
+	if (ep)
+		*e = *ep;
+	return ep;
 }
 
 static void ad_write(struct walk *w, u64 *ep, u64 bits)
@@ -177,9 +193,31 @@ static void ntlb_fill(struct nw_sim *s, struct nw_vm *vm, u64 gpa, int level,
 }
 
 /*
+ * One non-leaf host level of the common case, @level a constant: the
+ * entry passes the one-compare test, and the walk goes on in *@table.
+ * False leaves the entry read (or *@ep NULL) for the general loop.
+ */
+static __always_inline bool host_step(struct walk *w, const struct view *v,
+				      const struct nw_fmt *f, u64 gpa,
+				      int level, u8 perm, u64 *table,
+				      u64 *e, u64 **ep)
+{
+	*ep = ref(w, v, *table, pt_off(gpa, level), NW_DIM_HOST, level, e);
+	if (unlikely(!*ep ||
+		     (*e & f->fast_mask[level]) != f->fast_val[level]))
+		return false;
+	*table = *e & f->addr;
+	if (w->s->hpwc.on)
+		nw_pwc_fill(&w->s->hpwc, gpa, level, w->vm->htag, 0, *table,
+			    perm);
+	return true;
+}
+
+/*
  * GPA -> HPA through the host tables. @need: NW_PERM_* the access needs;
- * @gpt: a reference to a guest paging structure (nested TLB applies).
- * Returns the HPA, or NW_NO_HPA after fault().
+ * @gpt: a reference to a guest paging structure (nested TLB applies; @gpa
+ * is then a table's, 4 KiB aligned). Returns the HPA, or NW_NO_HPA after
+ * fault().
  */
 static __always_inline u64 host_xlate(struct walk *w, u64 gpa, u8 need,
 				      bool gpt, int *hsize, u8 *hperm,
@@ -206,34 +244,62 @@ static __always_inline u64 host_xlate(struct walk *w, u64 gpa, u8 need,
 						      NW_C_HPWC_MISS]++;
 	}
 	view_init(&v, &s->mem);
-	for (top = level;; level--) {
-		ep = ref(w, &v, table, 8ULL * nw_pt_index(gpa, level),
-			 NW_DIM_HOST, level);
+	top = level;
+	/*
+	 * The common case unrolled, each level a constant: non-leaf entries
+	 * that pass the one-compare test down to a 4 KiB leaf that needs no
+	 * write and grants what is needed. Anything else goes on in the
+	 * general loop with the entry just read.
+	 */
+	switch (level) {
+	case NW_PML5E:
+		if (!host_step(w, &v, f, gpa, NW_PML5E, perm, &table, &e, &ep))
+			goto entry;
+		level--;
+		fallthrough;
+	case NW_PML4E:
+		if (!host_step(w, &v, f, gpa, NW_PML4E, perm, &table, &e, &ep))
+			goto entry;
+		level--;
+		fallthrough;
+	case NW_PDPTE:
+		if (!host_step(w, &v, f, gpa, NW_PDPTE, perm, &table, &e, &ep))
+			goto entry;
+		level--;
+		fallthrough;
+	case NW_PDE:
+		if (!host_step(w, &v, f, gpa, NW_PDE, perm, &table, &e, &ep))
+			goto entry;
+		level--;
+		fallthrough;
+	case NW_PTE:
+		ep = ref(w, &v, table, pt_off(gpa, NW_PTE), NW_DIM_HOST,
+			 NW_PTE, &e);
+		if (unlikely(!ep || (e & f->fast_mask[NW_PTE]) !=
+				    f->fast_val[NW_PTE] ||
+			     (perm & need) != need ||
+			     ((need & NW_PERM_W) && ad && !(e & dbit))))
+			goto entry;
+		count_refs(w, NW_DIM_HOST, top, NW_PTE);
+		addr = e & f->addr;
+		*hsize = NW_PTE;
+		*hperm = perm | (!ad || (e & dbit) ? NW_PERM_D : 0);
+		if (gpt && s->ntlb.entries)
+			ntlb_fill(s, vm, gpa, NW_PTE, addr, *hperm);
+		/* A table's GPA has no offset in its page. */
+		return gpt ? addr : addr + (gpa & (NW_PAGE_SIZE - 1));
+	}
+	for (;; level--) {
+		ep = ref(w, &v, table, pt_off(gpa, level), NW_DIM_HOST,
+			 level, &e);
+entry:
 		if (unlikely(!ep)) {
 			count_refs(w, NW_DIM_HOST, top, level);
 			return fault_hpa(w, NW_PHYS_FAULT, gpa, NW_DIM_HOST,
 					 level);
 		}
-		e = *ep;
-		if (likely((e & f->fast_mask[level]) == f->fast_val[level])) {
-			if (level == NW_PTE) {
-				/* A 4 KiB page: done here, unless a write
-				 * must set D or a cached level denies.
-				 */
-				if (unlikely((perm & need) != need ||
-					     ((need & NW_PERM_W) && ad &&
-					      !(e & dbit))))
-					break;
-				count_refs(w, NW_DIM_HOST, top, NW_PTE);
-				addr = e & f->addr;
-				*hsize = NW_PTE;
-				*hperm = perm | (!ad || (e & dbit) ?
-						 NW_PERM_D : 0);
-				if (gpt && s->ntlb.entries)
-					ntlb_fill(s, vm, gpa, NW_PTE, addr,
-						  *hperm);
-				return addr + (gpa & (NW_PAGE_SIZE - 1));
-			}
+		if (level != NW_PTE &&
+		    (e & f->fast_mask[level]) == f->fast_val[level]) {
 			table = e & f->addr;
 			if (s->hpwc.on)
 				nw_pwc_fill(&s->hpwc, gpa, level, vm->htag, 0,
@@ -334,14 +400,13 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 	}
 	view_init(&v, &s->mem);
 	for (first = level;; level--) {
-		ep = ref(w, &v, table, 8ULL * nw_pt_index(va, level),
-			 NW_DIM_GUEST, level);
+		ep = ref(w, &v, table, pt_off(va, level), NW_DIM_GUEST,
+			 level, &e);
 		if (unlikely(!ep)) {
 			count_refs(w, NW_DIM_GUEST, first, level);
 			return fault(w, NW_PHYS_FAULT, va, NW_DIM_GUEST,
 				     level);
 		}
-		e = *ep;
 		eps[level] = ep;
 		if (likely((e & f->fast_mask[level]) == f->fast_val[level])) {
 			if (level == NW_PTE)
