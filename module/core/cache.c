@@ -39,6 +39,7 @@ int nw_cache_init(struct nw_cache *c, const struct nw_cache_cfg *cfg,
 	if (cfg->repl == NW_REPL_PLRU && (!is_pow2(ways) || ways > 64))
 		return -EINVAL;
 	c->fpw = (ways + 3) / 4;
+	c->fpw_inv = nw_div64(1ULL << 32, c->fpw) + 1;
 	c->e = nw_zalloc(sizeof(*c->e) * cfg->entries);
 	c->fps = nw_zalloc(sizeof(*c->fps) * sets * c->fpw);
 	if (!c->e || !c->fps)

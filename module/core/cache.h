@@ -64,6 +64,7 @@ struct nw_cache {
 	u64 *plru;		/* one tree per set */
 	u64 clock;
 	u64 rng;
+	u64 fpw_inv;		/* 2^32 / fpw + 1: w / fpw without a divide */
 	u32 set_mask;
 	u32 ways;
 	u32 entries;
@@ -188,8 +189,9 @@ static __always_inline void nw_cache_touch(struct nw_cache *c, u32 set,
 static __always_inline void nw_cache_set_fp(struct nw_cache *c, u32 set,
 					    u32 way, u64 fp)
 {
-	u64 *f = &c->fps[(size_t)set * c->fpw + way % c->fpw];
-	unsigned int sh = 16 * (way / c->fpw);
+	u32 lane = ((u64)way * c->fpw_inv) >> 32;	/* way / fpw */
+	u64 *f = &c->fps[(size_t)set * c->fpw + way - lane * c->fpw];
+	unsigned int sh = 16 * lane;
 
 	*f = (*f & ~(0xffffULL << sh)) | fp << sh;
 }
@@ -203,11 +205,18 @@ static __always_inline u64 nw_cache_scan(const struct nw_cache *c, u32 set,
 					 u64 pat)
 {
 	const u64 *f = c->fps + (size_t)set * c->fpw;
-	u64 m = 0;
+	u64 m = nw_zero_lanes(f[0] ^ pat) >> 15;
 	u32 i;
 
-	for (i = 0; i < c->fpw; i++)
-		m |= nw_zero_lanes(f[i] ^ pat) >> (15 - i);
+	/* Up to 16 ways in straight-line code. */
+	if (c->fpw > 1) {
+		m |= nw_zero_lanes(f[1] ^ pat) >> 14;
+		if (c->fpw > 2) {
+			m |= nw_zero_lanes(f[2] ^ pat) >> 13;
+			for (i = 3; i < c->fpw; i++)
+				m |= nw_zero_lanes(f[i] ^ pat) >> (15 - i);
+		}
+	}
 	return m;
 }
 
