@@ -18,6 +18,26 @@ static unsigned int ilog2_u32(u32 n)
 	return l;
 }
 
+/*
+ * A use of way w points every node on its path away from it: for each
+ * way, the mask of those nodes and the bits they get.
+ */
+static void plru_paths(u64 *path, u32 ways)
+{
+	int depth = ilog2_u32(ways), d;
+	u32 w, node;
+
+	for (w = 0; w < ways; w++) {
+		for (node = 1, d = depth - 1; d >= 0; d--) {
+			u32 b = (w >> d) & 1;
+
+			path[2 * w] |= BIT_ULL(node);
+			path[2 * w + 1] |= (u64)!b << node;
+			node = 2 * node + b;
+		}
+	}
+}
+
 int nw_cache_init(struct nw_cache *c, const struct nw_cache_cfg *cfg,
 		  u64 seed)
 {
@@ -50,8 +70,10 @@ int nw_cache_init(struct nw_cache *c, const struct nw_cache_cfg *cfg,
 				NW_FP_PAD << 16 * (w / c->fpw);
 	if (cfg->repl == NW_REPL_PLRU) {
 		c->plru = nw_zalloc(sizeof(*c->plru) * sets);
-		if (!c->plru)
+		c->plru_path = nw_zalloc(sizeof(*c->plru_path) * 2 * ways);
+		if (!c->plru || !c->plru_path)
 			goto nomem;
+		plru_paths(c->plru_path, ways);
 	} else if (cfg->repl == NW_REPL_LRU && ways <= 16) {
 		c->order = nw_zalloc(sizeof(*c->order) * sets);
 		if (!c->order)
@@ -80,6 +102,7 @@ nomem:
 
 void nw_cache_free(struct nw_cache *c)
 {
+	nw_free(c->plru_path);
 	nw_free(c->plru);
 	nw_free(c->order);
 	nw_free(c->stamps);

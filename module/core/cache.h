@@ -62,6 +62,7 @@ struct nw_cache {
 	u64 *order;
 	u64 *stamps;
 	u64 *plru;		/* one tree per set */
+	u64 *plru_path;		/* per way: nodes on its path, their bits */
 	u64 clock;
 	u64 rng;
 	u64 fpw_inv;		/* 2^32 / fpw + 1: w / fpw without a divide */
@@ -120,17 +121,9 @@ struct nw_centry *nw_cache_probe(const struct nw_cache *c, u64 key, u32 tag,
 static __always_inline void nw_cache_plru_touch(struct nw_cache *c, u32 set,
 						u32 way)
 {
-	u64 bits = c->plru[set];
-	u32 node = 1;
-	int d;
+	const u64 *p = &c->plru_path[2 * way];
 
-	for (d = c->plru_depth - 1; d >= 0; d--) {
-		u32 b = (way >> d) & 1;
-
-		bits = (bits & ~BIT_ULL(node)) | ((u64)!b << node);
-		node = 2 * node + b;
-	}
-	c->plru[set] = bits;
+	c->plru[set] = (c->plru[set] & ~p[0]) | p[1];
 }
 
 static __always_inline bool nw_centry_match(const struct nw_centry *e,

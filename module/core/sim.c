@@ -527,6 +527,7 @@ static __always_inline int access_one(struct nw_sim *s, u64 va, u16 pcid,
 	struct nw_as *as = s->as;
 	struct nw_vm *vm = s->vm;
 	struct nw_centry *e;
+	struct nw_cache *c;
 	int lv;
 
 	if (unlikely(!as || as->pcid != pcid || as->vm != vm)) {
@@ -546,17 +547,17 @@ static __always_inline int access_one(struct nw_sim *s, u64 va, u16 pcid,
 		s->cnt[NW_C_TLB_L1_HIT]++;
 		return NW_OK;
 	}
-	lv = nw_tlb_lookup(&s->tlb, va, vm->tag, pcid, &e);
+	lv = nw_tlb_lookup(&s->tlb, va, vm->tag, pcid, &e, &c);
 	if (likely(lv < s->tlb.nlevels)) {
 		s->cnt[NW_C_TLB_L1_HIT + lv]++;
 		if (likely(tlb_ok(e, kind))) {
 			if (lv)
-				nw_tlb_promote(&s->tlb, lv, e);
+				nw_tlb_promote(&s->tlb, lv, c, e);
 			return NW_OK;
 		}
 		/* Rights or a first write: the walk decides, then refills. */
 		s->cnt[NW_C_TLB_ASSIST]++;
-		nw_tlb_kill(&s->tlb, e);
+		nw_cache_kill(c, e);
 		return tlb_walk(s, vm, as, va, kind);
 	}
 	s->cnt[NW_C_TLB_MISS]++;

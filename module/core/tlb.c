@@ -116,14 +116,18 @@ void nw_tlb_kill(struct nw_tlb *t, struct nw_centry *e)
 				nw_cache_kill(&t->l[lv].a[a], e);
 }
 
-/* A hit in level @lv > 0 moves (victim level) or copies the entry up. */
-void nw_tlb_promote(struct nw_tlb *t, int lv, struct nw_centry *hit)
+/*
+ * A hit in level @lv > 0 (array @c) moves (victim level) or copies the
+ * entry up.
+ */
+void nw_tlb_promote(struct nw_tlb *t, int lv, struct nw_cache *c,
+		    struct nw_centry *hit)
 {
 	struct nw_centry e = *hit;
 	int up;
 
 	if (t->l[lv].victim) {
-		nw_tlb_kill(t, hit);
+		nw_cache_kill(c, hit);
 		place(t, 0, e);
 		return;
 	}

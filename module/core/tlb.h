@@ -58,7 +58,8 @@ int nw_tlb_init(struct nw_tlb *t, const struct nw_tlb_cfg *cfg, u64 seed);
 void nw_tlb_free(struct nw_tlb *t);
 void nw_tlb_fill(struct nw_tlb *t, u64 va, int size, u32 tag, u16 pcid,
 		 u64 page, u8 perm, u8 flags);
-void nw_tlb_promote(struct nw_tlb *t, int lv, struct nw_centry *e);
+void nw_tlb_promote(struct nw_tlb *t, int lv, struct nw_cache *c,
+		    struct nw_centry *e);
 void nw_tlb_kill(struct nw_tlb *t, struct nw_centry *e);
 u64 nw_tlb_inval(struct nw_tlb *t, const struct nw_inval *f);
 u64 nw_tlb_count(const struct nw_tlb *t, const struct nw_inval *f);
@@ -67,10 +68,11 @@ u64 nw_tlb_reach_kib(const struct nw_tlb *t, int size);
 
 /*
  * Look @va up level by level. Returns the index of the level that hit, or
- * t->nlevels on a miss; *@out is the entry that hit.
+ * t->nlevels on a miss; *@out is the entry that hit, *@oc its array.
  */
 static __always_inline int nw_tlb_lookup(struct nw_tlb *t, u64 va, u32 tag,
-					 u16 pcid, struct nw_centry **out)
+					 u16 pcid, struct nw_centry **out,
+					 struct nw_cache **oc)
 {
 	int lv, p;
 
@@ -87,6 +89,7 @@ static __always_inline int nw_tlb_lookup(struct nw_tlb *t, u64 va, u32 tag,
 					    tag, pcid);
 			if (e) {
 				*out = e;
+				*oc = pr->c;
 				if (!lv) {
 					t->memo = e;
 					t->memo_key = e->key;
