@@ -141,6 +141,21 @@ vmtest-numa: deps selftests helper $(NESTWALK_KO)
 			> $(RESULTS)/vmtest-numa.tap; \
 		exit $$rc
 
+# The whole VM suite again on Debian's 6.12 cloud kernel (bookworm-backports).
+vmtest-612: deps selftests helper
+	@k=$$($(S)/kernel-612.sh $(CACHE)) && eval "$$k" && \
+	$(S)/srccopy.sh $(CACHE)/mod-612 && \
+	$(MAKE) -s -C $$KDIR M=$(CACHE)/mod-612 modules && \
+	mkdir -p $(RESULTS) $(CACHE)/vm-612 && \
+	{ $(S)/vm-run.sh -n vmtest-612 -k $$VMLINUZ \
+		-m $(CACHE)/mod-612/nestwalk.ko -s $(CACHE)/selftests \
+		-u $(CACHE)/helper/nestwalk -o $(CACHE)/vm-612 -t 900 \
+		-M 6144 -1 > $(RESULTS)/vmtest-612.out; rc=$$?; \
+		cat $(RESULTS)/vmtest-612.out; \
+		grep -E '^(not )?ok' $(RESULTS)/vmtest-612.out \
+			> $(RESULTS)/vmtest-612.tap; \
+		exit $$rc; }
+
 debug-kernel: deps
 	@$(KSRC) && $(S)/debug-kernel.sh $$ksrc $(CACHE)
 
@@ -178,5 +193,5 @@ FORCE:
 
 .PHONY: all module module-debug install dkms-install uninstall clean deps \
 	helper selftests bench bench-vm fuzz docs unit style sparse w1 dkms vmtest \
-	vmtest-numa debug-kernel \
+	vmtest-numa vmtest-612 debug-kernel \
 	vmtest-debug check demo demo-vm FORCE

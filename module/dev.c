@@ -14,6 +14,7 @@
 
 #include <linux/nestwalk.h>
 
+#include "compat.h"
 #include "nestwalk.h"
 #include "sim.h"
 #include "version.h"
@@ -310,7 +311,7 @@ static const struct file_operations nw_fops = {
 	.release = nw_release,
 	.unlocked_ioctl = nw_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = no_llseek,
+	.llseek = nw_no_llseek,
 };
 
 static struct miscdevice nw_misc = {

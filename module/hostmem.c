@@ -12,6 +12,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
+#include "compat.h"
 #include "nestwalk.h"
 #include "mem.h"
 #include "pte.h"
@@ -67,10 +68,10 @@ static int hm_alloc_table(void *ctx, u64 *hpa)
 			goto err_page;
 		if (s->ntables == s->cap_tables) {
 			cap = max_t(u32, 64, s->cap_tables * 2);
-			grown = kvrealloc(s->tables,
-					  s->cap_tables * sizeof(*grown),
-					  cap * sizeof(*grown),
-					  GFP_KERNEL_ACCOUNT);
+			grown = nw_kvrealloc(s->tables,
+					     s->cap_tables * sizeof(*grown),
+					     cap * sizeof(*grown),
+					     GFP_KERNEL_ACCOUNT);
 			if (!grown)
 				goto err_page;
 			s->tables = grown;
@@ -102,9 +103,10 @@ static void hm_free_table(void *ctx, u64 hpa)
 	s->table_pages--;
 	/* Keep the index for reuse; if that needs memory, just leak it. */
 	if (s->nfree == s->cap_free) {
-		grown = kvrealloc(s->free_tables, s->cap_free * sizeof(*grown),
-				  max_t(u32, 64, s->cap_free * 2) *
-				  sizeof(*grown), GFP_KERNEL_ACCOUNT);
+		grown = nw_kvrealloc(s->free_tables,
+				     s->cap_free * sizeof(*grown),
+				     max_t(u32, 64, s->cap_free * 2) *
+				     sizeof(*grown), GFP_KERNEL_ACCOUNT);
 		if (!grown)
 			return;
 		s->free_tables = grown;

@@ -11,7 +11,7 @@ cache=${CACHE:-$here/build}
 results=$cache/results
 export CACHE=$cache
 
-stages=(unit style sparse w1 dkms vmtest vmtest-numa vmtest-debug)
+stages=(unit style sparse w1 dkms vmtest vmtest-numa vmtest-612 vmtest-debug)
 declare -A secs
 
 rm -rf "$results"

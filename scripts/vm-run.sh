@@ -6,7 +6,11 @@
 #
 #   vm-run.sh -n NAME -k KERNEL -m MODULE -s SELFTESTS -u HELPER -o OUTDIR
 #             [-j check|demo|bench] [-t TIMEOUT_S] [-M MEM_MB]
-#             [-S STRESS_S] [-x EXTRA_FILE] [-N NUMA_NODES]
+#             [-S STRESS_S] [-x EXTRA_FILE] [-N NUMA_NODES] [-1]
+#
+# -1 runs both vCPUs in one host thread (single-threaded TCG): slower, but
+# immune to the cross-vCPU code-patching races multi-threaded TCG shows
+# with some kernels (6.12's int3 text patching).
 #
 # OUTDIR gets console.log (kernel console, ttyS0), results.log (what the
 # guest printed on ttyS1) and NAME.tap. The TAP holds every selftest line,
@@ -24,7 +28,8 @@ stress=10
 
 extra=
 numa=1
-while getopts "n:k:m:s:u:o:j:t:M:S:x:N:" opt; do
+tcg=tcg
+while getopts "n:k:m:s:u:o:j:t:M:S:x:N:1" opt; do
 	case $opt in
 	n) name=$OPTARG ;;
 	k) kernel=$OPTARG ;;
@@ -38,6 +43,7 @@ while getopts "n:k:m:s:u:o:j:t:M:S:x:N:" opt; do
 	S) stress=$OPTARG ;;
 	x) extra=$OPTARG ;;
 	N) numa=$OPTARG ;;
+	1) tcg=tcg,thread=single ;;
 	*) echo "usage: see the header of $0" >&2; exit 2 ;;
 	esac
 done
@@ -104,7 +110,7 @@ fi
 start=$(date +%s)
 set +e
 timeout -k 10 "$timeout" qemu-system-x86_64 -nodefaults -no-user-config \
-	-accel tcg -cpu max -smp 2 -m "$mem" "${numa_args[@]}" \
+	-accel "$tcg" -cpu max -smp 2 -m "$mem" "${numa_args[@]}" \
 	-display none -monitor none \
 	-no-reboot -serial "file:$console" -serial "file:$results" \
 	-kernel "$kernel" -initrd "$out/initrd.gz" \
