@@ -89,6 +89,22 @@ static void place(struct nw_tlb *t, int lv, struct nw_centry e)
 	}
 }
 
+/* Lookups probe only the page sizes ever filled. */
+static void set_present(struct nw_tlb *t, u8 present)
+{
+	int lv, p;
+
+	t->present = present;
+	for (lv = 0; lv < t->nlevels; lv++) {
+		struct nw_tlb_level *l = &t->l[lv];
+
+		l->nactive = 0;
+		for (p = 0; p < l->nprobes; p++)
+			if (present & BIT(l->probe[p].size))
+				l->active[l->nactive++] = l->probe[p];
+	}
+}
+
 /* After a walk: every level that is not a victim level gets the entry. */
 void nw_tlb_fill(struct nw_tlb *t, u64 va, int size, u32 tag, u16 pcid,
 		 u64 page, u8 perm, u8 flags)
@@ -99,7 +115,8 @@ void nw_tlb_fill(struct nw_tlb *t, u64 va, int size, u32 tag, u16 pcid,
 	};
 	int lv;
 
-	t->present |= BIT(size);
+	if (unlikely(!(t->present & BIT(size))))
+		set_present(t, t->present | BIT(size));
 	for (lv = 0; lv < t->nlevels; lv++)
 		if (lv == 0 || !t->l[lv].victim)
 			place(t, lv, e);

@@ -34,7 +34,10 @@ struct nw_tlb_level {
 	u32 lat_m;
 	bool victim;
 	u8 nprobes;
+	u8 nactive;
 	struct nw_tlb_probe probe[NW_TLB_PROBES];
+	/* The probes of page sizes in nw_tlb.present, in the same order. */
+	struct nw_tlb_probe active[NW_TLB_PROBES];
 	struct nw_cache *holder[NW_PDPTE + 1];	/* array filled per size */
 	struct nw_cache a[NW_TLB_ARRAYS];
 };
@@ -79,12 +82,10 @@ static __always_inline int nw_tlb_lookup(struct nw_tlb *t, u64 va, u32 tag,
 	for (lv = 0; lv < t->nlevels; lv++) {
 		struct nw_tlb_level *l = &t->l[lv];
 
-		for (p = 0; p < l->nprobes; p++) {
-			struct nw_tlb_probe *pr = &l->probe[p];
+		for (p = 0; p < l->nactive; p++) {
+			struct nw_tlb_probe *pr = &l->active[p];
 			struct nw_centry *e;
 
-			if (!(t->present & BIT(pr->size)))
-				continue;
 			e = nw_cache_lookup(pr->c, nw_cache_key(va, pr->size),
 					    tag, pcid);
 			if (e) {
