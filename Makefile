@@ -141,6 +141,45 @@ vmtest-numa: deps selftests helper $(NESTWALK_KO)
 			> $(RESULTS)/vmtest-numa.tap; \
 		exit $$rc
 
+# Injected allocation failures (failslab, fail_page_alloc) in the debug
+# kernel: every ioctl path and module init, the N-th allocation failing.
+vmtest-faults: deps selftests helper
+	@$(KSRC) && dk=$$($(S)/debug-kernel.sh $$ksrc $(CACHE)) && \
+	$(S)/srccopy.sh $(CACHE)/mod-debug && \
+	$(MAKE) -s -C $$dk M=$(CACHE)/mod-debug CONFIG_NESTWALK_DEBUG=y \
+		modules && \
+	mkdir -p $(RESULTS) $(CACHE)/vm-faults && \
+	{ $(S)/vm-run.sh -n vmtest-faults -j faults -a \
+		-k $$dk/arch/x86/boot/bzImage \
+		-m $(CACHE)/mod-debug/nestwalk.ko -s $(CACHE)/selftests \
+		-u $(CACHE)/helper/nestwalk -o $(CACHE)/vm-faults -t 900 \
+		-M 2048 > $(RESULTS)/vmtest-faults.out; rc=$$?; \
+		cat $(RESULTS)/vmtest-faults.out; \
+		grep -E '^(not )?ok' $(RESULTS)/vmtest-faults.out \
+			> $(RESULTS)/vmtest-faults.tap; \
+		exit $$rc; }
+
+# The ioctl fuzzer in the debug kernel, for a budget and a seed.
+FUZZ_VM_SECONDS ?= 300
+FUZZ_SEED ?= 1
+vmtest-fuzz: deps selftests helper
+	@$(KSRC) && dk=$$($(S)/debug-kernel.sh $$ksrc $(CACHE)) && \
+	$(S)/srccopy.sh $(CACHE)/mod-debug && \
+	$(MAKE) -s -C $$dk M=$(CACHE)/mod-debug CONFIG_NESTWALK_DEBUG=y \
+		modules && \
+	mkdir -p $(RESULTS) $(CACHE)/vm-fuzz && \
+	{ $(S)/vm-run.sh -n vmtest-fuzz -j fuzz \
+		-e "nwfuzz=$(FUZZ_VM_SECONDS) nwseed=$(FUZZ_SEED)" \
+		-k $$dk/arch/x86/boot/bzImage \
+		-m $(CACHE)/mod-debug/nestwalk.ko -s $(CACHE)/selftests \
+		-u $(CACHE)/helper/nestwalk -o $(CACHE)/vm-fuzz \
+		-t $$(( $(FUZZ_VM_SECONDS) + 600 )) -M 2048 \
+		> $(RESULTS)/vmtest-fuzz.out; rc=$$?; \
+		cat $(RESULTS)/vmtest-fuzz.out; \
+		grep -E '^(not )?ok' $(RESULTS)/vmtest-fuzz.out \
+			> $(RESULTS)/vmtest-fuzz.tap; \
+		exit $$rc; }
+
 # The whole VM suite again on Debian's 6.12 cloud kernel (bookworm-backports).
 vmtest-612: deps selftests helper
 	@k=$$($(S)/kernel-612.sh $(CACHE)) && eval "$$k" && \
@@ -193,5 +232,5 @@ FORCE:
 
 .PHONY: all module module-debug install dkms-install uninstall clean deps \
 	helper selftests bench bench-vm fuzz docs unit style sparse w1 dkms vmtest \
-	vmtest-numa vmtest-612 debug-kernel \
+	vmtest-numa vmtest-612 vmtest-faults vmtest-fuzz debug-kernel \
 	vmtest-debug check demo demo-vm FORCE

@@ -11,7 +11,7 @@ cache=${CACHE:-$here/build}
 results=$cache/results
 export CACHE=$cache
 
-stages=(unit style sparse w1 dkms vmtest vmtest-numa vmtest-612 vmtest-debug)
+stages=(unit style sparse w1 dkms vmtest vmtest-numa vmtest-612 vmtest-debug vmtest-faults vmtest-fuzz)
 declare -A secs
 
 rm -rf "$results"

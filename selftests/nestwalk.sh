@@ -17,6 +17,17 @@ if [ ! -d /sys/kernel/debug/nestwalk ] && ! grep -qs debugfs /proc/mounts; then
 	mount -t debugfs none /sys/kernel/debug 2>/dev/null
 fi
 
+# Pages held by FOLL_PIN (acquired - released) and mlocked memory, before
+# the module and after it: the suite must give every pin back.
+held() {
+	# Fold the per-CPU deltas first, or the sums lag behind.
+	echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null
+	awk '/^nr_foll_pin_acquired/ { a = $2 } /^nr_foll_pin_released/ { r = $2 }
+	     END { print a - r }' /proc/vmstat
+	awk '/^Mlocked:/ { print $2 }' /proc/meminfo
+}
+held0=$(held | tr '\n' ' ')
+
 if [ -n "$NESTWALK_KO" ]; then
 	if [ ! -f "$NESTWALK_KO" ]; then
 		echo "# SKIP: NESTWALK_KO=$NESTWALK_KO does not exist"
@@ -31,14 +42,22 @@ fi
 rc=0
 # NESTWALK_TESTS: a subset to run, by name.
 for t in ${NESTWALK_TESTS:-nestwalk_test memslot_test run_test stress_test \
-	 scale_test helper_test.sh helper_run_test.sh}; do
+	 scale_test ioctl_fuzz helper_test.sh helper_run_test.sh}; do
 	"$dir/$t" || rc=1
+	echo "# after $t: pins held, Mlocked kB: $(held | tr '\n' ' ')"
 done
 
 if rmmod nestwalk; then
 	echo "ok - rmmod nestwalk after the suite"
 else
 	echo "not ok - rmmod nestwalk after the suite"
+	rc=1
+fi
+held1=$(held | tr '\n' ' ')
+if [ "$held1" = "$held0" ]; then
+	echo "ok - pinned and mlocked pages back after unload (pins, Mlocked kB: $held1)"
+else
+	echo "not ok - pinned and mlocked pages after unload: $held1, before: $held0"
 	rc=1
 fi
 exit $rc

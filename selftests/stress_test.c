@@ -38,7 +38,7 @@ struct slot {
 
 static struct slot slots[SESSIONS];
 static atomic_bool stop;
-static atomic_ulong ioctls, failures, reopens, reads, accesses;
+static atomic_ulong ioctls, failures, reopens, reads, accesses, resets;
 
 /* A session with one EPT VM over @mem, guest memory mapped at GVA. */
 static int session_open(void *mem)
@@ -88,7 +88,7 @@ static void *driver(void *arg)
 			.size = sizeof(g), .pattern = rand_r(&seed) % 5,
 			.base = GVA, .length = 4UL << 20, .stride = 4096,
 			.theta_milli = 900, .write_pct = 20,
-			.seed = rand_r(&seed), .count = 20000,
+			.seed = rand_r(&seed), .count = 100000,
 		};
 		struct nestwalk_invalidate iv = {
 			.size = sizeof(iv), .op = NESTWALK_INV_INVVPID,
@@ -104,8 +104,10 @@ static void *driver(void *arg)
 		atomic_fetch_add(&accesses, g.done);
 		count(ioctl(sl->fd, NESTWALK_IOC_INVALIDATE, &iv));
 		count(ioctl(sl->fd, NESTWALK_IOC_STATS, &st));
-		if (rand_r(&seed) % 8 == 0)
+		if (rand_r(&seed) % 8 == 0) {
 			count(ioctl(sl->fd, NESTWALK_IOC_RESET, 0));
+			atomic_fetch_add(&resets, 1);
+		}
 		/* One thread of each pair replaces its session now and then. */
 		if (id % 2 == 0 && rand_r(&seed) % 16 == 0) {
 			close(sl->fd);
@@ -219,6 +221,10 @@ TEST_F_TIMEOUT(stress, threads_sessions_debugfs_readers, 300)
 	       seconds, atomic_load(&ioctls), atomic_load(&accesses),
 	       atomic_load(&reopens), atomic_load(&reads), 2 * SESSIONS,
 	       SESSIONS);
+	printf("# figures: load: %lu accesses simulated, %d sessions (%lu reopened), %d threads, %lu stats resets among %lu ioctls, %lu debugfs reads, %d s\n",
+	       atomic_load(&accesses), SESSIONS, atomic_load(&reopens),
+	       2 * SESSIONS + 2, atomic_load(&resets), atomic_load(&ioctls),
+	       atomic_load(&reads), seconds);
 }
 
 TEST_HARNESS_MAIN

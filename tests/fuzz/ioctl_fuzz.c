@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ioctl_fuzz: random sequences of every nestwalk ioctl against the loaded
+ * module - random, boundary and structurally valid arguments - with fds
+ * opened and closed at random, forks that share them, memslot memory
+ * unmapped while another thread runs on it, and signals that kill long
+ * runs. Deterministic for a seed (but for thread timing); bounded by time.
+ *
+ *   NESTWALK_FUZZ_SECONDS (default 20), NESTWALK_FUZZ_SEED (default: time)
+ *
+ * The kernel is judged by the VM harness (no KASAN, UBSAN, lockdep,
+ * kmemleak or hung-task report); this program checks that every call
+ * returns, that the module's sessions and pinned pages come back to where
+ * they were, and prints a figures line: ioctls issued, distinct error
+ * codes, seconds. Prints TAP; exits 4 (skip) without root or the module.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/nestwalk.h>
+
+#define DEV		"/dev/nestwalk"
+#define STATS		"/sys/kernel/debug/nestwalk/stats"
+#define NFDS		4
+#define NREG		4
+#define MAXREG		(8UL << 20)
+
+static uint64_t rng;
+static unsigned long long issued;
+static uint8_t seen[4096];		/* errno values returned */
+static int fds[NFDS] = { -1, -1, -1, -1 };
+static void *reg[NREG];
+static size_t reglen[NREG];
+
+static uint64_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static uint64_t pick(uint64_t n)
+{
+	return n ? rnd() % n : 0;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static long long stat_of(const char *name)
+{
+	char line[128], key[64];
+	long long v, r = -1;
+	FILE *f = fopen(STATS, "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %lld", key, &v) == 2 && !strcmp(key, name))
+			r = v;
+	if (f)
+		fclose(f);
+	return r;
+}
+
+/* Values that sit on edges: sizes, alignments, limits, our memory. */
+static uint64_t value(void)
+{
+	static const uint64_t edge[] = {
+		0, 1, 2, 3, 4, 5, 6, 7, 8, 64, 128, 4095, 4096, 4097,
+		1ULL << 21, (1ULL << 21) + 4096, 1ULL << 30, 1ULL << 32,
+		1ULL << 39, 1ULL << 47, 1ULL << 48, 1ULL << 52, 1ULL << 57,
+		~0ULL, ~0ULL >> 1, 0x7f0000000000ULL, 0xffff800000000000ULL,
+		1ULL << 24, (1ULL << 24) + 1, 1ULL << 40,
+	};
+	unsigned int r;
+
+	switch (pick(4)) {
+	case 0:
+		return edge[pick(sizeof(edge) / sizeof(edge[0]))];
+	case 1:
+		r = pick(NREG);
+		return reg[r] ? (uintptr_t)reg[r] + (pick(2) ? 0 :
+			pick(reglen[r])) : rnd();
+	case 2:
+		return pick(16);
+	default:
+		return rnd();
+	}
+}
+
+/* An argument block: random, or a valid-looking one for @nr. */
+static void argument(unsigned int nr, uint64_t *a, size_t words)
+{
+	size_t i;
+
+	for (i = 0; i < words; i++)
+		a[i] = pick(3) ? 0 : value();
+	if (pick(8) == 0)
+		return;			/* pure noise (and zeros) */
+	a[0] = pick(6) ? 8 * words : value();	/* size */
+	a[1] = pick(4) ? 0 : value();		/* flags */
+	switch (nr) {
+	case 0x01:	/* VM_CREATE: mode, vpid, levels, max_leaf, id, gpt */
+		a[2] = pick(5);
+		a[3] = pick(4);
+		a[4] = 4 + pick(2);
+		a[5] = pick(3) ? 4 + pick(2) : 0;
+		a[6] = pick(4);
+		a[8] = pick(2) ? 0 : (4ULL << 20);
+		a[9] = 1ULL << (12 + pick(10));
+		break;
+	case 0x02: {	/* MEMSLOT: vm, gpa, size, address */
+		unsigned int r = pick(NREG);
+
+		a[2] = pick(3);
+		a[3] = pick(2) ? 0 : value() & ~0xfffULL;
+		a[4] = reg[r] ? reglen[r] >> pick(3) : value();
+		a[5] = reg[r] ? (uintptr_t)reg[r] : value();
+		break;
+	}
+	case 0x03:	/* CONFIG: preset, seed */
+		a[1] = pick(16);
+		a[2] = pick(5);
+		break;
+	case 0x04:	/* MAP: vm, pcid, gva, gpa, length, leaf, prot */
+		a[2] = pick(3);
+		a[3] = pick(3);
+		a[4] = 0x7f0000000000ULL + (pick(64) << 12);
+		a[5] = pick(64) << 12;
+		a[6] = pick(16) << 12;
+		a[7] = 1 + pick(3);
+		a[8] = pick(8);
+		break;
+	case 0x05:	/* RUN: vm, accesses, count, done, deltas, n */
+	case 0x09:	/* GENERATE: ... count at 12 */
+		a[2] = pick(3);
+		if (nr == 0x09) {
+			a[3] = pick(6);
+			a[4] = 0x7f0000000000ULL;
+			a[5] = pick(16) << 12;
+			a[6] = 64 << pick(6);
+			a[7] = pick(1500);
+			a[8] = pick(101);
+			a[9] = pick(101 - a[8]);
+			a[12] = pick(4) ? pick(50000) : value();
+		} else {
+			unsigned int r = pick(NREG);
+
+			a[3] = reg[r] ? (uintptr_t)reg[r] : value();
+			a[4] = pick(4) ? pick(4096) : value();
+		}
+		break;
+	case 0x06:	/* STATS: values, count */
+		a[2] = reg[0] ? (uintptr_t)reg[0] : value();
+		a[3] = pick(200);
+		break;
+	case 0x08:	/* INVALIDATE: op, type, vm, pcid, vpid, addr */
+		a[2] = pick(8);
+		a[3] = pick(5);
+		a[4] = pick(3);
+		a[5] = pick(4);
+		a[6] = pick(4);
+		break;
+	}
+}
+
+static void note(long ret)
+{
+	issued++;
+	if (ret < 0 && errno > 0 && errno < (int)sizeof(seen))
+		seen[errno] = 1;
+}
+
+static void one_ioctl(int fd)
+{
+	static const unsigned int sizes[] = { 64, 128, 128, 64, 128, 64, 64,
+					      0, 128, 128 };
+	uint64_t a[32];
+	unsigned int nr = pick(12), size = nr < 10 ? sizes[nr] : 8 * pick(32);
+	unsigned long cmd;
+
+	if (nr == 0x07) {
+		note(ioctl(fd, NESTWALK_IOC_RESET, 0));
+		return;
+	}
+	argument(nr, a, 32);
+	if (size == 0)
+		size = 8;
+	cmd = _IOC(pick(8) ? _IOC_READ | _IOC_WRITE : pick(4), pick(16) ?
+		   NESTWALK_IOC_MAGIC : pick(256), nr, pick(8) ? size :
+		   pick(512));
+	note(ioctl(fd, cmd, pick(16) ? (void *)a : (void *)(uintptr_t)value()));
+}
+
+static int any_fd(void)
+{
+	int i = pick(NFDS);
+
+	if (fds[i] < 0)
+		fds[i] = open(DEV, O_RDWR | O_CLOEXEC);
+	return fds[i];
+}
+
+static void *runner(void *arg)
+{
+	uint64_t *a = arg;
+
+	note(ioctl((int)a[31], NESTWALK_IOC_GENERATE, a));
+	return NULL;
+}
+
+/* A long run in a thread while its memslot memory is unmapped. */
+static void unmap_under_run(void)
+{
+	int fd = open(DEV, O_RDWR | O_CLOEXEC), r = pick(NREG);
+	struct nestwalk_vm_create vc = {
+		.size = sizeof(vc), .mode = NESTWALK_MODE_EPT, .vpid = 1,
+		.guest_levels = 4, .host_levels = 4,
+		.gpt_base = 2UL << 20, .gpt_size = 2UL << 20,
+	};
+	struct nestwalk_memslot ms = { .size = sizeof(ms) };
+	struct nestwalk_map map = {
+		.size = sizeof(map), .gva = 0x7f0000000000ULL,
+		.length = 2UL << 20, .leaf = 1, .prot = 1,
+	};
+	uint64_t g[32] = { 128, 0, 0, NESTWALK_GEN_UNIFORM,
+			   0x7f0000000000ULL, 2UL << 20, 0, 0, 30, 0, 0, 1,
+			   500000 };
+	pthread_t t;
+
+	if (fd < 0)
+		return;
+	if (reg[r])
+		munmap(reg[r], reglen[r]);
+	reglen[r] = 4UL << 20;
+	reg[r] = mmap(NULL, reglen[r], PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (reg[r] == MAP_FAILED) {
+		reg[r] = NULL;
+		close(fd);
+		return;
+	}
+	note(ioctl(fd, NESTWALK_IOC_VM_CREATE, &vc));
+	ms.memory_size = reglen[r];
+	ms.userspace_addr = (uintptr_t)reg[r];
+	note(ioctl(fd, NESTWALK_IOC_MEMSLOT, &ms));
+	note(ioctl(fd, NESTWALK_IOC_MAP, &map));
+	g[31] = fd;
+	if (pthread_create(&t, NULL, runner, g) == 0) {
+		usleep(pick(20000));
+		munmap(reg[r], reglen[r]);	/* pinned: the run goes on */
+		reg[r] = NULL;
+		pthread_join(t, NULL);
+	}
+	close(fd);
+}
+
+/* A child in a long run, killed or interrupted after a random delay. */
+static void signal_long_run(void)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		int fd = any_fd();
+		uint64_t g[16] = { 128, 0, 0, NESTWALK_GEN_UNIFORM,
+				   0x7f0000000000ULL, 4096, 0, 0, 0, 0, 0, 1,
+				   1ULL << 36 };
+
+		signal(SIGALRM, SIG_DFL);
+		ioctl(fd, NESTWALK_IOC_GENERATE, g);
+		_exit(0);
+	}
+	if (pid < 0)
+		return;
+	usleep(pick(30000));
+	kill(pid, pick(2) ? SIGKILL : SIGTERM);
+	waitpid(pid, &st, 0);
+}
+
+/* A child that uses the fds it shares with us, then exits. */
+static void forked_user(void)
+{
+	pid_t pid = fork();
+	int st, i;
+
+	if (pid == 0) {
+		rng ^= (uint64_t)getpid() << 32;
+		for (i = 0; i < 20; i++) {
+			int fd = fds[pick(NFDS)];
+
+			if (fd >= 0)
+				one_ioctl(fd);
+		}
+		_exit(0);
+	}
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+}
+
+int main(void)
+{
+	const char *s = getenv("NESTWALK_FUZZ_SECONDS");
+	const char *sd = getenv("NESTWALK_FUZZ_SEED");
+	double budget = s ? atof(s) : 20, t0;
+	long long sessions0, pinned0, sessions1, pinned1;
+	uint64_t seed = sd ? strtoull(sd, NULL, 0) : (uint64_t)time(NULL);
+	unsigned int i, codes = 0;
+	int fails = 0;
+
+	printf("TAP version 13\n");
+	if (geteuid() || access(DEV, F_OK)) {
+		printf("1..0 # SKIP needs root and the nestwalk module\n");
+		return 4;
+	}
+	rng = seed | 1;
+	sessions0 = stat_of("sessions_open");
+	pinned0 = stat_of("pinned_pages");
+	printf("# seed %llu, %.0f s\n", (unsigned long long)seed, budget);
+	t0 = now();
+	while (now() - t0 < budget) {
+		unsigned int r = pick(NREG), k;
+		int fd;
+
+		switch (pick(100)) {
+		case 0 ... 2:
+			i = pick(NFDS);
+			if (fds[i] >= 0) {
+				close(fds[i]);
+				fds[i] = -1;
+			}
+			break;
+		case 3 ... 5:
+			if (reg[r])
+				munmap(reg[r], reglen[r]);
+			reglen[r] = 4096UL << pick(12);
+			reg[r] = mmap(NULL, reglen[r], PROT_READ | PROT_WRITE,
+				      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (reg[r] == MAP_FAILED)
+				reg[r] = NULL;
+			break;
+		case 6:
+			forked_user();
+			break;
+		case 7:
+			unmap_under_run();
+			break;
+		case 8:
+			signal_long_run();
+			break;
+		default:
+			fd = any_fd();
+			for (k = 0; fd >= 0 && k < 8; k++)
+				one_ioctl(fd);
+		}
+	}
+	for (i = 0; i < NFDS; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	for (i = 0; i < NREG; i++)
+		if (reg[i])
+			munmap(reg[i], reglen[i]);
+	/* Sessions close when the last user of their file goes. */
+	usleep(100000);
+	sessions1 = stat_of("sessions_open");
+	pinned1 = stat_of("pinned_pages");
+	printf("%sok 1 fuzz: sessions back to %lld (%lld)\n",
+	       sessions1 == sessions0 ? "" : "not ", sessions0, sessions1);
+	fails += sessions1 != sessions0;
+	printf("%sok 2 fuzz: pinned pages back to %lld (%lld)\n",
+	       pinned1 == pinned0 ? "" : "not ", pinned0, pinned1);
+	fails += pinned1 != pinned0;
+	printf("# error codes:");
+	for (i = 0; i < sizeof(seen); i++)
+		if (seen[i]) {
+			printf(" %s", strerrorname_np(i) ?: "?");
+			codes++;
+		}
+	printf("\n# figures: fuzzer: %llu ioctls issued, %u distinct error codes, %.0f s, seed %llu\n",
+	       issued, codes, now() - t0, (unsigned long long)seed);
+	printf("%sok 3 fuzz: %llu ioctls, %u error codes\n",
+	       issued > 1000 && codes >= 4 ? "" : "not ", issued, codes);
+	fails += !(issued > 1000 && codes >= 4);
+	printf("1..3\n");
+	return fails ? 1 : 0;
+}
