@@ -88,6 +88,14 @@ FUZZ_SECONDS ?= 60
 fuzz: deps
 	$(MAKE) -C tests/fuzz O=$(CACHE)/fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) run
 
+# make check's libFuzzer run: FUZZ_CHECK_SECONDS from the kept corpus.
+FUZZ_CHECK_SECONDS ?= 120
+libfuzzer: deps
+	@mkdir -p $(RESULTS)
+	@$(MAKE) -s --no-print-directory -C tests/fuzz O=$(CACHE)/fuzz \
+		FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS) TAP=$(RESULTS)/libfuzzer.tap \
+		check
+
 # The uAPI page as reStructuredText, rendered from the header's kernel-doc.
 docs: deps
 	@$(KSRC) && mkdir -p $(CACHE)/docs && \
@@ -231,6 +239,7 @@ demo-vm: helper selftests $(NESTWALK_KO)
 FORCE:
 
 .PHONY: all module module-debug install dkms-install uninstall clean deps \
-	helper selftests bench bench-vm fuzz docs unit style sparse w1 dkms vmtest \
+	helper selftests bench bench-vm fuzz libfuzzer docs unit style sparse w1 \
+	dkms vmtest \
 	vmtest-numa vmtest-612 vmtest-faults vmtest-fuzz debug-kernel \
 	vmtest-debug check demo demo-vm FORCE

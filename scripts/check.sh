@@ -11,7 +11,8 @@ cache=${CACHE:-$here/build}
 results=$cache/results
 export CACHE=$cache
 
-stages=(unit style sparse w1 dkms vmtest vmtest-numa vmtest-612 vmtest-debug vmtest-faults vmtest-fuzz)
+stages=(unit libfuzzer style sparse w1 dkms vmtest vmtest-numa vmtest-612 vmtest-debug
+	vmtest-faults vmtest-fuzz)
 declare -A secs
 
 rm -rf "$results"
@@ -67,5 +68,8 @@ if [ $total_fail != 0 ]; then
 	echo "=== failures"
 	grep -h '^not ok' "$results"/*.tap | sed 's/^/  /'
 fi
+echo
+echo "=== figures"
+grep -h '^# figures: ' "$results"/*.log | sed 's/^# figures: /  /' | sort -u
 echo "$total_pass passed, $total_fail failed, $total_skip skipped"
 [ $total_fail = 0 ]

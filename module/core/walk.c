@@ -73,7 +73,8 @@ static __always_inline u64 *ref(struct walk *w, const struct view *v,
 				u64 table, u64 off, int dim, int level, u64 *e)
 {
 	u64 hpa = table + off, pfn = hpa >> NW_PAGE_SHIFT;
-	const u8 *p = nw_hide_ptr(v->base + off);
+	/* Integer sum: without a window, base is NULL and p unused. */
+	const u8 *p = nw_hide_ptr((const u8 *)((unsigned long)v->base + off));
 	u64 *ep;
 
 	if (likely(hpa < v->limit &&
