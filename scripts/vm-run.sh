@@ -203,7 +203,7 @@ fi
 
 # The figures tests print, and this run's own, for make check's summary.
 grep -h '^# figures: ' "$results" | sed "s/^# figures: /# figures: $name: /" || true
-kver=$(sed -n 's/^nestwalk-vm: kernel \([^ ]*\) .*/\1/p' "$results" | head -n 1)
+kver=$(sed -n "s/^nestwalk-vm: kernel \([^ ,]*\).*/\1/p" "$results" | head -n 1)
 reports=$(echo -n "$after" | grep -c . || true)
 leaks=$(grep -c '^not ok - kmemleak' "$results" || true)
 echo "# figures: $name: kernel ${kver:-?}: $(grep -c '^ok' "$tap") passed, $(grep -c '^not ok' "$tap") failed; $reports kernel report lines (BUG, WARNING, KASAN, UBSAN, lockdep, hung task...), $leaks kmemleak reports"
