@@ -197,7 +197,7 @@ vmtest-612: deps selftests helper
 	{ $(S)/vm-run.sh -n vmtest-612 -k $$VMLINUZ \
 		-m $(CACHE)/mod-612/nestwalk.ko -s $(CACHE)/selftests \
 		-u $(CACHE)/helper/nestwalk -o $(CACHE)/vm-612 -t 900 \
-		-M 6144 -1 > $(RESULTS)/vmtest-612.out; rc=$$?; \
+		-M 6144 -1 -c ,-cx16 > $(RESULTS)/vmtest-612.out; rc=$$?; \
 		cat $(RESULTS)/vmtest-612.out; \
 		grep -E '^(not )?ok' $(RESULTS)/vmtest-612.out \
 			> $(RESULTS)/vmtest-612.tap; \

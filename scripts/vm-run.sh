@@ -7,8 +7,12 @@
 #   vm-run.sh -n NAME -k KERNEL -m MODULE -s SELFTESTS -u HELPER -o OUTDIR
 #             [-j check|demo|bench] [-t TIMEOUT_S] [-M MEM_MB]
 #             [-S STRESS_S] [-x EXTRA_FILE] [-N NUMA_NODES] [-1] [-a]
-#             [-e "KEY=VALUE ..."]
+#             [-e "KEY=VALUE ..."] [-c CPU_FEATURES]
 #
+# -c adds to QEMU's "-cpu max" (",-cx16": 6.12's SLUB uses cmpxchg16b
+# with a %gs prefix, which this QEMU's TCG emulates with corrupted
+# EFLAGS - spurious single-step traps and double faults in
+# kmem_cache_alloc; without CX16 the kernel takes its other path).
 # -e adds to the kernel command line (nwfuzz=SECONDS nwseed=N for -j fuzz).
 # -a (fault-injection runs) sets aside the kernel's allocation-failure
 # warnings - from "page allocation failure" or "vmalloc error" to the end
@@ -38,7 +42,8 @@ numa=1
 tcg=tcg
 allocfail=0
 cmdline=
-while getopts "n:k:m:s:u:o:j:t:M:S:x:N:1ae:" opt; do
+cpu=max
+while getopts "n:k:m:s:u:o:j:t:M:S:x:N:1ae:c:" opt; do
 	case $opt in
 	n) name=$OPTARG ;;
 	k) kernel=$OPTARG ;;
@@ -55,6 +60,7 @@ while getopts "n:k:m:s:u:o:j:t:M:S:x:N:1ae:" opt; do
 	1) tcg=tcg,thread=single ;;
 	a) allocfail=1 ;;
 	e) cmdline=$OPTARG ;;
+	c) cpu=max$OPTARG ;;
 	*) echo "usage: see the header of $0" >&2; exit 2 ;;
 	esac
 done
@@ -121,7 +127,7 @@ fi
 start=$(date +%s)
 set +e
 timeout -k 10 "$timeout" qemu-system-x86_64 -nodefaults -no-user-config \
-	-accel "$tcg" -cpu max -smp 2 -m "$mem" "${numa_args[@]}" \
+	-accel "$tcg" -cpu "$cpu" -smp 2 -m "$mem" "${numa_args[@]}" \
 	-display none -monitor none \
 	-no-reboot -serial "file:$console" -serial "file:$results" \
 	-kernel "$kernel" -initrd "$out/initrd.gz" \
