@@ -122,32 +122,41 @@ static void show_sizes(struct seq_file *m, u8 sizes)
 				   sizes >> (l + 1) ? "," : "");
 }
 
-/* The TLB geometry of every preset, one line per array. */
+/* A TLB geometry, one line per array, each line opened by @name. */
+static void show_tlb(struct seq_file *m, const char *name,
+		     const struct nw_tlb_cfg *t)
+{
+	int l, a;
+
+	for (l = 0; l < t->nlevels; l++) {
+		for (a = 0; a < NW_TLB_ARRAYS; a++) {
+			const struct nw_cache_cfg *c = &t->l[l].a[a];
+
+			if (!c->entries)
+				continue;
+			seq_printf(m, "%s level %d array %d entries %u ways %u",
+				   name, l + 1, a, c->entries,
+				   c->ways ? c->ways : c->entries);
+			show_sizes(m, c->sizes);
+			seq_printf(m, " repl %s latency_mcycles %u victim %d\n",
+				   repl_names[c->repl], t->l[l].lat_m,
+				   t->l[l].victim);
+		}
+	}
+}
+
+/* The TLB geometry of every preset. */
 static int presets_show(struct seq_file *m, void *unused)
 {
 	struct nw_sim_cfg cfg;
-	int p, l, a;
+	char name[32];
+	int p;
 
 	for (p = 0; p < NW_PRESET_NR; p++) {
 		if (nw_preset(p, &cfg))
 			continue;
-		for (l = 0; l < cfg.tlb.nlevels; l++) {
-			for (a = 0; a < NW_TLB_ARRAYS; a++) {
-				const struct nw_cache_cfg *c = &cfg.tlb.l[l].a[a];
-
-				if (!c->entries)
-					continue;
-				seq_printf(m, "preset %s level %d array %d entries %u ways %u",
-					   nw_preset_names[p], l + 1, a,
-					   c->entries,
-					   c->ways ? c->ways : c->entries);
-				show_sizes(m, c->sizes);
-				seq_printf(m, " repl %s latency_mcycles %u victim %d\n",
-					   repl_names[c->repl],
-					   cfg.tlb.l[l].lat_m,
-					   cfg.tlb.l[l].victim);
-			}
-		}
+		snprintf(name, sizeof(name), "preset %s", nw_preset_names[p]);
+		show_tlb(m, name, &cfg.tlb);
 	}
 	return 0;
 }
@@ -167,6 +176,9 @@ static int config_show(struct seq_file *m, void *unused)
 		   !(s->cfg.flags & NESTWALK_CFG_NO_NTLB));
 	seq_printf(m, "seed %llu\n", s->cfg.seed);
 	seq_printf(m, "vms %u\n", s->nvms);
+	seq_printf(m, "tlb_geometry %s\n",
+		   s->cfg.ntlb_levels ? "explicit" : "preset");
+	show_tlb(m, "tlb", &s->tlb_cfg);
 	mutex_unlock(&s->objs_lock);
 	return 0;
 }

@@ -12,6 +12,8 @@
 
 #include <linux/nestwalk.h>
 
+#include "tlb.h"
+
 struct dentry;
 struct mm_struct;
 struct nw_mem_ops;
@@ -74,6 +76,7 @@ struct nw_session {
 	u32 nvms;
 	u64 hpa_next;		/* next free model host-physical address */
 	struct nestwalk_config cfg;	/* as NESTWALK_IOC_CONFIG last set */
+	struct nw_tlb_cfg tlb_cfg;	/* the TLB geometry it built */
 	struct dentry *debugfs;
 	/* The model (module/core/), and the table pages it was given. */
 	struct nw_sim *sim;

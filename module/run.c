@@ -34,8 +34,69 @@ static_assert(NW_INVPCID_ALL == 3);
 static_assert(NW_INVVPID_SINGLE_KEEP_GLOBAL == 3);
 static_assert(NW_INVEPT_SINGLE == 1);
 static_assert(NW_INVEPT_GLOBAL == 2);
+static_assert(NESTWALK_REPL_LRU == NW_REPL_LRU);
+static_assert(NESTWALK_REPL_PLRU == NW_REPL_PLRU);
+static_assert(NESTWALK_REPL_RANDOM == NW_REPL_RANDOM);
+static_assert(NESTWALK_TLB_SIZE(NESTWALK_PAGE_4K) == BIT(NW_PTE));
+static_assert(NESTWALK_TLB_SIZE(NESTWALK_PAGE_2M) == BIT(NW_PDE));
+static_assert(NESTWALK_TLB_SIZE(NESTWALK_PAGE_1G) == BIT(NW_PDPTE));
+static_assert(NESTWALK_TLB_MAX_LEVELS == NW_TLB_LEVELS);
+static_assert(NESTWALK_TLB_MAX_ARRAYS == NW_TLB_ARRAYS);
 static_assert(NESTWALK_READ == NW_READ && NESTWALK_WRITE == NW_WRITE &&
 	      NESTWALK_FETCH == NW_FETCH && NESTWALK_USER == NW_USER);
+
+static int tlb_array(const struct nestwalk_tlb_array *u,
+		     struct nw_cache_cfg *a)
+{
+	if (!u->sizes)
+		return u->entries || u->ways || u->repl ? -EINVAL : 0;
+	if (u->sizes & ~NESTWALK_TLB_SIZES || !u->entries ||
+	    u->entries > NESTWALK_TLB_MAX_ENTRIES || u->ways > u->entries ||
+	    u->repl > NESTWALK_REPL_RANDOM)
+		return -EINVAL;
+	/* Sets, associativity and replacement are checked as it is built. */
+	*a = (struct nw_cache_cfg){
+		.entries = u->entries, .ways = u->ways, .sizes = u->sizes,
+		.repl = u->repl,
+	};
+	return 1;
+}
+
+/* The caller's TLB hierarchy, if it gives one, into @t. */
+static int tlb_geometry(const struct nestwalk_config *c, struct nw_tlb_cfg *t)
+{
+	struct nestwalk_tlb_level lv[NESTWALK_TLB_MAX_LEVELS];
+	u64 i, a;
+	int used, ret;
+
+	if (!c->ntlb_levels)
+		return c->tlb_levels ? -EINVAL : 0;
+	if (c->ntlb_levels > NESTWALK_TLB_MAX_LEVELS)
+		return -EINVAL;
+	if (copy_from_user(lv, u64_to_user_ptr(c->tlb_levels),
+			   c->ntlb_levels * sizeof(lv[0])))
+		return -EFAULT;
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < c->ntlb_levels; i++) {
+		if (lv[i].flags & ~NESTWALK_TLB_FLAGS ||
+		    (!i && lv[i].flags & NESTWALK_TLB_VICTIM) ||
+		    lv[i].latency_milli > 1000000 ||
+		    memchr_inv(lv[i].reserved, 0, sizeof(lv[i].reserved)))
+			return -EINVAL;
+		t->l[i].lat_m = lv[i].latency_milli;
+		t->l[i].victim = lv[i].flags & NESTWALK_TLB_VICTIM;
+		for (used = 0, a = 0; a < NESTWALK_TLB_MAX_ARRAYS; a++) {
+			ret = tlb_array(&lv[i].arrays[a], &t->l[i].a[a]);
+			if (ret < 0)
+				return ret;
+			used += ret;
+		}
+		if (!used)
+			return -EINVAL;
+	}
+	t->nlevels = c->ntlb_levels;
+	return 0;
+}
 
 /* (Re)build the session's simulated CPU; only while it has no VM. */
 int nw_sim_configure(struct nw_session *s, const struct nestwalk_config *c)
@@ -52,6 +113,9 @@ int nw_sim_configure(struct nw_session *s, const struct nestwalk_config *c)
 		return -EBUSY;
 
 	ret = nw_preset(c->preset, &cfg);
+	if (ret)
+		return ret;
+	ret = tlb_geometry(c, &cfg.tlb);
 	if (ret)
 		return ret;
 	cfg.seed = c->seed;
@@ -71,6 +135,7 @@ int nw_sim_configure(struct nw_session *s, const struct nestwalk_config *c)
 	nw_sim_destroy(s->sim);
 	s->sim = sim;
 	s->cfg = *c;
+	s->tlb_cfg = cfg.tlb;
 	mutex_unlock(&s->objs_lock);
 	return 0;
 }

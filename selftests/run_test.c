@@ -742,9 +742,9 @@ TEST_F(two_vms, invalid_calls_change_nothing)
 	cfg.flags = 16;
 	FAILS(EINVAL, NESTWALK_IOC_CONFIG, &cfg);
 	cfg.flags = 0;
-	cfg.reserved[3] = 1;
+	cfg.reserved[1] = 1;
 	FAILS(EINVAL, NESTWALK_IOC_CONFIG, &cfg);
-	cfg.reserved[3] = 0;
+	cfg.reserved[1] = 0;
 	cfg.size = 32;
 	FAILS(EINVAL, NESTWALK_IOC_CONFIG, &cfg);
 	cfg.size = sizeof(cfg);

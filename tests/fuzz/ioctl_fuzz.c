@@ -105,6 +105,34 @@ static uint64_t value(void)
 	}
 }
 
+/* TLB levels for CONFIG, mostly near the limits of what builds. */
+static struct nestwalk_tlb_level *geometry(void)
+{
+	static __thread struct nestwalk_tlb_level l[NESTWALK_TLB_MAX_LEVELS];
+	unsigned int i, a;
+
+	memset(l, 0, sizeof(l));
+	for (i = 0; i < NESTWALK_TLB_MAX_LEVELS; i++) {
+		l[i].flags = pick(4) ? 0 : pick(3);
+		l[i].latency_milli = pick(4) ? pick(20000) : value();
+		l[i].reserved[1] = pick(16) ? 0 : value();
+		for (a = 0; a < NESTWALK_TLB_MAX_ARRAYS; a++) {
+			struct nestwalk_tlb_array *ar = &l[i].arrays[a];
+
+			if (pick(3) == 0)
+				continue;
+			ar->sizes = pick(8) ? 1ULL << (1 + pick(3)) : pick(32);
+			ar->entries = pick(6) ? 1ULL << pick(17) : value();
+			ar->ways = pick(4) ? 1ULL << pick(7) : pick(24);
+			/* Wide sets are slow to scan: keep runs short. */
+			if ((!ar->ways || ar->ways > 64) && ar->entries > 128)
+				ar->entries = 128;
+			ar->repl = pick(8) ? pick(3) : value();
+		}
+	}
+	return l;
+}
+
 /* An argument block: random, or a valid-looking one for @nr. */
 static void argument(unsigned int nr, uint64_t *a, size_t words)
 {
@@ -135,9 +163,13 @@ static void argument(unsigned int nr, uint64_t *a, size_t words)
 		a[5] = reg[r] ? (uintptr_t)reg[r] : value();
 		break;
 	}
-	case 0x03:	/* CONFIG: preset, seed */
+	case 0x03:	/* CONFIG: preset, seed, TLB levels */
 		a[1] = pick(16);
 		a[2] = pick(5);
+		if (pick(2)) {
+			a[4] = pick(8) ? (uintptr_t)geometry() : value();
+			a[5] = pick(8) ? 1 + pick(3) : value();
+		}
 		break;
 	case 0x04:	/* MAP: vm, pcid, gva, gpa, length, leaf, prot */
 		a[2] = pick(3);

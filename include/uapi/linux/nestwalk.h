@@ -24,7 +24,7 @@
  * Bumped when a released interface gains an ioctl or a structure; never for
  * a change in meaning.
  */
-#define NESTWALK_API_VERSION	1
+#define NESTWALK_API_VERSION	2
 
 /* 0xB8 is unassigned in Documentation/userspace-api/ioctl/ioctl-number.rst. */
 #define NESTWALK_IOC_MAGIC	0xB8
@@ -154,23 +154,87 @@ struct nestwalk_memslot {
 #define NESTWALK_CFG_NO_NTLB	(1ULL << 3)	/* nested TLB */
 #define NESTWALK_CFG_FLAGS	0xfULL
 
+/* struct nestwalk_tlb_array.repl: replacement policy of a set. */
+#define NESTWALK_REPL_LRU	0	/* true least-recently used */
+#define NESTWALK_REPL_PLRU	1	/* tree pseudo-LRU, power-of-two ways */
+#define NESTWALK_REPL_RANDOM	2	/* xorshift seeded by the config's seed */
+
+/* struct nestwalk_tlb_array.sizes: the page sizes an array holds. */
+#define NESTWALK_TLB_SIZE(page)	(1ULL << (page))	/* NESTWALK_PAGE_* */
+#define NESTWALK_TLB_SIZES	(NESTWALK_TLB_SIZE(NESTWALK_PAGE_4K) | \
+				 NESTWALK_TLB_SIZE(NESTWALK_PAGE_2M) | \
+				 NESTWALK_TLB_SIZE(NESTWALK_PAGE_1G))
+
+/* Limits of an explicit TLB geometry. */
+#define NESTWALK_TLB_MAX_LEVELS		3
+#define NESTWALK_TLB_MAX_ARRAYS		3	/* per level */
+#define NESTWALK_TLB_MAX_ENTRIES	65536	/* per array */
+
+/**
+ * struct nestwalk_tlb_array - one array of a TLB level
+ * @sizes: NESTWALK_TLB_SIZE() bits of the page sizes it holds (several:
+ *	a unified array, like Skylake's STLB for 4 KiB and 2 MiB pages);
+ *	0: the slot is unused, and every other field must be 0 too. Each
+ *	page size is held by at most one array of a level.
+ * @entries: entries, 1 to NESTWALK_TLB_MAX_ENTRIES; @entries / @ways
+ *	sets, a power of two.
+ * @ways: associativity, dividing @entries; 0 (or @entries): fully
+ *	associative.
+ * @repl: NESTWALK_REPL_*; PLRU needs a power of two of at most 64 ways.
+ */
+struct nestwalk_tlb_array {
+	__u64 sizes;
+	__u64 entries;
+	__u64 ways;
+	__u64 repl;
+};
+
+/* struct nestwalk_tlb_level.flags */
+#define NESTWALK_TLB_VICTIM	(1ULL << 0)	/* filled by evictions above */
+#define NESTWALK_TLB_FLAGS	NESTWALK_TLB_VICTIM
+
+/**
+ * struct nestwalk_tlb_level - one level of an explicit TLB hierarchy
+ * @flags: NESTWALK_TLB_VICTIM: the level takes only what the level above
+ *	evicts (the reach of the hierarchy is then the sum of the levels',
+ *	as the vendors' manuals count it); else every walk fills it. Not
+ *	for the first level.
+ * @latency_milli: hit latency in thousandths of a cycle, at most 10^6.
+ * @arrays: the level's arrays, at least one in use.
+ * @reserved: must be zero.
+ */
+struct nestwalk_tlb_level {
+	__u64 flags;
+	__u64 latency_milli;
+	struct nestwalk_tlb_array arrays[NESTWALK_TLB_MAX_ARRAYS];
+	__u64 reserved[2];
+};
+
 /**
  * struct nestwalk_config - the session's simulated CPU
  * @size: (in) sizeof(struct nestwalk_config) as the caller knows it.
  * @flags: (in) NESTWALK_CFG_* bits.
  * @preset: (in) NESTWALK_PRESET_*: TLB geometry, walk caches, latencies.
  * @seed: (in) seed of random replacement policies.
+ * @tlb_levels: (in) user pointer to @ntlb_levels struct nestwalk_tlb_level,
+ *	first level first: a TLB hierarchy that replaces the preset's (whose
+ *	walk caches and memory latencies stay). 0 with @ntlb_levels 0: the
+ *	preset's own.
+ * @ntlb_levels: (in) 0 to NESTWALK_TLB_MAX_LEVELS.
  * @reserved: (in) must be zero.
  *
  * Only before the session's first VM (EBUSY after). Until then the
- * session runs NESTWALK_PRESET_SKYLAKE with everything on.
+ * session runs NESTWALK_PRESET_SKYLAKE with everything on. A geometry the
+ * model cannot build fails with EINVAL and leaves the session as it was.
  */
 struct nestwalk_config {
 	__u64 size;
 	__u64 flags;
 	__u64 preset;
 	__u64 seed;
-	__u64 reserved[4];
+	__u64 tlb_levels;
+	__u64 ntlb_levels;
+	__u64 reserved[2];
 };
 
 #define NESTWALK_CONFIG_SIZE_V1	64
