@@ -121,6 +121,36 @@ if [ "$gfree" = 0 ]; then
 	ok $? "run --backing hugetlb-1G without a pool: exit 1 and how to size one"
 fi
 
+# --- an explicit TLB geometry -------------------------------------------
+# The nehalem preset's TLB written out level by level counts the same.
+zipf="--workload zipf --mem 8M --accesses 50000"
+pre=$(nestwalk -j run --preset nehalem $zipf)
+ok $? "run --preset nehalem (zipf, 8M)"
+exp=$(nestwalk -j run --preset nehalem $zipf \
+	--tlb-level 4k=64x4,2m=32x4,lat=1 --tlb-level victim,4k=512x4,lat=7)
+ok $? "run --tlb-level nehalem's two levels"
+printf '%s\n%s\n' "$pre" "$exp" | jq -e -s '
+	.[0].counters.tlb_miss > 0 and .[0].counters.tlb_l2_hit > 0 and
+	.[0].counters == .[1].counters and
+	.[1].experiment.tlb_reach_kib["4k"] == 2304 and
+	.[1].experiment.tlb_reach_kib["2m"] == 65536' >/dev/null
+ok $? "explicit nehalem geometry: every counter as the preset's, reach 2304 KiB / 64 MiB"
+# A page-strided sweep of 1024 pages: within a 1024-entry LRU array it
+# never misses after the warm-up pass; in a 512-entry one it always does.
+sweep="--workload strided:4096 --mem 4M --accesses 10240"
+out=$(nestwalk -j run $sweep --tlb-level 4k=1024xfull)
+echo "$out" | jq -e '.accesses == 10240 and .counters.tlb_miss == 0' >/dev/null
+ok $? "1024 pages swept, 1024-entry TLB: no misses ($(echo "$out" | jq .counters.tlb_miss))"
+out=$(nestwalk -j run $sweep --tlb-level 4k=512xfull)
+echo "$out" | jq -e '.counters.tlb_miss == 10240' >/dev/null
+ok $? "1024 pages swept, 512-entry TLB: every access misses ($(echo "$out" | jq .counters.tlb_miss))"
+nestwalk run $sweep --tlb-level 4k=1024xfull --tlb-level 4k+2m=64x4:plru,lat=9 |
+	grep -q '^tlb levels  *4k=1024xfull,lat=1 / 4k+2m=64x4:plru,lat=9$'
+ok $? "run's table shows the geometry it ran"
+nestwalk run --tlb-level 4k=96x4 2>/tmp/run-err
+[ $? = 2 ] && grep -q 'not a power of two' /tmp/run-err
+ok $? "run --tlb-level 4k=96x4 exits 2 and says why"
+
 # --- a real program's trace, streamed -----------------------------------
 if [ -r "$dir/sort.lackey.gz" ]; then
 	want=$(cat "$dir/sort.lackey.gz.count")

@@ -350,6 +350,8 @@ int nw_exp_run(const struct nw_exp *x, struct nw_exp_result *r, char *err,
 	struct nestwalk_config cfg = {
 		.size = sizeof(cfg), .flags = x->cfg_flags,
 		.preset = x->preset, .seed = x->seed,
+		.tlb_levels = x->tlb.n ? (uintptr_t)x->tlb.l : 0,
+		.ntlb_levels = x->tlb.n,
 	};
 	struct nestwalk_stats st = { .size = sizeof(st) };
 	struct vmstate vm[2] = { { 0 }, { 0 } };

@@ -13,6 +13,7 @@
 
 #include <linux/nestwalk.h>
 
+#include "geometry.h"
 #include "trace.h"
 
 enum nw_backing {
@@ -29,6 +30,7 @@ struct nw_exp {
 	const char *label;
 	int mode;		/* NESTWALK_MODE_* */
 	int preset;		/* NESTWALK_PRESET_* */
+	struct nw_geometry tlb;	/* levels given: replaces the preset's TLB */
 	uint64_t cfg_flags;	/* NESTWALK_CFG_NO_* */
 	int vpid;		/* VMs get VPIDs 1 and 2, else 0 */
 	int ept_ad;

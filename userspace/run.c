@@ -99,6 +99,7 @@ static int parse_u64(const char *s, uint64_t *v)
 const struct option nw_run_longopts[] = {
 	{ "mode", required_argument, NULL, 'm' },
 	{ "preset", required_argument, NULL, 'p' },
+	{ "tlb-level", required_argument, NULL, 'L' },
 	{ "no-tlb", no_argument, NULL, 'T' },
 	{ "no-pwc", no_argument, NULL, 'P' },
 	{ "no-hpwc", no_argument, NULL, 'H' },
@@ -127,6 +128,7 @@ const struct option nw_run_longopts[] = {
 int nw_run_option(struct nw_exp *x, struct nw_run_extra *e, int opt,
 		  const char *arg)
 {
+	char err[128];
 	uint64_t v;
 	int i;
 
@@ -141,6 +143,13 @@ int nw_run_option(struct nw_exp *x, struct nw_run_extra *e, int opt,
 	case 'p':
 		x->preset = lookup(arg, nw_preset_names, 4);
 		return x->preset < 0 ? -1 : 0;
+	case 'L':
+		if (nw_geometry_add_level(&x->tlb, arg, err, sizeof(err))) {
+			fprintf(stderr, "nestwalk: --tlb-level %s: %s\n", arg,
+				err);
+			return -1;
+		}
+		return 0;
 	case 'T':
 		x->cfg_flags |= NESTWALK_CFG_NO_TLB;
 		return 0;
@@ -220,7 +229,13 @@ int nw_run_option(struct nw_exp *x, struct nw_run_extra *e, int opt,
 
 const char *nw_run_options_help =
 	"  --mode native|ept|npt|shadow     translation (default ept)\n"
-	"  --preset nehalem|skylake|zen2|custom   TLB geometry (default nehalem)\n"
+	"  --preset nehalem|skylake|zen2|custom   TLB geometry, walk caches,\n"
+	"                                   latencies (default nehalem)\n"
+	"  --tlb-level SPEC                 one TLB level, first level first\n"
+	"                                   (up to 3), replacing the preset's\n"
+	"                                   TLB: SIZES=ENTRIES[xWAYS][:REPL],...\n"
+	"                                   [,lat=CYCLES][,victim], e.g.\n"
+	"                                   4k=64x4,2m=32x4 then victim,4k=512x4\n"
 	"  --walk-caches on|off             all walk caches (default on)\n"
 	"  --no-tlb --no-pwc --no-hpwc --no-ntlb   switch single parts off\n"
 	"  --vpid on|off                    VPIDs for the VMs (default on)\n"
@@ -244,11 +259,17 @@ static const char *level_name(int level)
 
 void nw_exp_describe(const struct nw_exp *x, char *buf, size_t len)
 {
-	char ws[32];
+	char ws[32], tlb[48];
 
 	nw_size_name(x->ws, ws, sizeof(ws));
+	if (x->tlb.n)
+		snprintf(tlb, sizeof(tlb), "%s with TLB %d level%s",
+			 nw_preset_names[x->preset], x->tlb.n,
+			 x->tlb.n > 1 ? "s" : "");
+	else
+		snprintf(tlb, sizeof(tlb), "%s", nw_preset_names[x->preset]);
 	snprintf(buf, len, "%s, %s, %d+%d levels, %s guest pages, %s backing, walk caches %s%s, vpid %s%s",
-		 nw_mode_names[x->mode], nw_preset_names[x->preset],
+		 nw_mode_names[x->mode], tlb,
 		 x->guest_levels, x->host_levels, level_name(x->guest_page),
 		 nw_backing_names[x->backing],
 		 x->cfg_flags & (NESTWALK_CFG_NO_PWC | NESTWALK_CFG_NO_HPWC |
@@ -288,6 +309,17 @@ void nw_exp_json(FILE *f, const struct nw_exp *x,
 		(unsigned long long)x->switch_every,
 		(unsigned long long)x->cfg_flags,
 		(unsigned long long)x->ws);
+	if (x->tlb.n) {
+		char geo[256];
+
+		nw_geometry_describe(&x->tlb, geo, sizeof(geo));
+		fprintf(f, "\"tlb_levels\":");
+		json_str(f, geo);
+		fprintf(f, ",\"tlb_reach_kib\":{\"4k\":%llu,\"2m\":%llu,\"1g\":%llu},",
+			(unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_4K),
+			(unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_2M),
+			(unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_1G));
+	}
 	if (x->trace)
 		fprintf(f, "\"trace_records\":%llu,\"mapped_pages\":%llu},",
 			(unsigned long long)r->trace_records,
@@ -350,6 +382,17 @@ static void print_table(const struct nw_exp *x, const struct nw_exp_result *r)
 	nw_exp_describe(x, desc, sizeof(desc));
 	nw_size_name(x->ws, ws, sizeof(ws));
 	printf("%-14s %s\n", "experiment", desc);
+	if (x->tlb.n) {
+		char geo[256];
+
+		nw_geometry_describe(&x->tlb, geo, sizeof(geo));
+		printf("%-14s %s\n", "tlb levels", geo);
+		printf("%-14s 4K pages %llu KiB, 2M pages %llu KiB, 1G pages %llu KiB\n",
+		       "tlb reach",
+		       (unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_4K),
+		       (unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_2M),
+		       (unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_1G));
+	}
 	printf("%-14s host pages backing guest memory: 4K %llu, 2M %llu, 1G %llu\n",
 	       "backing", (unsigned long long)r->host_pages[1],
 	       (unsigned long long)r->host_pages[2],

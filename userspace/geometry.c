@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * --tlb-level: an explicit TLB hierarchy (see geometry.h). The parser
+ * checks everything the module would refuse with a bare EINVAL, so that
+ * a mistyped geometry gets a reason and the usage exit code instead.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "geometry.h"
+
+static const char *const repl_names[] = {
+	[NESTWALK_REPL_LRU] = "lru",
+	[NESTWALK_REPL_PLRU] = "plru",
+	[NESTWALK_REPL_RANDOM] = "random",
+};
+
+static const char *const page_names[] = {
+	[NESTWALK_PAGE_4K] = "4k",
+	[NESTWALK_PAGE_2M] = "2m",
+	[NESTWALK_PAGE_1G] = "1g",
+};
+
+static int fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Decimal digits at *@p, at most @max; *@p moves past them. */
+static int digits(const char **p, uint64_t max, __u64 *v)
+{
+	const char *s = *p;
+
+	for (*v = 0; *s >= '0' && *s <= '9'; s++) {
+		*v = *v * 10 + (uint64_t)(*s - '0');
+		if (*v > max)
+			return -1;
+	}
+	if (s == *p)
+		return -1;
+	*p = s;
+	return 0;
+}
+
+static int is_pow2(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+/* "4k+2m" into NESTWALK_TLB_SIZE() bits. */
+static int parse_sizes(const char *s, size_t n, __u64 *sizes)
+{
+	int page;
+
+	*sizes = 0;
+	while (n) {
+		for (page = NESTWALK_PAGE_4K; page <= NESTWALK_PAGE_1G; page++)
+			if (n >= 2 && !strncasecmp(s, page_names[page], 2) &&
+			    (n == 2 || s[2] == '+'))
+				break;
+		if (page > NESTWALK_PAGE_1G ||
+		    *sizes & NESTWALK_TLB_SIZE(page))
+			return -1;
+		*sizes |= NESTWALK_TLB_SIZE(page);
+		s += n == 2 ? 2 : 3;
+		n -= n == 2 ? 2 : 3;
+		if (!n && s[-1] == '+')
+			return -1;
+	}
+	return *sizes ? 0 : -1;
+}
+
+/* ENTRIES[xWAYS][:REPL] */
+static int parse_array(const char *s, size_t n,
+		       struct nestwalk_tlb_array *a, char *err, size_t len)
+{
+	const char *p = s, *end = s + n;
+	uint64_t sets;
+	size_t i;
+
+	if (digits(&p, NESTWALK_TLB_MAX_ENTRIES, &a->entries) ||
+	    !a->entries || p > end)
+		return fail(err, len, "entries must be 1 to %d",
+			    NESTWALK_TLB_MAX_ENTRIES);
+	a->ways = 0;
+	if (p < end && *p == 'x') {
+		p++;
+		if (end - p >= 4 && !strncmp(p, "full", 4))
+			p += 4;
+		else if (digits(&p, a->entries, &a->ways) || !a->ways ||
+			 p > end)
+			return fail(err, len, "ways must be 1 to the entries (%llu), or full",
+				    (unsigned long long)a->entries);
+	}
+	a->repl = NESTWALK_REPL_LRU;
+	if (p < end && *p == ':') {
+		p++;
+		for (i = 0; i < sizeof(repl_names) / sizeof(*repl_names); i++)
+			if ((size_t)(end - p) == strlen(repl_names[i]) &&
+			    !strncmp(p, repl_names[i], end - p))
+				break;
+		if (i == sizeof(repl_names) / sizeof(*repl_names))
+			return fail(err, len, "replacement \"%.*s\": lru, plru or random",
+				    (int)(end - p), p);
+		a->repl = i;
+		p = end;
+	}
+	if (p != end)
+		return fail(err, len, "\"%.*s\": ENTRIES[xWAYS][:REPL]",
+			    (int)n, s);
+	if (a->ways == a->entries)
+		a->ways = 0;
+	if (a->ways && a->entries % a->ways)
+		return fail(err, len, "%llu ways do not divide %llu entries",
+			    (unsigned long long)a->ways,
+			    (unsigned long long)a->entries);
+	sets = a->ways ? a->entries / a->ways : 1;
+	if (!is_pow2(sets))
+		return fail(err, len, "%llu sets: not a power of two",
+			    (unsigned long long)sets);
+	if (a->repl == NESTWALK_REPL_PLRU &&
+	    (!is_pow2(a->ways ? a->ways : a->entries) ||
+	     (a->ways ? a->ways : a->entries) > 64))
+		return fail(err, len, "plru needs a power of two of at most 64 ways");
+	return 0;
+}
+
+/* "1", "7.5", "0.125": cycles into thousandths, at most 1000 cycles. */
+static int parse_latency(const char *s, size_t n, __u64 *milli)
+{
+	const char *p = s;
+	__u64 whole;
+	uint64_t frac = 0, scale = 100;
+
+	if (digits(&p, 1000, &whole) || (size_t)(p - s) > n)
+		return -1;
+	if ((size_t)(p - s) < n && *p == '.') {
+		for (p++; (size_t)(p - s) < n && *p >= '0' && *p <= '9'; p++) {
+			if (!scale)
+				return -1;
+			frac += (uint64_t)(*p - '0') * scale;
+			scale /= 10;
+		}
+		if (scale == 100)
+			return -1;
+	}
+	if ((size_t)(p - s) != n)
+		return -1;
+	*milli = whole * 1000 + frac;
+	return *milli > 1000000 ? -1 : 0;
+}
+
+int nw_geometry_add_level(struct nw_geometry *g, const char *spec,
+			  char *err, size_t errlen)
+{
+	struct nestwalk_tlb_level l = { 0 };
+	const char *item = spec, *next, *eq;
+	unsigned int narrays = 0;
+	uint64_t held = 0;
+	size_t n;
+	int lat = 0;
+
+	if (g->n >= NESTWALK_TLB_MAX_LEVELS)
+		return fail(err, errlen, "at most %d TLB levels",
+			    NESTWALK_TLB_MAX_LEVELS);
+	for (; *item; item = *next ? next + 1 : next) {
+		next = strchr(item, ',');
+		if (!next)
+			next = item + strlen(item);
+		n = next - item;
+		eq = memchr(item, '=', n);
+		if (n == 6 && !strncmp(item, "victim", 6)) {
+			if (!g->n)
+				return fail(err, errlen, "the first level cannot be a victim level");
+			l.flags |= NESTWALK_TLB_VICTIM;
+		} else if (eq == item + 3 && !strncmp(item, "lat", 3)) {
+			if (parse_latency(eq + 1, next - eq - 1,
+					  &l.latency_milli))
+				return fail(err, errlen, "lat=\"%.*s\": cycles from 0 to 1000, up to three decimals",
+					    (int)(next - eq - 1), eq + 1);
+			lat = 1;
+		} else if (eq) {
+			struct nestwalk_tlb_array *a;
+
+			if (narrays == NESTWALK_TLB_MAX_ARRAYS)
+				return fail(err, errlen, "at most %d arrays a level",
+					    NESTWALK_TLB_MAX_ARRAYS);
+			a = &l.arrays[narrays];
+			if (parse_sizes(item, eq - item, &a->sizes))
+				return fail(err, errlen, "page sizes \"%.*s\": 4k, 2m, 1g joined by +",
+					    (int)(eq - item), item);
+			if (a->sizes & held)
+				return fail(err, errlen, "a page size is held by two arrays of the level");
+			held |= a->sizes;
+			if (parse_array(eq + 1, next - eq - 1, a, err, errlen))
+				return -1;
+			narrays++;
+		} else {
+			return fail(err, errlen, "\"%.*s\": SIZES=ENTRIES[xWAYS][:REPL], lat=CYCLES or victim",
+				    (int)n, item);
+		}
+	}
+	if (!narrays)
+		return fail(err, errlen, "a TLB level needs an array, e.g. 4k=64x4");
+	if (!lat)
+		l.latency_milli = g->n ? 7000 : 1000;
+	g->l[g->n++] = l;
+	return 0;
+}
+
+void nw_geometry_describe(const struct nw_geometry *g, char *buf, size_t len)
+{
+	size_t off = 0;
+	unsigned int i, a;
+	int page;
+
+#define OUT(...) (off += snprintf(buf + off, off < len ? len - off : 0, \
+				  __VA_ARGS__))
+	if (len)
+		buf[0] = '\0';
+	for (i = 0; i < g->n; i++) {
+		const struct nestwalk_tlb_level *l = &g->l[i];
+
+		if (i)
+			OUT(" / ");
+		if (l->flags & NESTWALK_TLB_VICTIM)
+			OUT("victim,");
+		for (a = 0; a < NESTWALK_TLB_MAX_ARRAYS; a++) {
+			const struct nestwalk_tlb_array *ar = &l->arrays[a];
+			const char *sep = "";
+
+			if (!ar->sizes)
+				continue;
+			for (page = NESTWALK_PAGE_4K; page <= NESTWALK_PAGE_1G;
+			     page++) {
+				if (!(ar->sizes & NESTWALK_TLB_SIZE(page)))
+					continue;
+				OUT("%s%s", sep, page_names[page]);
+				sep = "+";
+			}
+			if (ar->ways)
+				OUT("=%llux%llu", (unsigned long long)ar->entries,
+				    (unsigned long long)ar->ways);
+			else
+				OUT("=%lluxfull",
+				    (unsigned long long)ar->entries);
+			if (ar->repl != NESTWALK_REPL_LRU)
+				OUT(":%s", repl_names[ar->repl]);
+			OUT(",");
+		}
+		OUT("lat=%llu", (unsigned long long)l->latency_milli / 1000);
+		if (l->latency_milli % 1000) {
+			char frac[8];
+
+			snprintf(frac, sizeof(frac), "%03llu",
+				 (unsigned long long)l->latency_milli % 1000);
+			while (frac[strlen(frac) - 1] == '0')
+				frac[strlen(frac) - 1] = '\0';
+			OUT(".%s", frac);
+		}
+	}
+#undef OUT
+}
+
+uint64_t nw_geometry_reach_kib(const struct nw_geometry *g, int page)
+{
+	uint64_t entries = 0;
+	unsigned int i, a;
+
+	for (i = 0; i < g->n; i++)
+		for (a = 0; a < NESTWALK_TLB_MAX_ARRAYS; a++)
+			if (g->l[i].arrays[a].sizes & NESTWALK_TLB_SIZE(page))
+				entries += g->l[i].arrays[a].entries;
+	return entries << (2 + 9 * (page - NESTWALK_PAGE_4K));
+}
