@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "counters.h"
 #include "experiment.h"
 #include "libnestwalk.h"
+#include "size.h"
 
 #ifndef MAP_HUGE_SHIFT
 #define MAP_HUGE_SHIFT	26
@@ -58,16 +58,6 @@ static uint64_t round_up(uint64_t v, uint64_t to)
 static uint64_t page_bytes(int level)
 {
 	return 1ULL << (12 + 9 * (level - 1));
-}
-
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
 }
 
 /* Where a VM's guest memory goes: data at GPA 0, page tables above. */
@@ -118,7 +108,7 @@ static void *alloc_backing(int backing, uint64_t len, char *err, size_t elen)
 		munmap(p + head + len, SZ_2M - head);
 		p += head;
 		if (madvise(p, len, MADV_HUGEPAGE)) {
-			fail(err, elen, "madvise(MADV_HUGEPAGE): %s",
+			nw_errf(err, elen, "madvise(MADV_HUGEPAGE): %s",
 			     strerror(errno));
 			munmap(p, len);
 			return NULL;
@@ -135,13 +125,13 @@ static void *alloc_backing(int backing, uint64_t len, char *err, size_t elen)
 
 failed:
 	if (backing >= NW_BACK_HUGETLB_2M)
-		fail(err, elen, "no %s memory for %llu MiB: %s (size the pool: nestwalk hugepages for-vm %lluM --size %s)",
+		nw_errf(err, elen, "no %s memory for %llu MiB: %s (size the pool: nestwalk hugepages for-vm %lluM --size %s)",
 		     nw_backing_names[backing],
 		     (unsigned long long)(len >> 20), strerror(errno),
 		     (unsigned long long)(len >> 20),
 		     backing == NW_BACK_HUGETLB_2M ? "2M" : "1G");
 	else
-		fail(err, elen, "mmap of %llu MiB: %s",
+		nw_errf(err, elen, "mmap of %llu MiB: %s",
 		     (unsigned long long)(len >> 20), strerror(errno));
 	return NULL;
 }
@@ -179,14 +169,14 @@ static int setup_vm(int fd, const struct nw_exp *x, const struct layout *l,
 		return -1;
 	v->len = l->total;
 	if (ioctl(fd, NESTWALK_IOC_VM_CREATE, &vc))
-		return fail(err, elen, "VM_CREATE (%s, %d+%d levels): %s",
+		return nw_errf(err, elen, "VM_CREATE (%s, %d+%d levels): %s",
 			    nw_mode_names[x->mode], x->guest_levels,
 			    x->host_levels, strerror(errno));
 	v->id = vc.vm_id;
 	ms.vm_id = vc.vm_id;
 	ms.userspace_addr = (uintptr_t)v->mem;
 	if (ioctl(fd, NESTWALK_IOC_MEMSLOT, &ms))
-		return fail(err, elen, "MEMSLOT of %llu MiB: %s",
+		return nw_errf(err, elen, "MEMSLOT of %llu MiB: %s",
 			    (unsigned long long)(l->total >> 20),
 			    strerror(errno));
 	r->host_pages[1] += ms.host_4k;
@@ -196,7 +186,7 @@ static int setup_vm(int fd, const struct nw_exp *x, const struct layout *l,
 		return 0;
 	map.vm_id = vc.vm_id;
 	if (ioctl(fd, NESTWALK_IOC_MAP, &map))
-		return fail(err, elen, "MAP %llu MiB with %s guest pages: %s",
+		return nw_errf(err, elen, "MAP %llu MiB with %s guest pages: %s",
 			    (unsigned long long)(l->data >> 20),
 			    x->guest_page == 1 ? "4K" :
 			    x->guest_page == 2 ? "2M" : "1G",
@@ -230,7 +220,7 @@ static int workload(int fd, const struct nw_exp *x, const struct vmstate *vm,
 		n = x->accesses - done < chunk ? x->accesses - done : chunk;
 		ret = generate(fd, x, vm[turn % nvms].id, x->seed + turn, n);
 		if (ret)
-			return fail(err, elen, "GENERATE: %s", strerror(-ret));
+			return nw_errf(err, elen, "GENERATE: %s", strerror(-ret));
 		done += n;
 		turn++;
 	}
@@ -285,7 +275,7 @@ static int replay(int fd, const struct nw_exp *x, const struct layout *l,
 	long n, i;
 
 	if (!acc)
-		return fail(err, elen, "out of memory");
+		return nw_errf(err, elen, "out of memory");
 	while ((n = nw_trace_read(x->trace, acc, TRACE_BATCH)) > 0) {
 		struct nestwalk_run run = {
 			.size = sizeof(run), .vm_id = vm,
@@ -307,19 +297,19 @@ static int replay(int fd, const struct nw_exp *x, const struct layout *l,
 						(uint64_t)map.pcid << 52);
 
 			if (added < 0) {
-				fail(err, elen, "out of memory");
+				nw_errf(err, elen, "out of memory");
 				goto out;
 			}
 			if (!added)
 				continue;
 			if (next_gpa + psize > l->data) {
-				fail(err, elen, "the trace touches more than %llu MiB of pages: raise --mem",
+				nw_errf(err, elen, "the trace touches more than %llu MiB of pages: raise --mem",
 				     (unsigned long long)(l->data >> 20));
 				goto out;
 			}
 			map.gpa = next_gpa;
 			if (ioctl(fd, NESTWALK_IOC_MAP, &map)) {
-				fail(err, elen, "MAP of %#llx: %s",
+				nw_errf(err, elen, "MAP of %#llx: %s",
 				     (unsigned long long)page,
 				     strerror(errno));
 				goto out;
@@ -327,12 +317,12 @@ static int replay(int fd, const struct nw_exp *x, const struct layout *l,
 			next_gpa += psize;
 		}
 		if (ioctl(fd, NESTWALK_IOC_RUN, &run)) {
-			fail(err, elen, "RUN: %s", strerror(errno));
+			nw_errf(err, elen, "RUN: %s", strerror(errno));
 			goto out;
 		}
 	}
 	if (n < 0) {
-		fail(err, elen, "trace: %s", x->trace->err);
+		nw_errf(err, elen, "trace: %s", x->trace->err);
 		goto out;
 	}
 	r->trace_records = x->trace->records;
@@ -361,13 +351,13 @@ int nw_exp_run(const struct nw_exp *x, struct nw_exp_result *r, char *err,
 
 	memset(r, 0, sizeof(*r));
 	if (x->trace && x->switch_every)
-		return fail(err, elen, "a trace runs in one VM (no --switch-every)");
+		return nw_errf(err, elen, "a trace runs in one VM (no --switch-every)");
 	plan(x, &l);
 	fd = nw_open();
 	if (fd < 0)
-		return fail(err, elen, "%s: %s", NW_DEV_PATH, strerror(-fd));
+		return nw_errf(err, elen, "%s: %s", NW_DEV_PATH, strerror(-fd));
 	if (ioctl(fd, NESTWALK_IOC_CONFIG, &cfg)) {
-		fail(err, elen, "CONFIG: %s", strerror(errno));
+		nw_errf(err, elen, "CONFIG: %s", strerror(errno));
 		goto out;
 	}
 	for (i = 0; i < nvms; i++)
@@ -380,7 +370,7 @@ int nw_exp_run(const struct nw_exp *x, struct nw_exp_result *r, char *err,
 		if (x->warmup && workload(fd, x, vm, nvms, err, elen))
 			goto out;
 		if (x->warmup && ioctl(fd, NESTWALK_IOC_RESET, 0)) {
-			fail(err, elen, "RESET: %s", strerror(errno));
+			nw_errf(err, elen, "RESET: %s", strerror(errno));
 			goto out;
 		}
 		if (workload(fd, x, vm, nvms, err, elen))
@@ -389,12 +379,12 @@ int nw_exp_run(const struct nw_exp *x, struct nw_exp_result *r, char *err,
 	st.values = (uintptr_t)r->v;
 	st.count = NW_MAX_COUNTERS;
 	if (ioctl(fd, NESTWALK_IOC_STATS, &st)) {
-		fail(err, elen, "STATS: %s", strerror(errno));
+		nw_errf(err, elen, "STATS: %s", strerror(errno));
 		goto out;
 	}
 	r->n = st.count < NW_MAX_COUNTERS ? st.count : NW_MAX_COUNTERS;
 	if (r->n != NW_C_NR) {
-		fail(err, elen, "the module reports %u counters, this helper knows %d: versions differ",
+		nw_errf(err, elen, "the module reports %u counters, this helper knows %d: versions differ",
 		     r->n, NW_C_NR);
 		goto out;
 	}

@@ -4,12 +4,12 @@
  * checks everything the module would refuse with a bare EINVAL, so that
  * a mistyped geometry gets a reason and the usage exit code instead.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "geometry.h"
+#include "size.h"
 
 static const char *const repl_names[] = {
 	[NESTWALK_REPL_LRU] = "lru",
@@ -22,16 +22,6 @@ static const char *const page_names[] = {
 	[NESTWALK_PAGE_2M] = "2m",
 	[NESTWALK_PAGE_1G] = "1g",
 };
-
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* Decimal digits at *@p, at most @max; *@p moves past them. */
 static int digits(const char **p, uint64_t max, __u64 *v)
@@ -87,7 +77,7 @@ static int parse_array(const char *s, size_t n,
 
 	if (digits(&p, NESTWALK_TLB_MAX_ENTRIES, &a->entries) ||
 	    !a->entries || p > end)
-		return fail(err, len, "entries must be 1 to %d",
+		return nw_errf(err, len, "entries must be 1 to %d",
 			    NESTWALK_TLB_MAX_ENTRIES);
 	a->ways = 0;
 	if (p < end && *p == 'x') {
@@ -96,7 +86,7 @@ static int parse_array(const char *s, size_t n,
 			p += 4;
 		else if (digits(&p, a->entries, &a->ways) || !a->ways ||
 			 p > end)
-			return fail(err, len, "ways must be 1 to the entries (%llu), or full",
+			return nw_errf(err, len, "ways must be 1 to the entries (%llu), or full",
 				    (unsigned long long)a->entries);
 	}
 	a->repl = NESTWALK_REPL_LRU;
@@ -107,28 +97,28 @@ static int parse_array(const char *s, size_t n,
 			    !strncmp(p, repl_names[i], end - p))
 				break;
 		if (i == sizeof(repl_names) / sizeof(*repl_names))
-			return fail(err, len, "replacement \"%.*s\": lru, plru or random",
+			return nw_errf(err, len, "replacement \"%.*s\": lru, plru or random",
 				    (int)(end - p), p);
 		a->repl = i;
 		p = end;
 	}
 	if (p != end)
-		return fail(err, len, "\"%.*s\": ENTRIES[xWAYS][:REPL]",
+		return nw_errf(err, len, "\"%.*s\": ENTRIES[xWAYS][:REPL]",
 			    (int)n, s);
 	if (a->ways == a->entries)
 		a->ways = 0;
 	if (a->ways && a->entries % a->ways)
-		return fail(err, len, "%llu ways do not divide %llu entries",
+		return nw_errf(err, len, "%llu ways do not divide %llu entries",
 			    (unsigned long long)a->ways,
 			    (unsigned long long)a->entries);
 	sets = a->ways ? a->entries / a->ways : 1;
 	if (!is_pow2(sets))
-		return fail(err, len, "%llu sets: not a power of two",
+		return nw_errf(err, len, "%llu sets: not a power of two",
 			    (unsigned long long)sets);
 	if (a->repl == NESTWALK_REPL_PLRU &&
 	    (!is_pow2(a->ways ? a->ways : a->entries) ||
 	     (a->ways ? a->ways : a->entries) > 64))
-		return fail(err, len, "plru needs a power of two of at most 64 ways");
+		return nw_errf(err, len, "plru needs a power of two of at most 64 ways");
 	return 0;
 }
 
@@ -168,7 +158,7 @@ int nw_geometry_add_level(struct nw_geometry *g, const char *spec,
 	int lat = 0;
 
 	if (g->n >= NESTWALK_TLB_MAX_LEVELS)
-		return fail(err, errlen, "at most %d TLB levels",
+		return nw_errf(err, errlen, "at most %d TLB levels",
 			    NESTWALK_TLB_MAX_LEVELS);
 	for (; *item; item = *next ? next + 1 : next) {
 		next = strchr(item, ',');
@@ -178,37 +168,37 @@ int nw_geometry_add_level(struct nw_geometry *g, const char *spec,
 		eq = memchr(item, '=', n);
 		if (n == 6 && !strncmp(item, "victim", 6)) {
 			if (!g->n)
-				return fail(err, errlen, "the first level cannot be a victim level");
+				return nw_errf(err, errlen, "the first level cannot be a victim level");
 			l.flags |= NESTWALK_TLB_VICTIM;
 		} else if (eq == item + 3 && !strncmp(item, "lat", 3)) {
 			if (parse_latency(eq + 1, next - eq - 1,
 					  &l.latency_milli))
-				return fail(err, errlen, "lat=\"%.*s\": cycles from 0 to 1000, up to three decimals",
+				return nw_errf(err, errlen, "lat=\"%.*s\": cycles from 0 to 1000, up to three decimals",
 					    (int)(next - eq - 1), eq + 1);
 			lat = 1;
 		} else if (eq) {
 			struct nestwalk_tlb_array *a;
 
 			if (narrays == NESTWALK_TLB_MAX_ARRAYS)
-				return fail(err, errlen, "at most %d arrays a level",
+				return nw_errf(err, errlen, "at most %d arrays a level",
 					    NESTWALK_TLB_MAX_ARRAYS);
 			a = &l.arrays[narrays];
 			if (parse_sizes(item, eq - item, &a->sizes))
-				return fail(err, errlen, "page sizes \"%.*s\": 4k, 2m, 1g joined by +",
+				return nw_errf(err, errlen, "page sizes \"%.*s\": 4k, 2m, 1g joined by +",
 					    (int)(eq - item), item);
 			if (a->sizes & held)
-				return fail(err, errlen, "a page size is held by two arrays of the level");
+				return nw_errf(err, errlen, "a page size is held by two arrays of the level");
 			held |= a->sizes;
 			if (parse_array(eq + 1, next - eq - 1, a, err, errlen))
 				return -1;
 			narrays++;
 		} else {
-			return fail(err, errlen, "\"%.*s\": SIZES=ENTRIES[xWAYS][:REPL], lat=CYCLES or victim",
+			return nw_errf(err, errlen, "\"%.*s\": SIZES=ENTRIES[xWAYS][:REPL], lat=CYCLES or victim",
 				    (int)n, item);
 		}
 	}
 	if (!narrays)
-		return fail(err, errlen, "a TLB level needs an array, e.g. 4k=64x4");
+		return nw_errf(err, errlen, "a TLB level needs an array, e.g. 4k=64x4");
 	if (!lat)
 		l.latency_milli = g->n ? 7000 : 1000;
 	g->l[g->n++] = l;

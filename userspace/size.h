@@ -2,6 +2,7 @@
 #ifndef _NW_SIZE_H
 #define _NW_SIZE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /*
@@ -14,5 +15,9 @@ int nw_parse_size(const char *s, uint64_t *bytes);
 int nw_parse_count(const char *s, uint64_t *n, int *relative);
 /* "2M" for 2 MiB, "1G" for 1 GiB, "64K": the shortest exact form. */
 void nw_size_name(uint64_t bytes, char *buf, unsigned long len);
+
+/* The parsers' and the experiment's errors: @fmt into @err; returns -1. */
+int nw_errf(char *err, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #endif /* _NW_SIZE_H */
