@@ -52,6 +52,7 @@ static int tlb_array(const struct nestwalk_tlb_array *u,
 		return u->entries || u->ways || u->repl ? -EINVAL : 0;
 	if (u->sizes & ~NESTWALK_TLB_SIZES || !u->entries ||
 	    u->entries > NESTWALK_TLB_MAX_ENTRIES || u->ways > u->entries ||
+	    (u->ways ? u->ways : u->entries) > NESTWALK_TLB_MAX_WAYS ||
 	    u->repl > NESTWALK_REPL_RANDOM)
 		return -EINVAL;
 	/* Sets, associativity and replacement are checked as it is built. */

@@ -262,6 +262,8 @@ TEST_F(geometry, invalid_geometries_refused)
 		{ "replacement", { ONE(K4, 64, 4, 3) }, 1 },
 		{ "plru of 12 ways", { ONE(K4, 48, 12, 1) }, 1 },
 		{ "plru of 128 ways", { ONE(K4, 128, 0, 1) }, 1 },
+		{ "128 ways", { ONE(K4, 256, 128, 0) }, 1 },
+		{ "fully associative, 1024", { ONE(K4, 1024, 0, 0) }, 1 },
 		{ "one size, two arrays", { { .arrays = {
 			{ K4 | M2, 64, 4, 0 }, { M2, 32, 4, 0 } } } }, 1 },
 		{ "bad second level", { ONE(K4, 64, 4, 0),

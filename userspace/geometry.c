@@ -111,6 +111,10 @@ static int parse_array(const char *s, size_t n,
 		return nw_errf(err, len, "%llu ways do not divide %llu entries",
 			    (unsigned long long)a->ways,
 			    (unsigned long long)a->entries);
+	if ((a->ways ? a->ways : a->entries) > NESTWALK_TLB_MAX_WAYS)
+		return nw_errf(err, len, "%llu ways: at most %d a set",
+			       (unsigned long long)(a->ways ? a->ways : a->entries),
+			       NESTWALK_TLB_MAX_WAYS);
 	sets = a->ways ? a->entries / a->ways : 1;
 	if (!is_pow2(sets))
 		return nw_errf(err, len, "%llu sets: not a power of two",

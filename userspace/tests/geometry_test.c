@@ -57,7 +57,7 @@ TEST(forms)
 
 	ASSERT_EQ(0, add(&g, "4K+2M+1G=64:plru"));
 	ASSERT_EQ(0, add(&g, "lat=9.5,4k+2m=1536x12,1g=16x4:random"));
-	ASSERT_EQ(0, add(&g, "4k=2048xfull,lat=0.125"));
+	ASSERT_EQ(0, add(&g, "4k=2048x16,lat=0.125"));
 	EXPECT_EQ(K4 | M2 | G1, g.l[0].arrays[0].sizes);
 	EXPECT_EQ(0, g.l[0].arrays[0].ways);
 	EXPECT_EQ(NESTWALK_REPL_PLRU, g.l[0].arrays[0].repl);
@@ -66,13 +66,13 @@ TEST(forms)
 	EXPECT_EQ(0, g.l[1].flags);
 	EXPECT_EQ(12, g.l[1].arrays[0].ways);
 	EXPECT_EQ(NESTWALK_REPL_RANDOM, g.l[1].arrays[1].repl);
-	EXPECT_EQ(0, g.l[2].arrays[0].ways);
+	EXPECT_EQ(16, g.l[2].arrays[0].ways);
 	EXPECT_EQ(125, g.l[2].latency_milli);
 	/* Not a victim level: defaults to 7 cycles below the first. */
 	EXPECT_EQ((64 + 1536 + 2048) * 4, nw_geometry_reach_kib(&g, 1));
 	EXPECT_EQ((64 + 16) * 1024 * 1024, nw_geometry_reach_kib(&g, 3));
 	nw_geometry_describe(&g, buf, sizeof(buf));
-	EXPECT_STREQ("4k+2m+1g=64xfull:plru,lat=1 / 4k+2m=1536x12,1g=16x4:random,lat=9.5 / 4k=2048xfull,lat=0.125",
+	EXPECT_STREQ("4k+2m+1g=64xfull:plru,lat=1 / 4k+2m=1536x12,1g=16x4:random,lat=9.5 / 4k=2048x16,lat=0.125",
 		     buf);
 	/* A fourth level is one too many. */
 	EXPECT_EQ(-1, add(&g, "4k=8"));
@@ -105,6 +105,7 @@ TEST(garbage)
 		"4k=64,lat=x", "4k=64,victim", "victim", "4k=64,1g=4,2m=8,4k+1g=2",
 		"4k=24x3:plru", "4k=128x128:plru", "4k=64x4,bogus",
 		"4k=64x4,lat=1,lat", "4k=99999999999999999999999",
+		"4k=128", "4k=1024xfull", "4k=256x128",
 	};
 	unsigned int i;
 

@@ -169,6 +169,7 @@ struct nestwalk_memslot {
 #define NESTWALK_TLB_MAX_LEVELS		3
 #define NESTWALK_TLB_MAX_ARRAYS		3	/* per level */
 #define NESTWALK_TLB_MAX_ENTRIES	65536	/* per array */
+#define NESTWALK_TLB_MAX_WAYS		64	/* per set */
 
 /**
  * struct nestwalk_tlb_array - one array of a TLB level
@@ -178,8 +179,8 @@ struct nestwalk_memslot {
  *	page size is held by at most one array of a level.
  * @entries: entries, 1 to NESTWALK_TLB_MAX_ENTRIES; @entries / @ways
  *	sets, a power of two.
- * @ways: associativity, dividing @entries; 0 (or @entries): fully
- *	associative.
+ * @ways: associativity, dividing @entries, at most NESTWALK_TLB_MAX_WAYS;
+ *	0 (or @entries): fully associative, so at most that many entries.
  * @repl: NESTWALK_REPL_*; PLRU needs a power of two of at most 64 ways.
  */
 struct nestwalk_tlb_array {
