@@ -64,7 +64,7 @@ helper:
 selftests: deps
 	@$(KSRC) && mkdir -p $(CACHE)/selftests && \
 	$(MAKE) -C selftests KSFT_DIR=$$ksft OUTPUT=$(CACHE)/selftests && \
-	cp selftests/nestwalk.sh selftests/helper_test.sh \
+	cp selftests/nestwalk.sh selftests/tap.sh selftests/helper_test.sh \
 	   selftests/helper_run_test.sh $(CACHE)/selftests/
 	@[ -s $(CACHE)/selftests/sort.lackey.gz ] || \
 	$(S)/lackey-trace.sh $(CACHE)/selftests/sort.lackey.gz

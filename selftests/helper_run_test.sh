@@ -8,27 +8,11 @@
 # lackey trace of sort(1) replayed in a stream. Prints TAP; exits 4 (skip)
 # without root, the module, jq or a 2 MiB hugetlb pool.
 
-ksft_skip=4
 dir=$(cd "$(dirname "$0")" && pwd)
 export NESTWALK_STATE_DIR=/tmp/nestwalk-run-test
-n=0
-fails=0
 acc=100000
-
-ok() {	# ok CONDITION-EXIT-STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n helper run: $2"
-	else
-		echo "not ok $n helper run: $2"
-		fails=$((fails + 1))
-	fi
-}
-
-skip() {
-	echo "# SKIP: $1"
-	exit $ksft_skip
-}
+tap_prefix="helper run"
+. "$dir/tap.sh"
 
 [ "$(id -u)" = 0 ] || skip "run and compare need root"
 [ -e /dev/nestwalk ] || skip "/dev/nestwalk missing: module not loaded"
@@ -135,17 +119,18 @@ printf '%s\n%s\n' "$pre" "$exp" | jq -e -s '
 	.[1].experiment.tlb_reach_kib["4k"] == 2304 and
 	.[1].experiment.tlb_reach_kib["2m"] == 65536' >/dev/null
 ok $? "explicit nehalem geometry: every counter as the preset's, reach 2304 KiB / 64 MiB"
-# A page-strided sweep of 1024 pages: within a 1024-entry LRU array it
-# never misses after the warm-up pass; in a 512-entry one it always does.
+# A page-strided sweep of 1024 pages: 16 to a set of a 1024-entry 16-way
+# LRU array, it never misses after the warm-up pass; 32 to a set of a
+# 512-entry one, it always does.
 sweep="--workload strided:4096 --mem 4M --accesses 10240"
-out=$(nestwalk -j run $sweep --tlb-level 4k=1024xfull)
+out=$(nestwalk -j run $sweep --tlb-level 4k=1024x16)
 echo "$out" | jq -e '.accesses == 10240 and .counters.tlb_miss == 0' >/dev/null
 ok $? "1024 pages swept, 1024-entry TLB: no misses ($(echo "$out" | jq .counters.tlb_miss))"
-out=$(nestwalk -j run $sweep --tlb-level 4k=512xfull)
+out=$(nestwalk -j run $sweep --tlb-level 4k=512x16)
 echo "$out" | jq -e '.counters.tlb_miss == 10240' >/dev/null
 ok $? "1024 pages swept, 512-entry TLB: every access misses ($(echo "$out" | jq .counters.tlb_miss))"
-nestwalk run $sweep --tlb-level 4k=1024xfull --tlb-level 4k+2m=64x4:plru,lat=9 |
-	grep -q '^tlb levels  *4k=1024xfull,lat=1 / 4k+2m=64x4:plru,lat=9$'
+nestwalk run $sweep --tlb-level 4k=1024x16 --tlb-level 4k+2m=64x4:plru,lat=9 |
+	grep -q '^tlb levels  *4k=1024x16,lat=1 / 4k+2m=64x4:plru,lat=9$'
 ok $? "run's table shows the geometry it ran"
 nestwalk run --tlb-level 4k=96x4 2>/tmp/run-err
 [ $? = 2 ] && grep -q 'not a power of two' /tmp/run-err
@@ -175,5 +160,4 @@ fi
 
 nestwalk hugepages restore >/dev/null
 ok $? "hugepages restore"
-echo "1..$n"
-[ $fails = 0 ]
+tap_end

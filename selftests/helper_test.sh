@@ -5,31 +5,15 @@
 # write read back, shortfalls reported with exit code 3, the starting pools
 # restored. Prints TAP; exits 4 (skip) without root or a 2 MiB pool.
 
-ksft_skip=4
 pool=/proc/sys/vm/nr_hugepages
 export NESTWALK_STATE_DIR=/tmp/nestwalk-helper-test
-n=0
-fails=0
+tap_prefix=helper
+. "$(dirname "$0")/tap.sh"
 
-ok() {	# ok CONDITION-EXIT-STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n helper: $2"
-	else
-		echo "not ok $n helper: $2"
-		fails=$((fails + 1))
-	fi
-}
-
-if [ "$(id -u)" != 0 ]; then
-	echo "# SKIP: the hugepage commands need root"
-	exit $ksft_skip
-fi
-if ! grep -q 'Hugepagesize: *2048 kB' /proc/meminfo; then
-	echo "# SKIP: no default 2 MiB hugepage pool"
-	exit $ksft_skip
-fi
-command -v nestwalk >/dev/null || { echo "# SKIP: nestwalk not in PATH"; exit $ksft_skip; }
+[ "$(id -u)" = 0 ] || skip "the hugepage commands need root"
+grep -q 'Hugepagesize: *2048 kB' /proc/meminfo ||
+	skip "no default 2 MiB hugepage pool"
+command -v nestwalk >/dev/null || skip "nestwalk not in PATH"
 rm -rf "$NESTWALK_STATE_DIR"
 start=$(cat $pool)
 gig=/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages
@@ -144,5 +128,4 @@ rc=$?
 [ $rc = 1 ]
 ok $? "stats of a closed session exits 1 (got $rc)"
 
-echo "1..$n"
-[ $fails = 0 ]
+tap_end

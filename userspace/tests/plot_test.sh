@@ -8,18 +8,8 @@
 nw=${1:?usage: plot_test.sh NESTWALK}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-fails=0
-
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n plot: $2"
-	else
-		echo "not ok $n plot: $2"
-		fails=$((fails + 1))
-	fi
-}
+tap_prefix=plot
+. "$(dirname "$0")/../../selftests/tap.sh"
 
 echo "TAP version 13"
 if ! command -v gnuplot >/dev/null; then
@@ -45,5 +35,4 @@ ok $? "a missing data file exits 1"
 "$nw" plot "$tmp/c.tsv" 2>/dev/null
 [ $? = 2 ]
 ok $? "a missing argument exits 2"
-echo "1..$n"
-[ $fails = 0 ]
+tap_end
