@@ -179,6 +179,22 @@ static __always_inline void nw_cache_touch(struct nw_cache *c, u32 set,
 	}
 }
 
+/*
+ * Most arrays have at most 16 ways (up to four fingerprint words per
+ * set): the functions below take the word count as a parameter, and their
+ * callers dispatch to a copy in which it is a constant (1, 3 or 4), so a
+ * scan is straight-line code and way / fpw a multiply.
+ */
+static __always_inline void __nw_cache_set_fp(struct nw_cache *c, u32 set,
+					      u32 way, u64 fp, const u32 fpw)
+{
+	u32 lane = way / fpw;
+	u64 *f = &c->fps[(size_t)set * fpw + way - lane * fpw];
+	unsigned int sh = 16 * lane;
+
+	*f = (*f & ~(0xffffULL << sh)) | fp << sh;
+}
+
 static __always_inline void nw_cache_set_fp(struct nw_cache *c, u32 set,
 					    u32 way, u64 fp)
 {
@@ -194,49 +210,107 @@ static __always_inline void nw_cache_set_fp(struct nw_cache *c, u32 set,
  * the free ways): bit 16 * (w / fpw) + w % fpw for way w, so bit order
  * is way order. The lowest bit is exact; the others may be false.
  */
-static __always_inline u64 nw_cache_scan(const struct nw_cache *c, u32 set,
-					 u64 pat)
+static __always_inline u64 __nw_cache_scan(const struct nw_cache *c, u32 set,
+					   u64 pat, const u32 fpw)
 {
-	const u64 *f = c->fps + (size_t)set * c->fpw;
+	const u64 *f = c->fps + (size_t)set * fpw;
 	u64 m = nw_zero_lanes(f[0] ^ pat) >> 15;
 	u32 i;
 
-	/* Up to 16 ways in straight-line code. */
-	if (c->fpw > 1) {
+	/* Straight-line code when @fpw is a constant up to 4. */
+	if (fpw > 1)
 		m |= nw_zero_lanes(f[1] ^ pat) >> 14;
-		if (c->fpw > 2) {
-			m |= nw_zero_lanes(f[2] ^ pat) >> 13;
-			for (i = 3; i < c->fpw; i++)
-				m |= nw_zero_lanes(f[i] ^ pat) >> (15 - i);
-		}
-	}
+	if (fpw > 2)
+		m |= nw_zero_lanes(f[2] ^ pat) >> 13;
+	if (fpw > 3)
+		m |= nw_zero_lanes(f[3] ^ pat) >> 12;
+	for (i = 4; i < fpw; i++)
+		m |= nw_zero_lanes(f[i] ^ pat) >> (15 - i);
 	return m;
+}
+
+static __always_inline u64 nw_cache_scan(const struct nw_cache *c, u32 set,
+					 u64 pat)
+{
+	switch (c->fpw) {
+	case 1:
+		return __nw_cache_scan(c, set, pat, 1);
+	case 3:
+		return __nw_cache_scan(c, set, pat, 3);
+	case 4:
+		return __nw_cache_scan(c, set, pat, 4);
+	default:
+		return __nw_cache_scan(c, set, pat, c->fpw);
+	}
+}
+
+static __always_inline u32 __nw_cache_way(u64 bit, const u32 fpw)
+{
+	return (bit / 16) * fpw + bit % 16;
 }
 
 static __always_inline u32 nw_cache_way(const struct nw_cache *c, u64 bit)
 {
-	return (bit / 16) * c->fpw + bit % 16;
+	return __nw_cache_way(bit, c->fpw);
+}
+
+/*
+ * The entry of @set matching (@key, @tag, @pcid), its way in *@way; NULL
+ * if none. Replacement state is not touched.
+ */
+static __always_inline struct nw_centry *
+__nw_cache_find(struct nw_cache *c, u64 key, u32 tag, u16 pcid, u32 set,
+		u32 *way, const u32 fpw)
+{
+	struct nw_centry *e = c->e + (size_t)set * c->ways;
+	u64 m;
+	u32 w;
+
+	for (m = __nw_cache_scan(c, set, nw_cache_fp(key) * NW_LANES16, fpw);
+	     m; m &= m - 1) {
+		w = __nw_cache_way(__builtin_ctzll(m), fpw);
+		if (nw_centry_match(&e[w], key, tag, pcid)) {
+			*way = w;
+			return &e[w];
+		}
+	}
+	return NULL;
+}
+
+/*
+ * A lookup whose caller touches the entry it keeps (nw_cache_touch()):
+ * one that removes the entry at once need not. *@set and *@way locate
+ * the entry.
+ */
+static __always_inline struct nw_centry *
+nw_cache_find(struct nw_cache *c, u64 key, u32 tag, u16 pcid, u32 *set,
+	      u32 *way)
+{
+	*set = (key >> 4) & c->set_mask;
+	if (unlikely(!c->ways))
+		return NULL;
+	switch (c->fpw) {
+	case 1:
+		return __nw_cache_find(c, key, tag, pcid, *set, way, 1);
+	case 3:
+		return __nw_cache_find(c, key, tag, pcid, *set, way, 3);
+	case 4:
+		return __nw_cache_find(c, key, tag, pcid, *set, way, 4);
+	default:
+		return __nw_cache_find(c, key, tag, pcid, *set, way, c->fpw);
+	}
 }
 
 static __always_inline struct nw_centry *
 nw_cache_lookup(struct nw_cache *c, u64 key, u32 tag, u16 pcid)
 {
-	u32 set = (key >> 4) & c->set_mask, w;
 	struct nw_centry *e;
-	u64 m;
+	u32 set, w;
 
-	if (unlikely(!c->ways))
-		return NULL;
-	e = c->e + (size_t)set * c->ways;
-	for (m = nw_cache_scan(c, set, nw_cache_fp(key) * NW_LANES16); m;
-	     m &= m - 1) {
-		w = nw_cache_way(c, __builtin_ctzll(m));
-		if (nw_centry_match(&e[w], key, tag, pcid)) {
-			nw_cache_touch(c, set, w);
-			return &e[w];
-		}
-	}
-	return NULL;
+	e = nw_cache_find(c, key, tag, pcid, &set, &w);
+	if (e)
+		nw_cache_touch(c, set, w);
+	return e;
 }
 
 /* Invalidate one entry of @c. */

@@ -526,9 +526,10 @@ static __always_inline int access_one(struct nw_sim *s, u64 va, u16 pcid,
 {
 	struct nw_as *as = s->as;
 	struct nw_vm *vm = s->vm;
+	const struct nw_tlb_probe *pr;
 	struct nw_centry *e;
-	struct nw_cache *c;
-	int lv;
+	u32 set, way;
+	bool ok;
 
 	if (unlikely(!as || as->pcid != pcid || as->vm != vm)) {
 		if (!vm)
@@ -547,17 +548,17 @@ static __always_inline int access_one(struct nw_sim *s, u64 va, u16 pcid,
 		s->cnt[NW_C_TLB_L1_HIT]++;
 		return NW_OK;
 	}
-	lv = nw_tlb_lookup(&s->tlb, va, vm->tag, pcid, &e, &c);
-	if (likely(lv < s->tlb.nlevels)) {
-		s->cnt[NW_C_TLB_L1_HIT + lv]++;
-		if (likely(tlb_ok(e, kind))) {
-			if (lv)
-				nw_tlb_promote(&s->tlb, lv, c, e);
+	pr = nw_tlb_lookup(&s->tlb, va, vm->tag, pcid, &e, &set, &way);
+	if (likely(pr)) {
+		s->cnt[NW_C_TLB_L1_HIT + pr->lv]++;
+		ok = tlb_ok(e, kind);
+		if (pr->lv)
+			nw_tlb_hit_below(&s->tlb, pr, e, set, way, ok);
+		if (likely(ok))
 			return NW_OK;
-		}
 		/* Rights or a first write: the walk decides, then refills. */
 		s->cnt[NW_C_TLB_ASSIST]++;
-		nw_cache_kill(c, e);
+		nw_cache_kill(pr->c, e);
 		return tlb_walk(s, vm, as, va, kind);
 	}
 	s->cnt[NW_C_TLB_MISS]++;

@@ -41,6 +41,7 @@ static int level_init(struct nw_tlb_level *l,
 			l->holder[size] = c;
 			l->probe[l->nprobes].c = c;
 			l->probe[l->nprobes].size = size;
+			l->probe[l->nprobes].move = cfg->victim;
 			l->nprobes++;
 		}
 	}
@@ -49,7 +50,7 @@ static int level_init(struct nw_tlb_level *l,
 
 int nw_tlb_init(struct nw_tlb *t, const struct nw_tlb_cfg *cfg, u64 seed)
 {
-	int lv, err;
+	int lv, p, err;
 
 	memset(t, 0, sizeof(*t));
 	if (cfg->nlevels > NW_TLB_LEVELS)
@@ -60,30 +61,38 @@ int nw_tlb_init(struct nw_tlb *t, const struct nw_tlb_cfg *cfg, u64 seed)
 			nw_tlb_free(t);
 			return err;
 		}
+		for (p = 0; p < t->l[lv].nprobes; p++) {
+			t->l[lv].probe[p].lv = lv;
+			/* The first level is searched first: never moved up. */
+			t->l[lv].probe[p].move &= lv > 0;
+		}
 	}
 	t->nlevels = cfg->nlevels;
 	return 0;
 }
 
 /*
- * Put @e into level @lv; what it pushes out moves down while the next
+ * Put @src into level @lv; what it pushes out moves down while the next
  * level is a victim level that holds that page size.
  */
-static void place(struct nw_tlb *t, int lv, struct nw_centry e)
+static void place(struct nw_tlb *t, int lv, const struct nw_centry *src)
 {
+	struct nw_centry e = *src, out;
+
 	t->memo = NULL;
 	for (; lv < t->nlevels; lv++) {
-		int size = nw_cache_key_level(e.key);
-		struct nw_cache *c = t->l[lv].holder[size];
-		struct nw_centry *slot, out;
+		struct nw_cache *c = t->l[lv].holder[nw_cache_key_level(e.key)];
+		bool down = lv + 1 < t->nlevels && t->l[lv + 1].victim;
+		struct nw_centry *slot;
 
 		if (!c)
 			return;
-		slot = nw_cache_insert(c, e.key, e.tag, e.pcid, &out);
+		slot = nw_cache_insert(c, e.key, e.tag, e.pcid,
+				       down ? &out : NULL);
 		slot->val = e.val;
 		slot->perm = e.perm;
 		slot->flags = e.flags;
-		if (!out.key || lv + 1 >= t->nlevels || !t->l[lv + 1].victim)
+		if (!down || !out.key)
 			return;
 		e = out;
 	}
@@ -95,13 +104,13 @@ static void set_present(struct nw_tlb *t, u8 present)
 	int lv, p;
 
 	t->present = present;
+	t->nchain = 0;
 	for (lv = 0; lv < t->nlevels; lv++) {
 		struct nw_tlb_level *l = &t->l[lv];
 
-		l->nactive = 0;
 		for (p = 0; p < l->nprobes; p++)
 			if (present & BIT(l->probe[p].size))
-				l->active[l->nactive++] = l->probe[p];
+				t->chain[t->nchain++] = l->probe[p];
 	}
 }
 
@@ -119,7 +128,7 @@ void nw_tlb_fill(struct nw_tlb *t, u64 va, int size, u32 tag, u16 pcid,
 		set_present(t, t->present | BIT(size));
 	for (lv = 0; lv < t->nlevels; lv++)
 		if (lv == 0 || !t->l[lv].victim)
-			place(t, lv, e);
+			place(t, lv, &e);
 }
 
 /* Invalidate the entry @e, wherever it is in the hierarchy. */
@@ -134,23 +143,33 @@ void nw_tlb_kill(struct nw_tlb *t, struct nw_centry *e)
 }
 
 /*
- * A hit in level @lv > 0 (array @c) moves (victim level) or copies the
- * entry up.
+ * A hit below the first level (probe @pr, entry @hit at @set, @way): a
+ * victim level moves the entry up, others copy it up. With @keep false
+ * the caller removes the entry at once and it is not copied.
  */
-void nw_tlb_promote(struct nw_tlb *t, int lv, struct nw_cache *c,
-		    struct nw_centry *hit)
+void nw_tlb_hit_below(struct nw_tlb *t, const struct nw_tlb_probe *pr,
+		      struct nw_centry *hit, u32 set, u32 way, bool keep)
 {
 	struct nw_centry e = *hit;
 	int up;
 
-	if (t->l[lv].victim) {
-		nw_cache_kill(c, hit);
-		place(t, 0, e);
+	if (pr->move && keep) {
+		/*
+		 * Not touched: a freed way's place in the replacement state
+		 * is set again when the way is filled, and no victim is
+		 * chosen in its set before that (a free way goes first).
+		 */
+		nw_cache_set_fp(pr->c, set, way, 0);
+		hit->key = 0;
+		place(t, 0, &e);
 		return;
 	}
-	for (up = 0; up < lv; up++)
+	nw_cache_touch(pr->c, set, way);
+	if (!keep)
+		return;
+	for (up = 0; up < pr->lv; up++)
 		if (up == 0 || !t->l[up].victim)
-			place(t, up, e);
+			place(t, up, &e);
 }
 
 u64 nw_tlb_inval(struct nw_tlb *t, const struct nw_inval *f)

@@ -27,17 +27,16 @@ struct nw_tlb_cfg {
 
 struct nw_tlb_probe {
 	struct nw_cache *c;
-	int size;		/* page-size level this probe looks for */
+	u8 size;		/* page-size level this probe looks for */
+	u8 lv;			/* TLB level of the array */
+	bool move;		/* a hit moves the entry up (victim level) */
 };
 
 struct nw_tlb_level {
 	u32 lat_m;
 	bool victim;
 	u8 nprobes;
-	u8 nactive;
 	struct nw_tlb_probe probe[NW_TLB_PROBES];
-	/* The probes of page sizes in nw_tlb.present, in the same order. */
-	struct nw_tlb_probe active[NW_TLB_PROBES];
 	struct nw_cache *holder[NW_PDPTE + 1];	/* array filled per size */
 	struct nw_cache a[NW_TLB_ARRAYS];
 };
@@ -45,6 +44,7 @@ struct nw_tlb_level {
 struct nw_tlb {
 	u8 nlevels;
 	u8 present;		/* page sizes ever filled: others not probed */
+	u8 nchain;
 	/*
 	 * The last first-level hit. Until the next fill it is still what a
 	 * full lookup of the same page would find first, and touching it
@@ -54,6 +54,11 @@ struct nw_tlb {
 	u64 memo_key;
 	u64 memo_va;
 	u64 memo_mask;
+	/*
+	 * The probes of page sizes in @present, level by level: the order
+	 * of a lookup.
+	 */
+	struct nw_tlb_probe chain[NW_TLB_LEVELS * NW_TLB_PROBES];
 	struct nw_tlb_level l[NW_TLB_LEVELS];
 };
 
@@ -61,8 +66,8 @@ int nw_tlb_init(struct nw_tlb *t, const struct nw_tlb_cfg *cfg, u64 seed);
 void nw_tlb_free(struct nw_tlb *t);
 void nw_tlb_fill(struct nw_tlb *t, u64 va, int size, u32 tag, u16 pcid,
 		 u64 page, u8 perm, u8 flags);
-void nw_tlb_promote(struct nw_tlb *t, int lv, struct nw_cache *c,
-		    struct nw_centry *e);
+void nw_tlb_hit_below(struct nw_tlb *t, const struct nw_tlb_probe *pr,
+		      struct nw_centry *e, u32 set, u32 way, bool keep);
 void nw_tlb_kill(struct nw_tlb *t, struct nw_centry *e);
 u64 nw_tlb_inval(struct nw_tlb *t, const struct nw_inval *f);
 u64 nw_tlb_count(const struct nw_tlb *t, const struct nw_inval *f);
@@ -70,39 +75,36 @@ u64 nw_tlb_count(const struct nw_tlb *t, const struct nw_inval *f);
 u64 nw_tlb_reach_kib(const struct nw_tlb *t, int size);
 
 /*
- * Look @va up level by level. Returns the index of the level that hit, or
- * t->nlevels on a miss; *@out is the entry that hit, *@oc its array.
+ * Look @va up level by level. Returns the probe that hit (its level in
+ * ->lv), or NULL on a miss; *@out is the entry that hit, at *@set and
+ * *@way of the probe's array. A first-level hit is touched and becomes
+ * the memo; below, the caller touches what it keeps (nw_tlb_hit_below()).
  */
-static __always_inline int nw_tlb_lookup(struct nw_tlb *t, u64 va, u32 tag,
-					 u16 pcid, struct nw_centry **out,
-					 struct nw_cache **oc)
+static __always_inline const struct nw_tlb_probe *
+nw_tlb_lookup(struct nw_tlb *t, u64 va, u32 tag, u16 pcid,
+	      struct nw_centry **out, u32 *set, u32 *way)
 {
-	int lv, p;
+	const struct nw_tlb_probe *pr = t->chain, *end = pr + t->nchain;
 
-	for (lv = 0; lv < t->nlevels; lv++) {
-		struct nw_tlb_level *l = &t->l[lv];
+	for (; pr < end; pr++) {
+		struct nw_centry *e;
 
-		for (p = 0; p < l->nactive; p++) {
-			struct nw_tlb_probe *pr = &l->active[p];
-			struct nw_centry *e;
-
-			e = nw_cache_lookup(pr->c, nw_cache_key(va, pr->size),
-					    tag, pcid);
-			if (e) {
-				*out = e;
-				*oc = pr->c;
-				if (!lv) {
-					t->memo = e;
-					t->memo_key = e->key;
-					t->memo_va = va;
-					t->memo_mask = NW_VA_MASK &
-						~(nw_level_size(pr->size) - 1);
-				}
-				return lv;
+		e = nw_cache_find(pr->c, nw_cache_key(va, pr->size), tag, pcid,
+				  set, way);
+		if (e) {
+			*out = e;
+			if (!pr->lv) {
+				nw_cache_touch(pr->c, *set, *way);
+				t->memo = e;
+				t->memo_key = e->key;
+				t->memo_va = va;
+				t->memo_mask = NW_VA_MASK &
+					~(nw_level_size(pr->size) - 1);
 			}
+			return pr;
 		}
 	}
-	return lv;
+	return NULL;
 }
 
 /* The memo, if it still holds @va's page for this context. */
