@@ -111,104 +111,6 @@ void nw_cache_free(struct nw_cache *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static __always_inline u32 plru_victim(const struct nw_cache *c, u32 set)
-{
-	u64 bits = c->plru[set];
-	u32 node = 1;
-	unsigned int d;
-
-	for (d = 0; d < c->plru_depth; d++)
-		node = 2 * node + !!(bits & BIT_ULL(node));
-	return node - c->ways;
-}
-
-/* A way to replace when the set is full, by tree-PLRU or at random. */
-static __always_inline u32 victim(struct nw_cache *c, u32 set)
-{
-	if (c->repl == NW_REPL_PLRU)
-		return plru_victim(c, set);
-	c->rng ^= c->rng << 13;
-	c->rng ^= c->rng >> 7;
-	c->rng ^= c->rng << 17;
-	return ((c->rng >> 32) * c->ways) >> 32;
-}
-
-/* Without @order: the least recently used way by stamp (all valid). */
-static u32 stamp_lru(const struct nw_cache *c, u32 set)
-{
-	const u64 *stamp = c->stamps + (size_t)set * c->ways;
-	u64 best = ~0ULL;
-	u32 w, lru = 0;
-
-	/* Written to compile to conditional moves: stamps are random. */
-	for (w = 0; w < c->ways; w++) {
-		bool older = stamp[w] < best;
-
-		best = older ? stamp[w] : best;
-		lru = older ? w : lru;
-	}
-	return lru;
-}
-
-/* The way to replace in a full @set. */
-static __always_inline u32 full_victim(struct nw_cache *c, u32 set)
-{
-	if (c->repl != NW_REPL_LRU)
-		return victim(c, set);
-	if (c->order)
-		return (c->order[set] >> (4 * (c->ways - 1))) & 15;
-	return stamp_lru(c, set);
-}
-
-/*
- * One pass over the set's fingerprint words finds both the candidates
- * for an entry already holding the key and the free ways.
- */
-static __always_inline struct nw_centry *
-__insert(struct nw_cache *c, u64 key, u32 tag, u16 pcid,
-	 struct nw_centry *evicted, const u32 fpw)
-{
-	u32 set = (key >> 4) & c->set_mask, w, i;
-	struct nw_centry *e = c->e + (size_t)set * c->ways;
-	const u64 *f = c->fps + (size_t)set * fpw;
-	u64 fp = nw_cache_fp(key), pat = fp * NW_LANES16, m, free;
-
-	m = nw_zero_lanes(f[0] ^ pat) >> 15;
-	free = nw_zero_lanes(f[0]) >> 15;
-	/* Straight-line code when @fpw is a constant up to 4. */
-	for (i = 1; i < fpw && i < 4; i++) {
-		m |= nw_zero_lanes(f[i] ^ pat) >> (15 - i);
-		free |= nw_zero_lanes(f[i]) >> (15 - i);
-	}
-	for (i = 4; i < fpw; i++) {
-		m |= nw_zero_lanes(f[i] ^ pat) >> (15 - i);
-		free |= nw_zero_lanes(f[i]) >> (15 - i);
-	}
-	for (; m; m &= m - 1) {
-		w = __nw_cache_way(__builtin_ctzll(m), fpw);
-		if (e[w].key == key && e[w].tag == tag && e[w].pcid == pcid)
-			goto found;
-	}
-	if (free)	/* the lowest bit is exact: the first free way */
-		w = __nw_cache_way(__builtin_ctzll(free), fpw);
-	else
-		w = full_victim(c, set);
-found:
-	e += w;
-	if (evicted) {
-		*evicted = *e;
-		if (e->key == key && e->tag == tag && e->pcid == pcid)
-			evicted->key = 0;
-	}
-	e->key = key;
-	__nw_cache_set_fp(c, set, w, fp, fpw);
-	e->tag = tag;
-	e->pcid = pcid;
-	e->flags = 0;
-	nw_cache_touch(c, set, w);
-	return e;
-}
-
 /*
  * The entry to fill for (@key, @tag, @pcid): the one already holding it,
  * else the first free way, else the policy's victim; a valid entry pushed
@@ -220,13 +122,13 @@ struct nw_centry *nw_cache_insert(struct nw_cache *c, u64 key, u32 tag,
 {
 	switch (c->fpw) {
 	case 1:
-		return __insert(c, key, tag, pcid, evicted, 1);
+		return __nw_cache_insert(c, key, tag, pcid, evicted, 1);
 	case 3:
-		return __insert(c, key, tag, pcid, evicted, 3);
+		return __nw_cache_insert(c, key, tag, pcid, evicted, 3);
 	case 4:
-		return __insert(c, key, tag, pcid, evicted, 4);
+		return __nw_cache_insert(c, key, tag, pcid, evicted, 4);
 	default:
-		return __insert(c, key, tag, pcid, evicted, c->fpw);
+		return __nw_cache_insert(c, key, tag, pcid, evicted, c->fpw);
 	}
 }
 

@@ -313,6 +313,105 @@ nw_cache_lookup(struct nw_cache *c, u64 key, u32 tag, u16 pcid)
 	return e;
 }
 
+static __always_inline u32 nw_cache_plru_victim(const struct nw_cache *c,
+						u32 set)
+{
+	u64 bits = c->plru[set];
+	u32 node = 1;
+	unsigned int d;
+
+	for (d = 0; d < c->plru_depth; d++)
+		node = 2 * node + !!(bits & BIT_ULL(node));
+	return node - c->ways;
+}
+
+/* A way to replace when the set is full, by tree-PLRU or at random. */
+static __always_inline u32 nw_cache_victim(struct nw_cache *c, u32 set)
+{
+	if (c->repl == NW_REPL_PLRU)
+		return nw_cache_plru_victim(c, set);
+	c->rng ^= c->rng << 13;
+	c->rng ^= c->rng >> 7;
+	c->rng ^= c->rng << 17;
+	return ((c->rng >> 32) * c->ways) >> 32;
+}
+
+/* Without @order: the least recently used way by stamp (all valid). */
+static inline u32 nw_cache_stamp_lru(const struct nw_cache *c, u32 set)
+{
+	const u64 *stamp = c->stamps + (size_t)set * c->ways;
+	u64 best = ~0ULL;
+	u32 w, lru = 0;
+
+	/* Written to compile to conditional moves: stamps are random. */
+	for (w = 0; w < c->ways; w++) {
+		bool older = stamp[w] < best;
+
+		best = older ? stamp[w] : best;
+		lru = older ? w : lru;
+	}
+	return lru;
+}
+
+/* The way to replace in a full @set. */
+static __always_inline u32 nw_cache_full_victim(struct nw_cache *c, u32 set)
+{
+	if (c->repl != NW_REPL_LRU)
+		return nw_cache_victim(c, set);
+	if (c->order)
+		return (c->order[set] >> (4 * (c->ways - 1))) & 15;
+	return nw_cache_stamp_lru(c, set);
+}
+
+/*
+ * One pass over the set's fingerprint words finds both the candidates
+ * for an entry already holding the key and the free ways.
+ */
+static __always_inline struct nw_centry *
+__nw_cache_insert(struct nw_cache *c, u64 key, u32 tag, u16 pcid,
+		  struct nw_centry *evicted, const u32 fpw)
+{
+	u32 set = (key >> 4) & c->set_mask, w, i;
+	struct nw_centry *e = c->e + (size_t)set * c->ways;
+	const u64 *f = c->fps + (size_t)set * fpw;
+	u64 fp = nw_cache_fp(key), pat = fp * NW_LANES16, m, free;
+
+	m = nw_zero_lanes(f[0] ^ pat) >> 15;
+	free = nw_zero_lanes(f[0]) >> 15;
+	/* Straight-line code when @fpw is a constant up to 4. */
+	for (i = 1; i < fpw && i < 4; i++) {
+		m |= nw_zero_lanes(f[i] ^ pat) >> (15 - i);
+		free |= nw_zero_lanes(f[i]) >> (15 - i);
+	}
+	for (i = 4; i < fpw; i++) {
+		m |= nw_zero_lanes(f[i] ^ pat) >> (15 - i);
+		free |= nw_zero_lanes(f[i]) >> (15 - i);
+	}
+	for (; m; m &= m - 1) {
+		w = __nw_cache_way(__builtin_ctzll(m), fpw);
+		if (e[w].key == key && e[w].tag == tag && e[w].pcid == pcid)
+			goto found;
+	}
+	if (free)	/* the lowest bit is exact: the first free way */
+		w = __nw_cache_way(__builtin_ctzll(free), fpw);
+	else
+		w = nw_cache_full_victim(c, set);
+found:
+	e += w;
+	if (evicted) {
+		*evicted = *e;
+		if (e->key == key && e->tag == tag && e->pcid == pcid)
+			evicted->key = 0;
+	}
+	e->key = key;
+	__nw_cache_set_fp(c, set, w, fp, fpw);
+	e->tag = tag;
+	e->pcid = pcid;
+	e->flags = 0;
+	nw_cache_touch(c, set, w);
+	return e;
+}
+
 /* Invalidate one entry of @c. */
 static inline void nw_cache_kill(struct nw_cache *c, struct nw_centry *e)
 {

@@ -71,6 +71,21 @@ int nw_tlb_init(struct nw_tlb *t, const struct nw_tlb_cfg *cfg, u64 seed)
 	return 0;
 }
 
+/* nw_cache_insert(), inlined: a TLB fill or move is two of them. */
+static __always_inline struct nw_centry *
+tlb_insert(struct nw_cache *c, u64 key, u32 tag, u16 pcid,
+	   struct nw_centry *evicted)
+{
+	switch (c->fpw) {
+	case 1:
+		return __nw_cache_insert(c, key, tag, pcid, evicted, 1);
+	case 3:
+		return __nw_cache_insert(c, key, tag, pcid, evicted, 3);
+	default:
+		return nw_cache_insert(c, key, tag, pcid, evicted);
+	}
+}
+
 /*
  * Put @src into level @lv; what it pushes out moves down while the next
  * level is a victim level that holds that page size.
@@ -87,8 +102,7 @@ static void place(struct nw_tlb *t, int lv, const struct nw_centry *src)
 
 		if (!c)
 			return;
-		slot = nw_cache_insert(c, e.key, e.tag, e.pcid,
-				       down ? &out : NULL);
+		slot = tlb_insert(c, e.key, e.tag, e.pcid, down ? &out : NULL);
 		slot->val = e.val;
 		slot->perm = e.perm;
 		slot->flags = e.flags;
