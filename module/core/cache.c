@@ -38,6 +38,17 @@ static void plru_paths(u64 *path, u32 ways)
 	}
 }
 
+/* The way tree-PLRU evicts from a tree in state @bits. */
+static u32 plru_walk(u64 bits, unsigned int depth, u32 ways)
+{
+	u32 node = 1;
+	unsigned int d;
+
+	for (d = 0; d < depth; d++)
+		node = 2 * node + !!(bits & BIT_ULL(node));
+	return node - ways;
+}
+
 int nw_cache_init(struct nw_cache *c, const struct nw_cache_cfg *cfg,
 		  u64 seed)
 {
@@ -74,6 +85,11 @@ int nw_cache_init(struct nw_cache *c, const struct nw_cache_cfg *cfg,
 		if (!c->plru || !c->plru_path)
 			goto nomem;
 		plru_paths(c->plru_path, ways);
+		if (ways <= 8) {
+			c->plru_tab = nw_zalloc(1U << (ways - 1));
+			if (!c->plru_tab)
+				goto nomem;
+		}
 	} else if (cfg->repl == NW_REPL_LRU && ways <= 16) {
 		c->order = nw_zalloc(sizeof(*c->order) * sets);
 		if (!c->order)
@@ -92,6 +108,9 @@ int nw_cache_init(struct nw_cache *c, const struct nw_cache_cfg *cfg,
 	c->sizes = cfg->sizes;
 	c->repl = cfg->repl;
 	c->plru_depth = ilog2_u32(ways);
+	if (c->plru_tab)
+		for (s = 0; s < 1U << (ways - 1); s++)
+			c->plru_tab[s] = plru_walk(s << 1, c->plru_depth, ways);
 	c->rng = seed | 1;
 	return 0;
 
@@ -102,6 +121,7 @@ nomem:
 
 void nw_cache_free(struct nw_cache *c)
 {
+	nw_free(c->plru_tab);
 	nw_free(c->plru_path);
 	nw_free(c->plru);
 	nw_free(c->order);

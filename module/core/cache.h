@@ -63,6 +63,7 @@ struct nw_cache {
 	u64 *stamps;
 	u64 *plru;		/* one tree per set */
 	u64 *plru_path;		/* per way: nodes on its path, their bits */
+	u8 *plru_tab;		/* up to 8 ways: the victim of each tree */
 	u64 clock;
 	u64 rng;
 	u64 fpw_inv;		/* 2^32 / fpw + 1: w / fpw without a divide */
@@ -320,6 +321,9 @@ static __always_inline u32 nw_cache_plru_victim(const struct nw_cache *c,
 	u32 node = 1;
 	unsigned int d;
 
+	/* Only nodes 1 .. ways - 1 are ever set. */
+	if (c->plru_tab)
+		return c->plru_tab[bits >> 1];
 	for (d = 0; d < c->plru_depth; d++)
 		node = 2 * node + !!(bits & BIT_ULL(node));
 	return node - c->ways;

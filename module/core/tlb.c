@@ -41,6 +41,8 @@ static int level_init(struct nw_tlb_level *l,
 			l->holder[size] = c;
 			l->probe[l->nprobes].c = c;
 			l->probe[l->nprobes].size = size;
+			l->probe[l->nprobes].shift = NW_PAGE_SHIFT +
+						     9 * (size - 1);
 			l->probe[l->nprobes].move = cfg->victim;
 			l->nprobes++;
 		}

@@ -28,6 +28,7 @@ struct nw_tlb_cfg {
 struct nw_tlb_probe {
 	struct nw_cache *c;
 	u8 size;		/* page-size level this probe looks for */
+	u8 shift;		/* of its page number in an address */
 	u8 lv;			/* TLB level of the array */
 	bool move;		/* a hit moves the entry up (victim level) */
 };
@@ -89,8 +90,11 @@ nw_tlb_lookup(struct nw_tlb *t, u64 va, u32 tag, u16 pcid,
 	for (; pr < end; pr++) {
 		struct nw_centry *e;
 
-		e = nw_cache_find(pr->c, nw_cache_key(va, pr->size), tag, pcid,
-				  set, way);
+		/* nw_cache_key(va, pr->size) */
+		u64 key = ((va & NW_VA_MASK) >> pr->shift) << 4 |
+			  pr->size << 1 | 1;
+
+		e = nw_cache_find(pr->c, key, tag, pcid, set, way);
 		if (e) {
 			*out = e;
 			if (!pr->lv) {
