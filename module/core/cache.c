@@ -65,9 +65,9 @@ int nw_cache_init(struct nw_cache *c, const struct nw_cache_cfg *cfg,
 					   BIT(NW_PML5E))))
 		return -EINVAL;
 	sets = cfg->entries / ways;
-	if (!is_pow2(sets))
+	if (!is_pow2(sets) || ways > NW_CACHE_MAX_WAYS)
 		return -EINVAL;
-	if (cfg->repl == NW_REPL_PLRU && (!is_pow2(ways) || ways > 64))
+	if (cfg->repl == NW_REPL_PLRU && !is_pow2(ways))
 		return -EINVAL;
 	c->fpw = (ways + 3) / 4;
 	c->fpw_inv = nw_div64(1ULL << 32, c->fpw) + 1;

@@ -136,6 +136,8 @@ static __always_inline bool nw_centry_match(const struct nw_centry *e,
 
 #define NW_LANES16	0x0001000100010001ULL
 #define NW_NIBBLES	0x1111111111111111ULL
+/* A set's scan flags each way in one bit of a u64: 16 words of 4 lanes. */
+#define NW_CACHE_MAX_WAYS	64
 #define NW_FP_PAD	0xfffeULL	/* even: no fingerprint equals it */
 
 /* A key's fingerprint: odd, so never 0 (invalid) nor NW_FP_PAD. */

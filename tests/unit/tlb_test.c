@@ -450,6 +450,20 @@ TEST(replacement_policies)
 	cfg.ways = 12;
 	EXPECT_EQ(-EINVAL, nw_cache_init(&c, &cfg, 1));
 
+	/* A set holds at most 64 ways, whatever the policy. */
+	for (i = NW_REPL_LRU; i <= NW_REPL_RANDOM; i++) {
+		cfg.repl = i;
+		cfg.entries = 256;
+		cfg.ways = 64;
+		ASSERT_EQ(0, nw_cache_init(&c, &cfg, 1));
+		nw_cache_free(&c);
+		cfg.ways = 128;
+		EXPECT_EQ(-EINVAL, nw_cache_init(&c, &cfg, 1));
+		cfg.entries = 1024;
+		cfg.ways = 0;
+		EXPECT_EQ(-EINVAL, nw_cache_init(&c, &cfg, 1));
+	}
+
 	/* Random: the same seed gives the same victims. */
 	cfg.repl = NW_REPL_RANDOM;
 	cfg.entries = 16;
