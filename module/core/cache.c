@@ -142,13 +142,17 @@ struct nw_centry *nw_cache_insert(struct nw_cache *c, u64 key, u32 tag,
 {
 	switch (c->fpw) {
 	case 1:
-		return __nw_cache_insert(c, key, tag, pcid, evicted, 1);
+		return __nw_cache_insert(c, key, tag, pcid, evicted, 1,
+					 c->repl, false);
 	case 3:
-		return __nw_cache_insert(c, key, tag, pcid, evicted, 3);
+		return __nw_cache_insert(c, key, tag, pcid, evicted, 3,
+					 c->repl, false);
 	case 4:
-		return __nw_cache_insert(c, key, tag, pcid, evicted, 4);
+		return __nw_cache_insert(c, key, tag, pcid, evicted, 4,
+					 c->repl, false);
 	default:
-		return __nw_cache_insert(c, key, tag, pcid, evicted, c->fpw);
+		return __nw_cache_insert(c, key, tag, pcid, evicted, c->fpw,
+					 c->repl, false);
 	}
 }
 

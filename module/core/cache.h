@@ -17,6 +17,11 @@ enum nw_repl {
 	NW_REPL_LRU,		/* true LRU */
 	NW_REPL_PLRU,		/* tree pseudo-LRU, power-of-two ways */
 	NW_REPL_RANDOM,		/* seeded xorshift */
+	/*
+	 * Not configurable: the policy argument of the specialised copies
+	 * below for true LRU kept in an order word (up to 16 ways).
+	 */
+	NW_REPL_ORDER,
 };
 
 #define NW_CE_GLOBAL	BIT(0)
@@ -169,17 +174,35 @@ static __always_inline void nw_cache_order_touch(struct nw_cache *c, u32 set,
 	c->order[set] = (o & (~0ULL << sh << 4)) | below << 4 | way;
 }
 
-static __always_inline void nw_cache_touch(struct nw_cache *c, u32 set,
-					   u32 way)
+/*
+ * @repl: c->repl, or a constant in the specialised copies (with
+ * NW_REPL_ORDER for LRU in an order word), which leaves one branch.
+ */
+static __always_inline void __nw_cache_touch(struct nw_cache *c, u32 set,
+					     u32 way, const u8 repl)
 {
-	if (c->repl == NW_REPL_LRU) {
+	if (repl == NW_REPL_ORDER) {
+		nw_cache_order_touch(c, set, way);
+	} else if (repl == NW_REPL_LRU) {
 		if (c->order)
 			nw_cache_order_touch(c, set, way);
 		else
 			c->stamps[(size_t)set * c->ways + way] = ++c->clock;
-	} else if (c->repl == NW_REPL_PLRU) {
+	} else if (repl == NW_REPL_PLRU) {
 		nw_cache_plru_touch(c, set, way);
 	}
+}
+
+static __always_inline void nw_cache_touch(struct nw_cache *c, u32 set,
+					   u32 way)
+{
+	__nw_cache_touch(c, set, way, c->repl);
+}
+
+/* The policy a specialised copy may assume for @c. */
+static inline u8 nw_cache_repl_kind(const struct nw_cache *c)
+{
+	return c->repl == NW_REPL_LRU && c->order ? NW_REPL_ORDER : c->repl;
 }
 
 /*
@@ -332,9 +355,10 @@ static __always_inline u32 nw_cache_plru_victim(const struct nw_cache *c,
 }
 
 /* A way to replace when the set is full, by tree-PLRU or at random. */
-static __always_inline u32 nw_cache_victim(struct nw_cache *c, u32 set)
+static __always_inline u32 __nw_cache_victim(struct nw_cache *c, u32 set,
+					     const u8 repl)
 {
-	if (c->repl == NW_REPL_PLRU)
+	if (repl == NW_REPL_PLRU)
 		return nw_cache_plru_victim(c, set);
 	c->rng ^= c->rng << 13;
 	c->rng ^= c->rng >> 7;
@@ -359,23 +383,28 @@ static inline u32 nw_cache_stamp_lru(const struct nw_cache *c, u32 set)
 	return lru;
 }
 
-/* The way to replace in a full @set. */
-static __always_inline u32 nw_cache_full_victim(struct nw_cache *c, u32 set)
+/* The way to replace in a full @set; @repl as for __nw_cache_touch(). */
+static __always_inline u32 nw_cache_full_victim(struct nw_cache *c, u32 set,
+						const u8 repl)
 {
-	if (c->repl != NW_REPL_LRU)
-		return nw_cache_victim(c, set);
-	if (c->order)
+	if (repl == NW_REPL_ORDER ||
+	    (repl == NW_REPL_LRU && c->order))
 		return (c->order[set] >> (4 * (c->ways - 1))) & 15;
+	if (repl != NW_REPL_LRU)
+		return __nw_cache_victim(c, set, repl);
 	return nw_cache_stamp_lru(c, set);
 }
 
 /*
  * One pass over the set's fingerprint words finds both the candidates
- * for an entry already holding the key and the free ways.
+ * for an entry already holding the key and the free ways. @repl as for
+ * __nw_cache_touch(); with @absent the caller knows no entry holds the
+ * key (its lookup just missed), and only free ways are looked for.
  */
 static __always_inline struct nw_centry *
 __nw_cache_insert(struct nw_cache *c, u64 key, u32 tag, u16 pcid,
-		  struct nw_centry *evicted, const u32 fpw)
+		  struct nw_centry *evicted, const u32 fpw, const u8 repl,
+		  const bool absent)
 {
 	u32 set = (key >> 4) & c->set_mask, w, i;
 	struct nw_centry *e = c->e + (size_t)set * c->ways;
@@ -393,7 +422,7 @@ __nw_cache_insert(struct nw_cache *c, u64 key, u32 tag, u16 pcid,
 		m |= nw_zero_lanes(f[i] ^ pat) >> (15 - i);
 		free |= nw_zero_lanes(f[i]) >> (15 - i);
 	}
-	for (; m; m &= m - 1) {
+	for (; !absent && m; m &= m - 1) {
 		w = __nw_cache_way(__builtin_ctzll(m), fpw);
 		if (e[w].key == key && e[w].tag == tag && e[w].pcid == pcid)
 			goto found;
@@ -401,12 +430,13 @@ __nw_cache_insert(struct nw_cache *c, u64 key, u32 tag, u16 pcid,
 	if (free)	/* the lowest bit is exact: the first free way */
 		w = __nw_cache_way(__builtin_ctzll(free), fpw);
 	else
-		w = nw_cache_full_victim(c, set);
+		w = nw_cache_full_victim(c, set, repl);
 found:
 	e += w;
 	if (evicted) {
 		*evicted = *e;
-		if (e->key == key && e->tag == tag && e->pcid == pcid)
+		if (!absent && e->key == key && e->tag == tag &&
+		    e->pcid == pcid)
 			evicted->key = 0;
 	}
 	e->key = key;
@@ -414,7 +444,7 @@ found:
 	e->tag = tag;
 	e->pcid = pcid;
 	e->flags = 0;
-	nw_cache_touch(c, set, w);
+	__nw_cache_touch(c, set, w, repl);
 	return e;
 }
 

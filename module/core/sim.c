@@ -475,6 +475,127 @@ static const u8 fault_counter[] = {
 	[NW_PHYS_FAULT] = NW_C_PHYS_FAULT,
 };
 
+static __always_inline bool tlb_ok(const struct nw_centry *e,
+				   unsigned int kind)
+{
+	if ((kind & NW_USER) && !(e->perm & NW_PERM_U))
+		return false;
+	switch (kind & NW_KIND_MASK) {
+	case NW_WRITE:
+		return (e->perm & NW_PERM_W) && (e->flags & NW_CE_DIRTY);
+	case NW_FETCH:
+		return e->perm & NW_PERM_X;
+	default:
+		return true;
+	}
+}
+
+/*
+ * The TLB part of an access in a fast shape (see tlb.h), each array's
+ * word count and policy a constant: what nw_tlb_lookup() and
+ * nw_tlb_hit_below() do there, for the chain's two probes. Returns the
+ * access's outcome, or -EAGAIN to walk (a miss or an assist).
+ */
+static __always_inline int access_fast(struct nw_sim *s, u64 va, u32 tag,
+				       u16 pcid, unsigned int kind,
+				       const u32 fpw0, const u8 repl0,
+				       const u32 fpw1, const u8 repl1)
+{
+	struct nw_tlb *t = &s->tlb;
+	const struct nw_tlb_probe *pr = t->chain;
+	struct nw_cache *c0 = pr[0].c, *c1 = pr[1].c;
+	u64 key = ((va & NW_VA_MASK) >> pr[0].shift) << 4 | pr[0].size << 1 | 1;
+	struct nw_centry *e, moved;
+	u32 set = (key >> 4) & c0->set_mask, way;
+
+	e = __nw_cache_find(c0, key, tag, pcid, set, &way, fpw0);
+	if (e) {
+		__nw_cache_touch(c0, set, way, repl0);
+		nw_tlb_set_memo(t, e, va, pr[0].size);
+		s->cnt[NW_C_TLB_L1_HIT]++;
+		if (likely(tlb_ok(e, kind)))
+			return NW_OK;
+		nw_cache_kill(c0, e);
+		goto assist;
+	}
+	set = (key >> 4) & c1->set_mask;
+	e = __nw_cache_find(c1, key, tag, pcid, set, &way, fpw1);
+	if (!e) {
+		s->cnt[NW_C_TLB_MISS]++;
+		return -EAGAIN;
+	}
+	s->cnt[NW_C_TLB_L2_HIT]++;
+	if (unlikely(!tlb_ok(e, kind))) {
+		/* Touched, then removed, as nw_tlb_hit_below() does. */
+		__nw_cache_touch(c1, set, way, repl1);
+		nw_cache_kill(c1, e);
+		goto assist;
+	}
+	/* A victim level: the entry moves up (see nw_tlb_hit_below()). */
+	moved = *e;
+	__nw_cache_set_fp(c1, set, way, 0, fpw1);
+	e->key = 0;
+	nw_tlb_place2(t, c0, c1, &moved, true, fpw0, repl0, fpw1, repl1);
+	return NW_OK;
+assist:
+	/* Rights or a first write: the walk decides, then refills. */
+	s->cnt[NW_C_TLB_ASSIST]++;
+	return -EAGAIN;
+}
+
+/* A fill after a walk: the victim level takes nothing but what falls out. */
+static __always_inline int fill_fast(struct nw_sim *s,
+				     const struct nw_centry *e,
+				     const u32 fpw0, const u8 repl0,
+				     const u32 fpw1, const u8 repl1)
+{
+	struct nw_tlb *t = &s->tlb;
+
+	nw_tlb_place2(t, t->chain[0].c, t->chain[1].c, e, false, fpw0, repl0,
+		      fpw1, repl1);
+	return NW_OK;
+}
+
+/* An access (@e NULL) or the fill of @e, in one fast shape. */
+static __always_inline int fast_copy(struct nw_sim *s, u64 va, u32 tag,
+				     u16 pcid, unsigned int kind,
+				     const struct nw_centry *e,
+				     const u32 fpw0, const u8 repl0,
+				     const u32 fpw1, const u8 repl1)
+{
+	if (e)
+		return fill_fast(s, e, fpw0, repl0, fpw1, repl1);
+	return access_fast(s, va, tag, pcid, kind, fpw0, repl0, fpw1, repl1);
+}
+
+/* The copy for the TLB's fast shape (fast_shapes[] in tlb.c). */
+static __always_inline int tlb_fast(struct nw_sim *s, u64 va, u32 tag,
+				    u16 pcid, unsigned int kind,
+				    const struct nw_centry *e)
+{
+	switch (s->tlb.fast) {
+	case NW_TLB_FAST_P1_O3:
+		return fast_copy(s, va, tag, pcid, kind, e,
+				 1, NW_REPL_PLRU, 3, NW_REPL_ORDER);
+	case NW_TLB_FAST_O1_O1:
+		return fast_copy(s, va, tag, pcid, kind, e,
+				 1, NW_REPL_ORDER, 1, NW_REPL_ORDER);
+	case NW_TLB_FAST_O1_O3:
+		return fast_copy(s, va, tag, pcid, kind, e,
+				 1, NW_REPL_ORDER, 3, NW_REPL_ORDER);
+	case NW_TLB_FAST_P1_O1:
+		return fast_copy(s, va, tag, pcid, kind, e,
+				 1, NW_REPL_PLRU, 1, NW_REPL_ORDER);
+	case NW_TLB_FAST_O1_O4:
+		return fast_copy(s, va, tag, pcid, kind, e,
+				 1, NW_REPL_ORDER, 4, NW_REPL_ORDER);
+	case NW_TLB_FAST_P1_O4:
+		return fast_copy(s, va, tag, pcid, kind, e,
+				 1, NW_REPL_PLRU, 4, NW_REPL_ORDER);
+	}
+	return -EINVAL;
+}
+
 static int tlb_walk(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as,
 		    u64 va, unsigned int kind)
 {
@@ -485,9 +606,19 @@ static int tlb_walk(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as,
 		st = nw_walk(s, vm, as, va, kind, r);
 		if (st == NW_OK) {
 			u64 page = r->hpa & ~(nw_level_size(r->size) - 1);
+			struct nw_centry e = {
+				.key = nw_cache_key(va, r->size), .val = page,
+				.tag = vm->tag, .pcid = as->pcid,
+				.perm = r->perm, .flags = r->flags,
+			};
 
-			nw_tlb_fill(&s->tlb, va, r->size, vm->tag, as->pcid,
-				    page, r->perm, r->flags);
+			/* The fast shape holds while the size is present. */
+			if (likely(s->tlb.fast &&
+				   (s->tlb.present & BIT(r->size))))
+				tlb_fast(s, va, vm->tag, as->pcid, kind, &e);
+			else
+				nw_tlb_fill(&s->tlb, va, r->size, vm->tag,
+					    as->pcid, page, r->perm, r->flags);
 			return NW_OK;
 		}
 		if (st == NW_EPT_VIOLATION && r->fault_dim == NW_DIM_HOST &&
@@ -504,21 +635,6 @@ static int tlb_walk(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as,
 		st = NW_GUEST_PF;
 	s->cnt[fault_counter[st]]++;
 	return st;
-}
-
-static __always_inline bool tlb_ok(const struct nw_centry *e,
-				   unsigned int kind)
-{
-	if ((kind & NW_USER) && !(e->perm & NW_PERM_U))
-		return false;
-	switch (kind & NW_KIND_MASK) {
-	case NW_WRITE:
-		return (e->perm & NW_PERM_W) && (e->flags & NW_CE_DIRTY);
-	case NW_FETCH:
-		return e->perm & NW_PERM_X;
-	default:
-		return true;
-	}
 }
 
 static __always_inline int access_one(struct nw_sim *s, u64 va, u16 pcid,
@@ -547,6 +663,11 @@ static __always_inline int access_one(struct nw_sim *s, u64 va, u16 pcid,
 	if (likely(e && tlb_ok(e, kind))) {
 		s->cnt[NW_C_TLB_L1_HIT]++;
 		return NW_OK;
+	}
+	if (likely(s->tlb.fast)) {
+		if (likely(!tlb_fast(s, va, vm->tag, pcid, kind, NULL)))
+			return NW_OK;
+		return tlb_walk(s, vm, as, va, kind);
 	}
 	pr = nw_tlb_lookup(&s->tlb, va, vm->tag, pcid, &e, &set, &way);
 	if (likely(pr)) {

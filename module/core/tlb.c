@@ -80,9 +80,11 @@ tlb_insert(struct nw_cache *c, u64 key, u32 tag, u16 pcid,
 {
 	switch (c->fpw) {
 	case 1:
-		return __nw_cache_insert(c, key, tag, pcid, evicted, 1);
+		return __nw_cache_insert(c, key, tag, pcid, evicted, 1,
+					 c->repl, false);
 	case 3:
-		return __nw_cache_insert(c, key, tag, pcid, evicted, 3);
+		return __nw_cache_insert(c, key, tag, pcid, evicted, 3,
+					 c->repl, false);
 	default:
 		return nw_cache_insert(c, key, tag, pcid, evicted);
 	}
@@ -114,6 +116,33 @@ static void place(struct nw_tlb *t, int lv, const struct nw_centry *src)
 	}
 }
 
+/* Each fast shape's arrays: fingerprint words and policy, per level. */
+static const u8 fast_shapes[NW_TLB_FAST_NR][4] = {
+	[NW_TLB_FAST_P1_O3] = { 1, NW_REPL_PLRU, 3, NW_REPL_ORDER },
+	[NW_TLB_FAST_O1_O1] = { 1, NW_REPL_ORDER, 1, NW_REPL_ORDER },
+	[NW_TLB_FAST_O1_O3] = { 1, NW_REPL_ORDER, 3, NW_REPL_ORDER },
+	[NW_TLB_FAST_P1_O1] = { 1, NW_REPL_PLRU, 1, NW_REPL_ORDER },
+	[NW_TLB_FAST_O1_O4] = { 1, NW_REPL_ORDER, 4, NW_REPL_ORDER },
+	[NW_TLB_FAST_P1_O4] = { 1, NW_REPL_PLRU, 4, NW_REPL_ORDER },
+};
+
+static u8 fast_shape(const struct nw_tlb *t)
+{
+	const struct nw_cache *c0 = t->chain[0].c, *c1 = t->chain[1].c;
+	int i;
+
+	if (t->nlevels != 2 || t->nchain != 2 || t->chain[0].lv != 0 ||
+	    t->chain[1].lv != 1 || !t->chain[1].move)
+		return NW_TLB_SLOW;
+	for (i = NW_TLB_SLOW + 1; i < NW_TLB_FAST_NR; i++)
+		if (c0->fpw == fast_shapes[i][0] &&
+		    nw_cache_repl_kind(c0) == fast_shapes[i][1] &&
+		    c1->fpw == fast_shapes[i][2] &&
+		    nw_cache_repl_kind(c1) == fast_shapes[i][3])
+			return i;
+	return NW_TLB_SLOW;
+}
+
 /* Lookups probe only the page sizes ever filled. */
 static void set_present(struct nw_tlb *t, u8 present)
 {
@@ -128,6 +157,7 @@ static void set_present(struct nw_tlb *t, u8 present)
 			if (present & BIT(l->probe[p].size))
 				t->chain[t->nchain++] = l->probe[p];
 	}
+	t->fast = fast_shape(t);
 }
 
 /* After a walk: every level that is not a victim level gets the entry. */

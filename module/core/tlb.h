@@ -42,10 +42,29 @@ struct nw_tlb_level {
 	struct nw_cache a[NW_TLB_ARRAYS];
 };
 
+/*
+ * Shapes with specialised lookups, moves and fills (nw_tlb.fast): two
+ * levels, the second a victim level, pages of one size so far (one probe
+ * per level), and the arrays' fingerprint words and policies one of these
+ * pairs (tlb.c lists them; sim.c dispatches to a copy for each). The
+ * presets nehalem and skylake are two of them.
+ */
+enum nw_tlb_fast {
+	NW_TLB_SLOW,
+	NW_TLB_FAST_P1_O3,	/* 4-way PLRU over 12-way LRU: skylake */
+	NW_TLB_FAST_O1_O1,	/* 4-way LRU over 4-way LRU: nehalem */
+	NW_TLB_FAST_O1_O3,
+	NW_TLB_FAST_P1_O1,
+	NW_TLB_FAST_O1_O4,
+	NW_TLB_FAST_P1_O4,
+	NW_TLB_FAST_NR
+};
+
 struct nw_tlb {
 	u8 nlevels;
 	u8 present;		/* page sizes ever filled: others not probed */
 	u8 nchain;
+	u8 fast;		/* enum nw_tlb_fast */
 	/*
 	 * The last first-level hit. Until the next fill it is still what a
 	 * full lookup of the same page would find first, and touching it
@@ -75,6 +94,44 @@ u64 nw_tlb_count(const struct nw_tlb *t, const struct nw_inval *f);
 /* Reach in KiB of the entries that hold pages of @size. */
 u64 nw_tlb_reach_kib(const struct nw_tlb *t, int size);
 
+/* Remember the first-level hit @e on @va (a page of @size). */
+static __always_inline void nw_tlb_set_memo(struct nw_tlb *t,
+					    struct nw_centry *e, u64 va,
+					    int size)
+{
+	t->memo = e;
+	t->memo_key = e->key;
+	t->memo_va = va;
+	t->memo_mask = NW_VA_MASK & ~(nw_level_size(size) - 1);
+}
+
+/*
+ * place() of tlb.c in a fast shape: @src into the first level's array
+ * @c0, and what it pushes out into the victim level's @c1. @absent: the
+ * caller's lookup just found no entry for @src in @c0.
+ */
+static __always_inline void
+nw_tlb_place2(struct nw_tlb *t, struct nw_cache *c0, struct nw_cache *c1,
+	      const struct nw_centry *src, const bool absent, const u32 fpw0,
+	      const u8 repl0, const u32 fpw1, const u8 repl1)
+{
+	struct nw_centry out, *slot;
+
+	t->memo = NULL;
+	slot = __nw_cache_insert(c0, src->key, src->tag, src->pcid, &out,
+				 fpw0, repl0, absent);
+	slot->val = src->val;
+	slot->perm = src->perm;
+	slot->flags = src->flags;
+	if (!out.key)
+		return;
+	slot = __nw_cache_insert(c1, out.key, out.tag, out.pcid, NULL,
+				 fpw1, repl1, false);
+	slot->val = out.val;
+	slot->perm = out.perm;
+	slot->flags = out.flags;
+}
+
 /*
  * Look @va up level by level. Returns the probe that hit (its level in
  * ->lv), or NULL on a miss; *@out is the entry that hit, at *@set and
@@ -99,11 +156,7 @@ nw_tlb_lookup(struct nw_tlb *t, u64 va, u32 tag, u16 pcid,
 			*out = e;
 			if (!pr->lv) {
 				nw_cache_touch(pr->c, *set, *way);
-				t->memo = e;
-				t->memo_key = e->key;
-				t->memo_va = va;
-				t->memo_mask = NW_VA_MASK &
-					~(nw_level_size(pr->size) - 1);
+				nw_tlb_set_memo(t, e, va, pr->size);
 			}
 			return pr;
 		}
