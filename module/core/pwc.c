@@ -27,6 +27,14 @@ int nw_pwc_init(struct nw_pwc *p, const struct nw_pwc_cfg *cfg, u64 seed)
 			p->lowest = l;
 	}
 	p->on = p->lowest <= NW_PML5E;
+	p->small_lru = true;
+	for (l = NW_PDE; l <= NW_PML5E; l++) {
+		const struct nw_cache *c = &p->c[l];
+
+		if (c->entries && (c->fpw != 1 ||
+				   nw_cache_repl_kind(c) != NW_REPL_ORDER))
+			p->small_lru = false;
+	}
 	return 0;
 }
 

@@ -28,6 +28,11 @@ struct nw_pwc_cfg {
 struct nw_pwc {
 	bool on;
 	u8 lowest;		/* lowest level with a cache */
+	/*
+	 * Every cache has at most 4 ways in true LRU (the presets' walk
+	 * caches): lookups and fills run a copy with that as constants.
+	 */
+	bool small_lru;
 	struct nw_cache c[NW_PML5E + 1];
 };
 
@@ -41,16 +46,29 @@ u64 nw_pwc_count(const struct nw_pwc *p, const struct nw_inval *f);
  * table the walk starts in (the cached entry's level - 1), and *@table and
  * *@perm; or @top if nothing is cached.
  */
-static __always_inline int nw_pwc_lookup(struct nw_pwc *p, u64 addr,
-					 int top, u32 tag, u16 pcid,
-					 u64 *table, u8 *perm)
+static __always_inline int __nw_pwc_lookup(struct nw_pwc *p, u64 addr,
+					   int top, u32 tag, u16 pcid,
+					   u64 *table, u8 *perm,
+					   const bool small_lru)
 {
 	int l;
 
 	for (l = p->lowest; l <= top; l++) {
+		struct nw_cache *c = &p->c[l];
+		u64 key = nw_cache_key(addr, l);
 		struct nw_centry *e;
+		u32 set, way;
 
-		e = nw_cache_lookup(&p->c[l], nw_cache_key(addr, l), tag, pcid);
+		if (small_lru) {
+			if (!c->entries)
+				continue;
+			set = (key >> 4) & c->set_mask;
+			e = __nw_cache_find(c, key, tag, pcid, set, &way, 1);
+			if (e)
+				__nw_cache_touch(c, set, way, NW_REPL_ORDER);
+		} else {
+			e = nw_cache_lookup(c, key, tag, pcid);
+		}
 		if (e) {
 			*table = e->val;
 			*perm = e->perm;
@@ -60,16 +78,31 @@ static __always_inline int nw_pwc_lookup(struct nw_pwc *p, u64 addr,
 	return top;
 }
 
+static __always_inline int nw_pwc_lookup(struct nw_pwc *p, u64 addr,
+					 int top, u32 tag, u16 pcid,
+					 u64 *table, u8 *perm)
+{
+	if (likely(p->small_lru))
+		return __nw_pwc_lookup(p, addr, top, tag, pcid, table, perm,
+				       true);
+	return __nw_pwc_lookup(p, addr, top, tag, pcid, table, perm, false);
+}
+
 static __always_inline void nw_pwc_fill(struct nw_pwc *p, u64 addr,
 					int level, u32 tag, u16 pcid,
 					u64 table, u8 perm)
 {
+	struct nw_cache *c = &p->c[level];
+	u64 key = nw_cache_key(addr, level);
 	struct nw_centry *e;
 
-	if (!p->c[level].entries)
+	if (!c->entries)
 		return;
-	e = nw_cache_insert(&p->c[level], nw_cache_key(addr, level), tag,
-			    pcid, NULL);
+	if (likely(p->small_lru))
+		e = __nw_cache_insert(c, key, tag, pcid, NULL, 1,
+				      NW_REPL_ORDER, false);
+	else
+		e = nw_cache_insert(c, key, tag, pcid, NULL);
 	e->val = table;
 	e->perm = perm;
 }
