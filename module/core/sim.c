@@ -580,18 +580,6 @@ static __always_inline int tlb_fast(struct nw_sim *s, u64 va, u32 tag,
 	case NW_TLB_FAST_O1_O1:
 		return fast_copy(s, va, tag, pcid, kind, e,
 				 1, NW_REPL_ORDER, 1, NW_REPL_ORDER);
-	case NW_TLB_FAST_O1_O3:
-		return fast_copy(s, va, tag, pcid, kind, e,
-				 1, NW_REPL_ORDER, 3, NW_REPL_ORDER);
-	case NW_TLB_FAST_P1_O1:
-		return fast_copy(s, va, tag, pcid, kind, e,
-				 1, NW_REPL_PLRU, 1, NW_REPL_ORDER);
-	case NW_TLB_FAST_O1_O4:
-		return fast_copy(s, va, tag, pcid, kind, e,
-				 1, NW_REPL_ORDER, 4, NW_REPL_ORDER);
-	case NW_TLB_FAST_P1_O4:
-		return fast_copy(s, va, tag, pcid, kind, e,
-				 1, NW_REPL_PLRU, 4, NW_REPL_ORDER);
 	}
 	return -EINVAL;
 }

@@ -120,10 +120,6 @@ static void place(struct nw_tlb *t, int lv, const struct nw_centry *src)
 static const u8 fast_shapes[NW_TLB_FAST_NR][4] = {
 	[NW_TLB_FAST_P1_O3] = { 1, NW_REPL_PLRU, 3, NW_REPL_ORDER },
 	[NW_TLB_FAST_O1_O1] = { 1, NW_REPL_ORDER, 1, NW_REPL_ORDER },
-	[NW_TLB_FAST_O1_O3] = { 1, NW_REPL_ORDER, 3, NW_REPL_ORDER },
-	[NW_TLB_FAST_P1_O1] = { 1, NW_REPL_PLRU, 1, NW_REPL_ORDER },
-	[NW_TLB_FAST_O1_O4] = { 1, NW_REPL_ORDER, 4, NW_REPL_ORDER },
-	[NW_TLB_FAST_P1_O4] = { 1, NW_REPL_PLRU, 4, NW_REPL_ORDER },
 };
 
 static u8 fast_shape(const struct nw_tlb *t)

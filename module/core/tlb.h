@@ -46,17 +46,14 @@ struct nw_tlb_level {
  * Shapes with specialised lookups, moves and fills (nw_tlb.fast): two
  * levels, the second a victim level, pages of one size so far (one probe
  * per level), and the arrays' fingerprint words and policies one of these
- * pairs (tlb.c lists them; sim.c dispatches to a copy for each). The
- * presets nehalem and skylake are two of them.
+ * pairs (tlb.c lists them; sim.c dispatches to a copy for each): those
+ * of the presets nehalem and skylake. Each copy costs compile time, the
+ * more so under the sanitizers.
  */
 enum nw_tlb_fast {
 	NW_TLB_SLOW,
 	NW_TLB_FAST_P1_O3,	/* 4-way PLRU over 12-way LRU: skylake */
 	NW_TLB_FAST_O1_O1,	/* 4-way LRU over 4-way LRU: nehalem */
-	NW_TLB_FAST_O1_O3,
-	NW_TLB_FAST_P1_O1,
-	NW_TLB_FAST_O1_O4,
-	NW_TLB_FAST_P1_O4,
 	NW_TLB_FAST_NR
 };
 
