@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 ksft=$1 out=$2
 tap_init "$3"
 
-if ! make -s -C "$here/tests/unit" KSFT_DIR="$ksft" O="$out" all; then
+if ! make -s -j"$(nproc)" -C "$here/tests/unit" KSFT_DIR="$ksft" O="$out" all; then
 	tap_not_ok "unit: build"
 	exit 1
 fi
