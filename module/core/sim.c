@@ -600,9 +600,12 @@ static int tlb_walk(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as,
 				.perm = r->perm, .flags = r->flags,
 			};
 
-			/* The fast shape holds while the size is present. */
+			/*
+			 * In a fast shape, pages of other sizes have no array
+			 * at any level: nw_tlb_fill() only notes their size.
+			 */
 			if (likely(s->tlb.fast &&
-				   (s->tlb.present & BIT(r->size))))
+				   r->size == s->tlb.chain[0].size))
 				tlb_fast(s, va, vm->tag, as->pcid, kind, &e);
 			else
 				nw_tlb_fill(&s->tlb, va, r->size, vm->tag,
