@@ -535,7 +535,7 @@ static __always_inline int access_fast(struct nw_sim *s, u64 va, u32 tag,
 	moved = *e;
 	__nw_cache_set_fp(c1, set, way, 0, fpw1);
 	e->key = 0;
-	nw_tlb_place2(t, c0, c1, &moved, true, fpw0, repl0, fpw1, repl1);
+	nw_tlb_place2(t, c0, c1, &moved, fpw0, repl0, fpw1, repl1);
 	return NW_OK;
 assist:
 	/* Rights or a first write: the walk decides, then refills. */
@@ -551,8 +551,8 @@ static __always_inline int fill_fast(struct nw_sim *s,
 {
 	struct nw_tlb *t = &s->tlb;
 
-	nw_tlb_place2(t, t->chain[0].c, t->chain[1].c, e, false, fpw0, repl0,
-		      fpw1, repl1);
+	nw_tlb_place2(t, t->chain[0].c, t->chain[1].c, e, fpw0, repl0, fpw1,
+		      repl1);
 	return NW_OK;
 }
 

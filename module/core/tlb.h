@@ -104,26 +104,31 @@ static __always_inline void nw_tlb_set_memo(struct nw_tlb *t,
 
 /*
  * place() of tlb.c in a fast shape: @src into the first level's array
- * @c0, and what it pushes out into the victim level's @c1. @absent: the
- * caller's lookup just found no entry for @src in @c0.
+ * @c0, and what it pushes out into the victim level's @c1.
+ *
+ * In a fast shape no (key, tag, PCID) is in both levels, and @src is in
+ * neither: a fill follows a lookup that matched nothing (or an entry it
+ * then removed), a move takes the entry out of @c1 first, and fills go
+ * to the first level only. So neither insert looks for an entry already
+ * holding its key: with those found nowhere, place() takes the same ways.
  */
 static __always_inline void
 nw_tlb_place2(struct nw_tlb *t, struct nw_cache *c0, struct nw_cache *c1,
-	      const struct nw_centry *src, const bool absent, const u32 fpw0,
-	      const u8 repl0, const u32 fpw1, const u8 repl1)
+	      const struct nw_centry *src, const u32 fpw0, const u8 repl0,
+	      const u32 fpw1, const u8 repl1)
 {
 	struct nw_centry out, *slot;
 
 	t->memo = NULL;
 	slot = __nw_cache_insert(c0, src->key, src->tag, src->pcid, &out,
-				 fpw0, repl0, absent);
+				 fpw0, repl0, true);
 	slot->val = src->val;
 	slot->perm = src->perm;
 	slot->flags = src->flags;
 	if (!out.key)
 		return;
 	slot = __nw_cache_insert(c1, out.key, out.tag, out.pcid, NULL,
-				 fpw1, repl1, false);
+				 fpw1, repl1, true);
 	slot->val = out.val;
 	slot->perm = out.perm;
 	slot->flags = out.flags;
