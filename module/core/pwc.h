@@ -64,7 +64,8 @@ static __always_inline int __nw_pwc_lookup(struct nw_pwc *p, u64 addr,
 				continue;
 			set = (key >> 4) & c->set_mask;
 			e = __nw_cache_find(c, key, tag, pcid, set, &way, 1);
-			if (e)
+			/* A walk's entry is mostly the set's most recent. */
+			if (e && (c->order[set] & 15) != way)
 				__nw_cache_touch(c, set, way, NW_REPL_ORDER);
 		} else {
 			e = nw_cache_lookup(c, key, tag, pcid);
