@@ -533,6 +533,8 @@ static __always_inline int access_fast(struct nw_sim *s, u64 va, u32 tag,
 	}
 	/* A victim level: the entry moves up (see nw_tlb_hit_below()). */
 	moved = *e;
+	moved.key = key;	/* equal: the compiler keeps its fingerprint */
+	moved.tag = tag;
 	__nw_cache_set_fp(c1, set, way, 0, fpw1);
 	e->key = 0;
 	nw_tlb_place2(t, c0, c1, &moved, fpw0, repl0, fpw1, repl1);
