@@ -38,6 +38,30 @@ int nw_pwc_init(struct nw_pwc *p, const struct nw_pwc_cfg *cfg, u64 seed)
 	return 0;
 }
 
+int nw_pwc_lookup_any(struct nw_pwc *p, u64 addr, int top, u32 tag, u16 pcid,
+		      u64 *table, u8 *perm)
+{
+	return __nw_pwc_lookup(p, addr, top, tag, pcid, table, perm, false);
+}
+
+void nw_pwc_fill(struct nw_pwc *p, u64 addr, int level, u32 tag, u16 pcid,
+		 u64 table, u8 perm)
+{
+	struct nw_cache *c = &p->c[level];
+	u64 key = nw_cache_key(addr, level);
+	struct nw_centry *e;
+
+	if (!c->entries)
+		return;
+	if (likely(p->small_lru))
+		e = __nw_cache_insert(c, key, tag, pcid, NULL, 1,
+				      NW_REPL_ORDER, false);
+	else
+		e = nw_cache_insert(c, key, tag, pcid, NULL);
+	e->val = table;
+	e->perm = perm;
+}
+
 void nw_pwc_free(struct nw_pwc *p)
 {
 	int l;

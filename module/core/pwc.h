@@ -79,6 +79,10 @@ static __always_inline int __nw_pwc_lookup(struct nw_pwc *p, u64 addr,
 	return top;
 }
 
+/* The general copy, out of line: inlined, it doubles the walkers' code. */
+int nw_pwc_lookup_any(struct nw_pwc *p, u64 addr, int top, u32 tag, u16 pcid,
+		      u64 *table, u8 *perm);
+
 static __always_inline int nw_pwc_lookup(struct nw_pwc *p, u64 addr,
 					 int top, u32 tag, u16 pcid,
 					 u64 *table, u8 *perm)
@@ -86,26 +90,11 @@ static __always_inline int nw_pwc_lookup(struct nw_pwc *p, u64 addr,
 	if (likely(p->small_lru))
 		return __nw_pwc_lookup(p, addr, top, tag, pcid, table, perm,
 				       true);
-	return __nw_pwc_lookup(p, addr, top, tag, pcid, table, perm, false);
+	return nw_pwc_lookup_any(p, addr, top, tag, pcid, table, perm);
 }
 
-static __always_inline void nw_pwc_fill(struct nw_pwc *p, u64 addr,
-					int level, u32 tag, u16 pcid,
-					u64 table, u8 perm)
-{
-	struct nw_cache *c = &p->c[level];
-	u64 key = nw_cache_key(addr, level);
-	struct nw_centry *e;
-
-	if (!c->entries)
-		return;
-	if (likely(p->small_lru))
-		e = __nw_cache_insert(c, key, tag, pcid, NULL, 1,
-				      NW_REPL_ORDER, false);
-	else
-		e = nw_cache_insert(c, key, tag, pcid, NULL);
-	e->val = table;
-	e->perm = perm;
-}
+/* Out of line: a walk has many fill sites, and fills are rarer than hits. */
+void nw_pwc_fill(struct nw_pwc *p, u64 addr, int level, u32 tag, u16 pcid,
+		 u64 table, u8 perm);
 
 #endif /* _NESTWALK_CORE_PWC_H */
