@@ -64,29 +64,32 @@ static __always_inline u64 pt_off(u64 addr, int level)
 }
 
 /*
- * Read the entry at @table + @off into *@e; returns its address, or NULL
- * (nothing read). In the window the load's address is (base + off) +
- * table, one addressing mode: @off comes from the walked address, known
- * early, so the chain from one entry to the next is an AND and a load.
+ * Read the entry at @table + @off into *@e and its address into *@ep;
+ * false (and *@ep NULL) if the environment refuses the address. In the
+ * window the load's address is (base + off) + table, one addressing
+ * mode: @off comes from the walked address, known early, so the chain
+ * from one entry to the next is an AND and a load.
  */
-static __always_inline u64 *ref(struct walk *w, const struct view *v,
-				u64 table, u64 off, int dim, int level, u64 *e)
+static __always_inline bool ref(struct walk *w, const struct view *v,
+				u64 table, u64 off, int dim, int level, u64 *e,
+				u64 **ep)
 {
 	u64 hpa = table + off, pfn = hpa >> NW_PAGE_SHIFT;
 	/* Integer sum: without a window, base is NULL and p unused. */
 	const u8 *p = nw_hide_ptr((const u8 *)((unsigned long)v->base + off));
-	u64 *ep;
 
 	if (likely(hpa < v->limit &&
 		   ((v->owned[pfn >> 6] >> (pfn & 63)) & 1))) {
 		*e = *(const u64 *)(p + table);
 		/* Apart, so that the load need not wait for this add. */
-		return (u64 *)(nw_hide_ptr(p) + table);
+		*ep = (u64 *)(nw_hide_ptr(p) + table);
+		return true;
 	}
-	ep = nw_mem_entry_at(&w->s->mem, hpa, dim * 6 + level);
-	if (ep)
-		*e = *ep;
-	return ep;
+	*ep = nw_mem_entry_at(&w->s->mem, hpa, dim * 6 + level);
+	if (!*ep)
+		return false;
+	*e = **ep;
+	return true;
 }
 
 static void ad_write(struct walk *w, u64 *ep, u64 bits)
@@ -203,8 +206,8 @@ static __always_inline bool host_step(struct walk *w, const struct view *v,
 				      int level, u8 perm, u64 *table,
 				      u64 *e, u64 **ep)
 {
-	*ep = ref(w, v, *table, pt_off(gpa, level), NW_DIM_HOST, level, e);
-	if (unlikely(!*ep ||
+	if (unlikely(!ref(w, v, *table, pt_off(gpa, level), NW_DIM_HOST,
+			 level, e, ep) ||
 		     (*e & f->fast_mask[level]) != f->fast_val[level]))
 		return false;
 	*table = *e & f->addr;
@@ -220,9 +223,9 @@ static __always_inline bool host_step(struct walk *w, const struct view *v,
  * is then a table's, 4 KiB aligned). Returns the HPA, or NW_NO_HPA after
  * fault().
  */
-static __always_inline u64 host_xlate(struct walk *w, u64 gpa, u8 need,
-				      bool gpt, int *hsize, u8 *hperm,
-				      const bool ept)
+static __always_inline u64 host_xlate(struct walk *w, const struct view *v,
+				      u64 gpa, u8 need, bool gpt, int *hsize,
+				      u8 *hperm, const bool ept)
 {
 	struct nw_sim *s = w->s;
 	struct nw_vm *vm = w->vm;
@@ -233,7 +236,6 @@ static __always_inline u64 host_xlate(struct walk *w, u64 gpa, u8 need,
 	u64 table = vm->ept.root, *ep, e = 0, addr;
 	u8 perm = NW_PERM_R | NW_PERM_W | NW_PERM_X | NW_PERM_U;
 	int level = vm->cfg.host_levels, top, st;
-	struct view v;
 
 	if (gpt && s->ntlb.entries &&
 	    ntlb_lookup(s, vm, gpa, need, &addr, hsize, hperm))
@@ -244,7 +246,6 @@ static __always_inline u64 host_xlate(struct walk *w, u64 gpa, u8 need,
 		s->cnt[level < vm->cfg.host_levels ? NW_C_HPWC_HIT :
 						      NW_C_HPWC_MISS]++;
 	}
-	view_init(&v, &s->mem);
 	top = level;
 	/*
 	 * The common case unrolled, each level a constant: non-leaf entries
@@ -254,29 +255,29 @@ static __always_inline u64 host_xlate(struct walk *w, u64 gpa, u8 need,
 	 */
 	switch (level) {
 	case NW_PML5E:
-		if (!host_step(w, &v, f, gpa, NW_PML5E, perm, &table, &e, &ep))
+		if (!host_step(w, v, f, gpa, NW_PML5E, perm, &table, &e, &ep))
 			goto entry;
 		level--;
 		fallthrough;
 	case NW_PML4E:
-		if (!host_step(w, &v, f, gpa, NW_PML4E, perm, &table, &e, &ep))
+		if (!host_step(w, v, f, gpa, NW_PML4E, perm, &table, &e, &ep))
 			goto entry;
 		level--;
 		fallthrough;
 	case NW_PDPTE:
-		if (!host_step(w, &v, f, gpa, NW_PDPTE, perm, &table, &e, &ep))
+		if (!host_step(w, v, f, gpa, NW_PDPTE, perm, &table, &e, &ep))
 			goto entry;
 		level--;
 		fallthrough;
 	case NW_PDE:
-		if (!host_step(w, &v, f, gpa, NW_PDE, perm, &table, &e, &ep))
+		if (!host_step(w, v, f, gpa, NW_PDE, perm, &table, &e, &ep))
 			goto entry;
 		level--;
 		fallthrough;
 	case NW_PTE:
-		ep = ref(w, &v, table, pt_off(gpa, NW_PTE), NW_DIM_HOST,
-			 NW_PTE, &e);
-		if (unlikely(!ep || (e & f->fast_mask[NW_PTE]) !=
+		if (unlikely(!ref(w, v, table, pt_off(gpa, NW_PTE),
+				 NW_DIM_HOST, NW_PTE, &e, &ep) ||
+			     (e & f->fast_mask[NW_PTE]) !=
 				    f->fast_val[NW_PTE] ||
 			     (perm & need) != need ||
 			     ((need & NW_PERM_W) && ad && !(e & dbit))))
@@ -291,8 +292,8 @@ static __always_inline u64 host_xlate(struct walk *w, u64 gpa, u8 need,
 		return gpt ? addr : addr + (gpa & (NW_PAGE_SIZE - 1));
 	}
 	for (;; level--) {
-		ep = ref(w, &v, table, pt_off(gpa, level), NW_DIM_HOST,
-			 level, &e);
+		ref(w, v, table, pt_off(gpa, level), NW_DIM_HOST, level, &e,
+		    &ep);
 entry:
 		if (unlikely(!ep)) {
 			count_refs(w, NW_DIM_HOST, top, level);
@@ -343,7 +344,8 @@ entry:
  * Where the guest's tables are read from: HPA tables in native and shadow
  * mode, or GPA tables translated by host walks in nested mode.
  */
-static __always_inline u64 table_hpa(struct walk *w, bool nested, u64 gpa,
+static __always_inline u64 table_hpa(struct walk *w, const struct view *v,
+				     bool nested, u64 gpa, u8 need,
 				     const bool ept)
 {
 	int hsize;
@@ -351,10 +353,7 @@ static __always_inline u64 table_hpa(struct walk *w, bool nested, u64 gpa,
 
 	if (!nested)
 		return gpa;
-	/* With EPT A/D, guest paging-structure accesses are EPT writes. */
-	return host_xlate(w, gpa, ept && w->vm->ept_caps.ad ?
-			  NW_PERM_R | NW_PERM_W : NW_PERM_R | NW_PERM_U,
-			  true, &hsize, &hperm, ept);
+	return host_xlate(w, v, gpa, need, true, &hsize, &hperm, ept);
 }
 
 static bool guest_perm_ok(u8 perm, unsigned int kind)
@@ -385,6 +384,11 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 	u64 table = 0, gpa, e = 0, addr = 0, *ep = NULL;
 	u8 perm = NW_PERM_R | NW_PERM_W | NW_PERM_X | NW_PERM_U, hperm;
 	int top = pt->levels, level = top, first, st, hsize;
+	/* With EPT A/D, guest paging-structure accesses are EPT writes. */
+	const u8 tneed = ept && vm->ept_caps.ad ? NW_PERM_R | NW_PERM_W :
+						  NW_PERM_R | NW_PERM_U;
+	/* Levels whose entry took the general test: their A bit may be 0. */
+	unsigned int slow = 0;
 	struct view v;
 
 	if (unlikely(!pt->tables))	/* shadow table not built yet */
@@ -394,25 +398,24 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 				      &table, &perm);
 		s->cnt[level < top ? NW_C_PWC_HIT : NW_C_PWC_MISS]++;
 	}
+	view_init(&v, &s->mem);
 	if (level == top) {
-		table = table_hpa(w, nested, pt->root, ept);
+		table = table_hpa(w, &v, nested, pt->root, tneed, ept);
 		if (table == NW_NO_HPA)
 			return r->outcome;
 	}
-	view_init(&v, &s->mem);
 	for (first = level;; level--) {
-		ep = ref(w, &v, table, pt_off(va, level), NW_DIM_GUEST,
-			 level, &e);
-		if (unlikely(!ep)) {
+		if (unlikely(!ref(w, &v, table, pt_off(va, level),
+				 NW_DIM_GUEST, level, &e, &ep))) {
 			count_refs(w, NW_DIM_GUEST, first, level);
 			return fault(w, NW_PHYS_FAULT, va, NW_DIM_GUEST,
 				     level);
 		}
-		eps[level] = ep;
 		if (likely((e & f->fast_mask[level]) == f->fast_val[level])) {
 			if (level == NW_PTE)
 				break;
-			table = table_hpa(w, nested, e & f->addr, ept);
+			table = table_hpa(w, &v, nested, e & f->addr, tneed,
+					  ept);
 			if (unlikely(table == NW_NO_HPA)) {
 				count_refs(w, NW_DIM_GUEST, first, level);
 				return r->outcome;
@@ -427,11 +430,13 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 			count_refs(w, NW_DIM_GUEST, first, level);
 			return fault(w, NW_GUEST_PF, va, NW_DIM_GUEST, level);
 		}
+		slow |= BIT(level);
+		eps[level] = ep;
 		perm &= __nw_fmt_perm(e, false);
 		if (nw_fmt_leaf(e, level))
 			break;
-		table = table_hpa(w, nested, nw_fmt_addr(f, e, level, false),
-				  ept);
+		table = table_hpa(w, &v, nested,
+				  nw_fmt_addr(f, e, level, false), tneed, ept);
 		if (table == NW_NO_HPA) {
 			count_refs(w, NW_DIM_GUEST, first, level);
 			return r->outcome;
@@ -443,9 +448,15 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 	count_refs(w, NW_DIM_GUEST, first, level);
 	if (!guest_perm_ok(perm, kind))
 		return fault(w, NW_GUEST_PF, va, NW_DIM_GUEST, level);
-	for (st = first; st >= level; st--)
+	/*
+	 * Entries that passed the one-compare test had A set, and A bits are
+	 * only ever set during a walk: only the others may need the write.
+	 */
+	for (; slow; slow &= slow - 1) {
+		st = __builtin_ctz(slow);
 		if (!(*eps[st] & NW_X86_A))
 			ad_write(w, eps[st], NW_X86_A);
+	}
 	if ((kind & NW_KIND_MASK) == NW_WRITE && !(*ep & NW_X86_D))
 		ad_write(w, ep, NW_X86_D);
 
@@ -461,8 +472,8 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 		r->size = level;
 		return NW_OK;
 	}
-	r->hpa = host_xlate(w, gpa, need_perm(kind), false, &hsize, &hperm,
-			    ept);
+	r->hpa = host_xlate(w, &v, gpa, need_perm(kind), false, &hsize,
+			    &hperm, ept);
 	if (r->hpa == NW_NO_HPA)
 		return r->outcome;
 	r->perm &= hperm | NW_PERM_U;
