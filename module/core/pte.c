@@ -164,7 +164,7 @@ void nw_fmt_x86(struct nw_fmt *f, const struct nw_x86_caps *caps)
 		else
 			f->rsvd[level][1] = base | NW_X86_PS;
 	}
-	nw_fmt_fast(f, 0);
+	nw_fmt_fast(f, 0, false);
 }
 
 void nw_fmt_ept(struct nw_fmt *f, const struct nw_ept_caps *caps)
@@ -195,13 +195,14 @@ void nw_fmt_ept(struct nw_fmt *f, const struct nw_ept_caps *caps)
 		else
 			f->rsvd[level][1] = high | NW_EPT_LARGE;
 	}
-	nw_fmt_fast(f, 0);
+	nw_fmt_fast(f, 0, false);
 }
 
-void nw_fmt_fast(struct nw_fmt *f, u64 abit)
+void nw_fmt_fast(struct nw_fmt *f, u64 abit, bool rw_us)
 {
 	/* Rights: all of R/W/X (EPT); P, R/W, U/S set and XD clear (x86). */
-	u64 rights = f->ept ? NW_EPT_RWX : NW_X86_P | NW_X86_RW | NW_X86_US;
+	u64 rights = f->ept ? NW_EPT_RWX :
+		     NW_X86_P | (rw_us ? 0 : NW_X86_RW | NW_X86_US);
 	u64 mask = rights | abit | (f->ept ? 0 : NW_X86_XD);
 	int level;
 

@@ -138,7 +138,9 @@ struct nw_fmt {
 	 * The common case in one compare: (e & fast_mask[l]) == fast_val[l]
 	 * holds only for a valid entry at level l that grants every right
 	 * and needs no accessed-flag write: a non-leaf at levels 2-5, a
-	 * 4 KiB leaf at level 1 (in EPT, of write-back memory type).
+	 * 4 KiB leaf at level 1 (in EPT, of write-back memory type). With
+	 * nw_fmt_fast()'s @rw_us (x86 only), R/W and U/S may have either
+	 * value: the walker applies them with nw_fmt_rw_us().
 	 */
 	u64 fast_mask[NW_PML5E + 1];
 	u64 fast_val[NW_PML5E + 1];
@@ -149,8 +151,11 @@ struct nw_fmt {
 
 void nw_fmt_x86(struct nw_fmt *f, const struct nw_x86_caps *caps);
 void nw_fmt_ept(struct nw_fmt *f, const struct nw_ept_caps *caps);
-/* Fill fast_mask/fast_val; @abit: the accessed flag a walk sets, or 0. */
-void nw_fmt_fast(struct nw_fmt *f, u64 abit);
+/*
+ * Fill fast_mask/fast_val; @abit: the accessed flag a walk sets, or 0;
+ * @rw_us: leave R/W and U/S out of the test (x86).
+ */
+void nw_fmt_fast(struct nw_fmt *f, u64 abit, bool rw_us);
 
 /* NW_PTE_* status of entry @e at @level; @ept must equal f->ept. */
 static __always_inline int __nw_fmt_check(const struct nw_fmt *f, u64 e,
@@ -203,6 +208,18 @@ static __always_inline u8 __nw_fmt_perm(u64 e, const bool ept)
 	return NW_PERM_R | (e & NW_X86_RW ? NW_PERM_W : 0) |
 	       (e & NW_X86_US ? NW_PERM_U : 0) |
 	       (e & NW_X86_XD ? 0 : NW_PERM_X);
+}
+
+/*
+ * The rights of an x86 entry that passed a fast test without R/W and U/S:
+ * present, XD clear, so R and X, and W and U as its bits say.
+ */
+static __always_inline u8 nw_fmt_rw_us(u64 e)
+{
+	static_assert(NW_PERM_W == NW_X86_RW && NW_PERM_U == NW_X86_US << 1,
+		      "R/W and U/S map to NW_PERM_W and NW_PERM_U by a shift");
+	return NW_PERM_R | NW_PERM_X | (e & NW_X86_RW) |
+	       ((e & NW_X86_US) << 1);
 }
 
 static __always_inline u8 nw_fmt_perm(const struct nw_fmt *f, u64 e)

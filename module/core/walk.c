@@ -412,6 +412,7 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 				     level);
 		}
 		if (likely((e & f->fast_mask[level]) == f->fast_val[level])) {
+			perm &= nw_fmt_rw_us(e);
 			if (level == NW_PTE)
 				break;
 			table = table_hpa(w, &v, nested, e & f->addr, tneed,
@@ -507,12 +508,13 @@ int nw_walk(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as, u64 va,
 void nw_walk_prepare(struct nw_vm *vm)
 {
 	nw_fmt_x86(&vm->gfmt, &vm->guest_caps);
-	nw_fmt_fast(&vm->gfmt, NW_X86_A);
+	/* Guest entries: supervisor and read-only ones are common. */
+	nw_fmt_fast(&vm->gfmt, NW_X86_A, true);
 	if (vm->cfg.mode == NW_MODE_EPT) {
 		nw_fmt_ept(&vm->hfmt, &vm->ept_caps);
-		nw_fmt_fast(&vm->hfmt, vm->ept_caps.ad ? NW_EPT_A : 0);
+		nw_fmt_fast(&vm->hfmt, vm->ept_caps.ad ? NW_EPT_A : 0, false);
 	} else {
 		nw_fmt_x86(&vm->hfmt, &vm->host_caps);
-		nw_fmt_fast(&vm->hfmt, NW_X86_A);
+		nw_fmt_fast(&vm->hfmt, NW_X86_A, false);
 	}
 }

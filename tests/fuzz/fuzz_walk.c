@@ -32,19 +32,21 @@ static void check(bool ok, const char *what)
 
 /*
  * The walkers' one-compare shortcut (nw_fmt_fast) may accept only what
- * the decoder calls valid, with every right, the accessed flag set when
- * the walk sets it, a table at levels 2-5 and a 4 KiB page at level 1.
+ * the decoder calls valid, with every right (or, with @rw_us, the rights
+ * nw_fmt_rw_us() gives), the accessed flag set when the walk sets it, a
+ * table at levels 2-5 and a 4 KiB page at level 1.
  */
 static void fast_check(struct nw_fmt *f, u64 e, int level, int st,
-		       const struct nw_pte_info *i, u64 abit)
+		       const struct nw_pte_info *i, u64 abit, bool rw_us)
 {
 	u8 all = NW_PERM_R | NW_PERM_W | NW_PERM_X | NW_PERM_U;
 
-	nw_fmt_fast(f, abit);
+	nw_fmt_fast(f, abit, rw_us);
 	if ((e & f->fast_mask[level]) != f->fast_val[level])
 		return;
 	check(st == NW_PTE_OK, "fast: accepted an invalid entry");
-	check(i->perm == all, "fast: accepted missing rights");
+	check(i->perm == (rw_us ? nw_fmt_rw_us(e) : all),
+	      "fast: accepted missing rights");
 	check(!abit || (e & abit), "fast: accepted a clear accessed flag");
 	check(i->leaf == (level == NW_PTE), "fast: leaf or table mix-up");
 }
@@ -77,7 +79,8 @@ static void cross_check(u64 e)
 				check(i.perm == nw_fmt_perm(&f, e),
 				      "x86 perm");
 			}
-			fast_check(&f, e, level, st, &i, NW_X86_A);
+			fast_check(&f, e, level, st, &i, NW_X86_A, false);
+			fast_check(&f, e, level, st, &i, NW_X86_A, true);
 			nw_fmt_ept(&f, &ept[c]);
 			st = nw_ept_decode(e, level, &ept[c], &i);
 			check(st == nw_fmt_check(&f, e, level), "ept status");
@@ -89,7 +92,8 @@ static void cross_check(u64 e)
 				check(i.perm == nw_fmt_perm(&f, e),
 				      "ept perm");
 			}
-			fast_check(&f, e, level, st, &i, c ? 0 : NW_EPT_A);
+			fast_check(&f, e, level, st, &i, c ? 0 : NW_EPT_A,
+				   false);
 		}
 	}
 }
