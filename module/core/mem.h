@@ -24,7 +24,11 @@
 struct nw_mem_window {
 	u8 *base;		/* where host-physical address 0 is mapped */
 	u64 limit;		/* the window covers [0, limit) */
-	const u64 *owned;	/* bit pfn: the page may be used */
+	/*
+	 * Byte pfn nonzero: the page may be used. A byte, not a bit: the
+	 * test is a shift and a compare of memory.
+	 */
+	const u8 *owned;
 };
 
 struct nw_mem_ops {
@@ -91,7 +95,7 @@ static __always_inline u64 *nw_mem_entry(struct nw_mem *m, u64 hpa)
 	u64 *page;
 
 	if (likely(hpa < m->win.limit &&
-		   ((m->win.owned[pfn >> 6] >> (pfn & 63)) & 1)))
+		   m->win.owned[pfn]))
 		return (u64 *)(m->win.base + hpa);	/* hpa: 8-aligned */
 	f = &m->frames[nw_frame_slot(pfn)];
 	if (likely(f->pfn == pfn && f->page))
@@ -116,7 +120,7 @@ static __always_inline u64 *nw_mem_entry_at(struct nw_mem *m, u64 hpa,
 	u64 *page;
 
 	if (likely(hpa < m->win.limit &&
-		   ((m->win.owned[pfn >> 6] >> (pfn & 63)) & 1)))
+		   m->win.owned[pfn]))
 		return (u64 *)(m->win.base + hpa);
 	if (likely(f->pfn == pfn && f->page))
 		return f->page + ((hpa & (NW_PAGE_SIZE - 1)) >> 3);

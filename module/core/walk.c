@@ -45,7 +45,7 @@ static __always_inline void count_refs(struct walk *w, int dim, int top,
  */
 struct view {
 	const u8 *base;
-	const u64 *owned;
+	const u8 *owned;
 	u64 limit;
 };
 
@@ -78,8 +78,7 @@ static __always_inline bool ref(struct walk *w, const struct view *v,
 	/* Integer sum: without a window, base is NULL and p unused. */
 	const u8 *p = nw_hide_ptr((const u8 *)((unsigned long)v->base + off));
 
-	if (likely(hpa < v->limit &&
-		   ((v->owned[pfn >> 6] >> (pfn & 63)) & 1))) {
+	if (likely(hpa < v->limit && v->owned[pfn])) {
 		*e = *(const u64 *)(p + table);
 		/* Apart, so that the load need not wait for this add. */
 		*ep = (u64 *)(nw_hide_ptr(p) + table);

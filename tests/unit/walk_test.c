@@ -362,6 +362,40 @@ TEST(native_table_outside_memory)
 	env_fini(&e);
 }
 
+/*
+ * A window page the environment has not handed out is asked for through
+ * ->page(), never read straight from the window: simmem counts it then.
+ */
+TEST(window_asks_for_pages_not_handed_out)
+{
+	const u64 table = ENV_HOST_LIMIT - (8ULL << 30);
+	struct nw_sim_cfg cfg;
+	struct env e;
+	struct nw_vm *vm;
+	struct nw_as *as;
+	u64 addr, *ep, before;
+
+	env_cfg_bare(&cfg);
+	ASSERT_EQ(0, env_init(&e, &cfg));
+	ASSERT_EQ(0, env_vm(&e, NW_MODE_NATIVE, 4, 0, NW_PTE, 0, &vm));
+	ASSERT_EQ(0, nw_as_create(vm, 0, &as));
+	ASSERT_EQ(0, nw_as_map(as, VA, ENV_NATIVE_DATA, 4096, NW_PTE, 0));
+	ASSERT_EQ(0, e.mem.owned[table >> NW_PAGE_SHIFT]);
+	/* Point the PDE at a page nothing has used: zeroes, no PTE. */
+	addr = nw_pt_entry_addr(&as->gpt, VA, NW_PDE);
+	ASSERT_NE(0, addr);
+	ep = simmem_page(&e.mem, addr & ~0xfffULL) + ((addr & 0xfff) >> 3);
+	*ep = NW_PT_X86_TABLE | table;
+	nw_vm_enter(e.s, vm);
+	before = e.mem.pages;
+	EXPECT_EQ(NW_GUEST_PF, nw_access(e.s, VA, 0, NW_READ));
+	EXPECT_EQ(NW_PTE, e.s->last.fault_level);
+	EXPECT_EQ(4, e.s->last.refs);
+	EXPECT_EQ(before + 1, e.mem.pages);
+	EXPECT_NE(0, e.mem.owned[table >> NW_PAGE_SHIFT]);
+	env_fini(&e);
+}
+
 /* Without a window the core goes through ->page() and its frame cache. */
 TEST(frame_cache_path_agrees)
 {

@@ -25,7 +25,7 @@ int simmem_init(struct simmem *m, u64 limit, u64 tbase, u64 tsize)
 	madvise(p, limit, MADV_HUGEPAGE);
 	m->base = p;
 	m->limit = limit;
-	m->owned = calloc((limit >> NW_PAGE_SHIFT) / 64 + 1, sizeof(u64));
+	m->owned = calloc((limit >> NW_PAGE_SHIFT) + 1, 1);
 	m->table_next = tbase;
 	m->table_end = tbase + tsize;
 	m->table_free = ~0ULL;
@@ -51,8 +51,8 @@ u64 *simmem_page(struct simmem *m, u64 hpa)
 
 	if (hpa >= m->limit)
 		return NULL;
-	if (!(m->owned[pfn / 64] & (1ULL << (pfn % 64)))) {
-		m->owned[pfn / 64] |= 1ULL << (pfn % 64);
+	if (!m->owned[pfn]) {
+		m->owned[pfn] = 1;
 		m->pages++;
 	}
 	return (u64 *)(m->base + (pfn << NW_PAGE_SHIFT));

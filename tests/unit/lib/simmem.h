@@ -24,7 +24,7 @@ struct simslot {
 struct simmem {
 	u64 limit;		/* host-physical addresses below this exist */
 	u8 *base;		/* mapping of [0, limit) */
-	u64 *owned;		/* pages handed out, one bit each */
+	u8 *owned;		/* pages handed out, a byte each */
 	u64 table_next;
 	u64 table_end;
 	u64 table_free;		/* freed table pages, linked; ~0 empty */
