@@ -206,7 +206,7 @@ static __always_inline bool host_step(struct walk *w, const struct view *v,
 				      u64 *e, u64 **ep)
 {
 	if (unlikely(!ref(w, v, *table, pt_off(gpa, level), NW_DIM_HOST,
-			 level, e, ep) ||
+			  level, e, ep) ||
 		     (*e & f->fast_mask[level]) != f->fast_val[level]))
 		return false;
 	*table = *e & f->addr;
@@ -275,7 +275,7 @@ static __always_inline u64 host_xlate(struct walk *w, const struct view *v,
 		fallthrough;
 	case NW_PTE:
 		if (unlikely(!ref(w, v, table, pt_off(gpa, NW_PTE),
-				 NW_DIM_HOST, NW_PTE, &e, &ep) ||
+				  NW_DIM_HOST, NW_PTE, &e, &ep) ||
 			     (e & f->fast_mask[NW_PTE]) !=
 				    f->fast_val[NW_PTE] ||
 			     (perm & need) != need ||
@@ -405,7 +405,7 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 	}
 	for (first = level;; level--) {
 		if (unlikely(!ref(w, &v, table, pt_off(va, level),
-				 NW_DIM_GUEST, level, &e, &ep))) {
+				  NW_DIM_GUEST, level, &e, &ep))) {
 			count_refs(w, NW_DIM_GUEST, first, level);
 			return fault(w, NW_PHYS_FAULT, va, NW_DIM_GUEST,
 				     level);
