@@ -491,6 +491,25 @@ static __always_inline bool tlb_ok(const struct nw_centry *e,
 }
 
 /*
+ * The kinds of access tlb_ok() lets @e serve, bit k for kind k: what the
+ * memo keeps, so that its hits test one bit. Kinds that are not valid
+ * (kind & NW_KIND_MASK == 3) have no bit. Without branches: W and DIRTY
+ * share a bit, as do X and the bit of NW_FETCH; U doubles the set into
+ * the NW_USER kinds.
+ */
+static __always_inline u8 tlb_ok_kinds(const struct nw_centry *e)
+{
+	u8 ok;
+
+	static_assert(NW_PERM_W == BIT(NW_WRITE) && NW_CE_DIRTY == NW_PERM_W &&
+		      NW_PERM_X == BIT(NW_FETCH) && 2 * NW_PERM_U == BIT(NW_USER),
+		      "rights map onto the bits of the kinds they allow");
+	ok = BIT(NW_READ) | (e->perm & e->flags & NW_PERM_W) |
+	     (e->perm & NW_PERM_X);
+	return ok * (1 + 2 * (e->perm & NW_PERM_U));
+}
+
+/*
  * The TLB part of an access in a fast shape (see tlb.h), each array's
  * word count and policy a constant: what nw_tlb_lookup() and
  * nw_tlb_hit_below() do there, for the chain's two probes. Returns the
@@ -511,7 +530,7 @@ static __always_inline int access_fast(struct nw_sim *s, u64 va, u32 tag,
 	e = __nw_cache_find(c0, key, tag, pcid, set, &way, fpw0);
 	if (e) {
 		__nw_cache_touch(c0, set, way, repl0);
-		nw_tlb_set_memo(t, e, va, pr[0].size);
+		nw_tlb_set_memo(t, e, va, pr[0].size, s->as, tlb_ok_kinds(e));
 		s->cnt[NW_C_TLB_L1_HIT]++;
 		if (likely(tlb_ok(e, kind)))
 			return NW_OK;
@@ -630,33 +649,24 @@ static int tlb_walk(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as,
 	return st;
 }
 
-static __always_inline int access_one(struct nw_sim *s, u64 va, u16 pcid,
-				      unsigned int kind)
+/*
+ * An access the memo does not settle: the TLB's lookup, and a walk if it
+ * misses. Out of line, so that the loop of a batch, which mostly ends at
+ * the memo, keeps its values in registers.
+ */
+static noinline int access_tlb(struct nw_sim *s, struct nw_vm *vm,
+			       struct nw_as *as, u64 va, u16 pcid,
+			       unsigned int kind)
 {
-	struct nw_as *as = s->as;
-	struct nw_vm *vm = s->vm;
 	const struct nw_tlb_probe *pr;
 	struct nw_centry *e;
 	u32 set, way;
 	bool ok;
 
-	if (unlikely(!as || as->pcid != pcid || as->vm != vm)) {
-		if (!vm)
-			return -EINVAL;
-		as = nw_as_find(vm, pcid);
-		if (!as)
-			return -EINVAL;
-		s->as = as;
-	}
 	if (unlikely((kind & NW_KIND_MASK) > NW_FETCH ||
 		     (kind & ~(NW_KIND_MASK | NW_USER))))
 		return -EINVAL;
 	s->cnt[NW_C_READS + (kind & NW_KIND_MASK)]++;
-	e = nw_tlb_memo(&s->tlb, va, vm->tag, pcid);
-	if (likely(e && tlb_ok(e, kind))) {
-		s->cnt[NW_C_TLB_L1_HIT]++;
-		return NW_OK;
-	}
 	if (likely(s->tlb.fast)) {
 		if (likely(!tlb_fast(s, va, vm->tag, pcid, kind, NULL)))
 			return NW_OK;
@@ -668,6 +678,9 @@ static __always_inline int access_one(struct nw_sim *s, u64 va, u16 pcid,
 		ok = tlb_ok(e, kind);
 		if (pr->lv)
 			nw_tlb_hit_below(&s->tlb, pr, e, set, way, ok);
+		else
+			nw_tlb_set_memo(&s->tlb, e, va, pr->size, as,
+					tlb_ok_kinds(e));
 		if (likely(ok))
 			return NW_OK;
 		/* Rights or a first write: the walk decides, then refills. */
@@ -677,6 +690,29 @@ static __always_inline int access_one(struct nw_sim *s, u64 va, u16 pcid,
 	}
 	s->cnt[NW_C_TLB_MISS]++;
 	return tlb_walk(s, vm, as, va, kind);
+}
+
+static __always_inline int access_one(struct nw_sim *s, u64 va, u16 pcid,
+				      unsigned int kind)
+{
+	struct nw_as *as = s->as;
+	struct nw_vm *vm = s->vm;
+
+	if (unlikely(!as || as->pcid != pcid || as->vm != vm)) {
+		if (!vm)
+			return -EINVAL;
+		as = nw_as_find(vm, pcid);
+		if (!as)
+			return -EINVAL;
+		s->as = as;
+	}
+	/* The memo's bits are valid kinds only: the others go on below. */
+	if (likely(nw_tlb_memo(&s->tlb, va, as, kind))) {
+		s->cnt[NW_C_READS + (kind & NW_KIND_MASK)]++;
+		s->cnt[NW_C_TLB_L1_HIT]++;
+		return NW_OK;
+	}
+	return access_tlb(s, vm, as, va, pcid, kind);
 }
 
 int nw_access(struct nw_sim *s, u64 va, u16 pcid, unsigned int kind)

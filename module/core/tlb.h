@@ -66,11 +66,17 @@ struct nw_tlb {
 	 * The last first-level hit. Until the next fill it is still what a
 	 * full lookup of the same page would find first, and touching it
 	 * again leaves LRU and PLRU state as it is: a shortcut, not a model.
+	 * It serves only the context it was found for (@memo_ctx: the
+	 * caller's address space, which fixes tag and PCID), and only the
+	 * kinds of access in @memo_ok (bit k: kind k) that need nothing of
+	 * the walk.
 	 */
 	struct nw_centry *memo;
+	const void *memo_ctx;
 	u64 memo_key;
 	u64 memo_va;
 	u64 memo_mask;
+	u8 memo_ok;
 	/*
 	 * The probes of page sizes in @present, level by level: the order
 	 * of a lookup.
@@ -91,15 +97,20 @@ u64 nw_tlb_count(const struct nw_tlb *t, const struct nw_inval *f);
 /* Reach in KiB of the entries that hold pages of @size. */
 u64 nw_tlb_reach_kib(const struct nw_tlb *t, int size);
 
-/* Remember the first-level hit @e on @va (a page of @size). */
+/*
+ * Remember the first-level hit @e on @va (a page of @size), looked up
+ * for @ctx; @ok: the kinds of access it serves as it is.
+ */
 static __always_inline void nw_tlb_set_memo(struct nw_tlb *t,
 					    struct nw_centry *e, u64 va,
-					    int size)
+					    int size, const void *ctx, u8 ok)
 {
 	t->memo = e;
+	t->memo_ctx = ctx;
 	t->memo_key = e->key;
 	t->memo_va = va;
 	t->memo_mask = NW_VA_MASK & ~(nw_level_size(size) - 1);
+	t->memo_ok = ok;
 }
 
 /*
@@ -137,8 +148,9 @@ nw_tlb_place2(struct nw_tlb *t, struct nw_cache *c0, struct nw_cache *c1,
 /*
  * Look @va up level by level. Returns the probe that hit (its level in
  * ->lv), or NULL on a miss; *@out is the entry that hit, at *@set and
- * *@way of the probe's array. A first-level hit is touched and becomes
- * the memo; below, the caller touches what it keeps (nw_tlb_hit_below()).
+ * *@way of the probe's array. A first-level hit is touched (the caller
+ * may make it the memo); below, the caller touches what it keeps
+ * (nw_tlb_hit_below()).
  */
 static __always_inline const struct nw_tlb_probe *
 nw_tlb_lookup(struct nw_tlb *t, u64 va, u32 tag, u16 pcid,
@@ -156,26 +168,26 @@ nw_tlb_lookup(struct nw_tlb *t, u64 va, u32 tag, u16 pcid,
 		e = nw_cache_find(pr->c, key, tag, pcid, set, way);
 		if (e) {
 			*out = e;
-			if (!pr->lv) {
+			if (!pr->lv)
 				nw_cache_touch(pr->c, *set, *way);
-				nw_tlb_set_memo(t, e, va, pr->size);
-			}
 			return pr;
 		}
 	}
 	return NULL;
 }
 
-/* The memo, if it still holds @va's page for this context. */
-static __always_inline struct nw_centry *nw_tlb_memo(struct nw_tlb *t,
-						     u64 va, u32 tag, u16 pcid)
+/*
+ * Whether the memo serves an access of @kind to @va for @ctx. A killed
+ * entry has key 0; any fill forgets the memo.
+ */
+static __always_inline bool nw_tlb_memo(const struct nw_tlb *t, u64 va,
+					const void *ctx, unsigned int kind)
 {
-	struct nw_centry *e = t->memo;
+	const struct nw_centry *e = t->memo;
 
-	if (e && !((va ^ t->memo_va) & t->memo_mask) &&
-	    nw_centry_match(e, t->memo_key, tag, pcid))
-		return e;
-	return NULL;
+	return e && !((va ^ t->memo_va) & t->memo_mask) &&
+	       t->memo_ctx == ctx && kind < 8 && (t->memo_ok >> kind & 1) &&
+	       e->key == t->memo_key;
 }
 
 #endif /* _NESTWALK_CORE_TLB_H */

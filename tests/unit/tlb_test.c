@@ -530,4 +530,151 @@ TEST(replacement_policies)
 	}
 }
 
+/*
+ * A hit serves an access only as far as the entry's rights go: a first
+ * write to a clean page, a user access to a supervisor page and a fetch
+ * from an XD page go back to the walk (a TLB assist), also when the page
+ * was just hit and the access repeats it. A hit of one address space is
+ * never one of another with the same linear address. Each case in the
+ * fast shape of the skylake preset and in the general path.
+ */
+#define RVA	0x7f0000000000ULL
+
+FIXTURE(rights) {
+	struct env e;
+	struct nw_vm *vm;
+	struct nw_as *as;
+};
+
+FIXTURE_VARIANT(rights) {
+	int preset;		/* -1: env_cfg_bare() */
+	u8 fast;		/* the shape nw_tlb_init() must choose */
+};
+
+FIXTURE_VARIANT_ADD(rights, skylake) {
+	.preset = NW_PRESET_SKYLAKE, .fast = NW_TLB_FAST_P1_O3,
+};
+
+FIXTURE_VARIANT_ADD(rights, bare) {
+	.preset = -1, .fast = NW_TLB_SLOW,
+};
+
+FIXTURE_SETUP(rights)
+{
+	struct nw_sim_cfg cfg;
+
+	if (variant->preset < 0)
+		env_cfg_bare(&cfg);
+	else
+		nw_preset(variant->preset, &cfg);
+	ASSERT_EQ(0, env_init(&self->e, &cfg));
+	ASSERT_EQ(0, env_vm(&self->e, NW_MODE_EPT, 4, 4, NW_PTE, 1,
+			    &self->vm));
+	ASSERT_EQ(0, nw_vm_map(self->vm, 0, 64ULL << 20));
+	ASSERT_EQ(0, nw_vm_map(self->vm, ENV_GPT_BASE, ENV_GPT_SIZE));
+	ASSERT_EQ(0, nw_as_create(self->vm, 1, &self->as));
+	nw_vm_enter(self->e.s, self->vm);
+}
+
+FIXTURE_TEARDOWN(rights)
+{
+	env_fini(&self->e);
+}
+
+/* Two reads of @va: a fill, then a first-level hit. */
+static int read_twice(struct nw_sim *s, u64 va, u16 pcid)
+{
+	int err = nw_access(s, va, pcid, NW_READ);
+
+	return err ?: nw_access(s, va + 64, pcid, NW_READ);
+}
+
+TEST_F(rights, first_write_after_hits_assists)
+{
+	struct nw_sim *s = self->e.s;
+	u64 ad;
+
+	ASSERT_EQ(0, nw_as_map(self->as, RVA, 0x10000, NW_PAGE_SIZE, NW_PTE,
+			       NW_X86_RW));
+	ASSERT_EQ(0, read_twice(s, RVA, 1));
+	EXPECT_EQ(variant->fast, s->tlb.fast);
+	EXPECT_EQ(1, nw_sim_counter(s, NW_C_TLB_L1_HIT));
+	ad = nw_sim_counter(s, NW_C_AD_WRITES);
+	/* The entry is clean: the write walks, and the walk sets D. */
+	ASSERT_EQ(NW_OK, nw_access(s, RVA + 128, 1, NW_WRITE));
+	EXPECT_EQ(1, nw_sim_counter(s, NW_C_TLB_ASSIST));
+	EXPECT_EQ(2, nw_sim_counter(s, NW_C_WALKS));
+	EXPECT_LT(ad, nw_sim_counter(s, NW_C_AD_WRITES));
+	/* Now dirty: further writes and reads hit. */
+	ASSERT_EQ(NW_OK, nw_access(s, RVA + 192, 1, NW_WRITE));
+	ASSERT_EQ(NW_OK, nw_access(s, RVA + 256, 1, NW_WRITE));
+	ASSERT_EQ(NW_OK, nw_access(s, RVA + 320, 1, NW_READ));
+	EXPECT_EQ(1, nw_sim_counter(s, NW_C_TLB_ASSIST));
+	EXPECT_EQ(2, nw_sim_counter(s, NW_C_WALKS));
+	EXPECT_EQ(5, nw_sim_counter(s, NW_C_TLB_L1_HIT));
+	EXPECT_EQ(3, nw_sim_counter(s, NW_C_WRITES));
+}
+
+TEST_F(rights, user_access_to_supervisor_page_after_hits)
+{
+	struct nw_sim *s = self->e.s;
+
+	ASSERT_EQ(0, nw_as_map(self->as, RVA, 0x10000, NW_PAGE_SIZE, NW_PTE,
+			       NW_X86_RW));
+	ASSERT_EQ(0, read_twice(s, RVA, 1));
+	EXPECT_EQ(NW_GUEST_PF, nw_access(s, RVA + 128, 1, NW_READ | NW_USER));
+	EXPECT_EQ(1, nw_sim_counter(s, NW_C_TLB_ASSIST));
+	EXPECT_EQ(1, nw_sim_counter(s, NW_C_GUEST_PF));
+	/* The same for a user page is a hit. */
+	ASSERT_EQ(0, nw_as_map(self->as, RVA + NW_PAGE_SIZE, 0x11000,
+			       NW_PAGE_SIZE, NW_PTE, NW_X86_RW | NW_X86_US));
+	ASSERT_EQ(0, read_twice(s, RVA + NW_PAGE_SIZE, 1));
+	EXPECT_EQ(NW_OK, nw_access(s, RVA + NW_PAGE_SIZE + 128, 1,
+				   NW_READ | NW_USER));
+	EXPECT_EQ(1, nw_sim_counter(s, NW_C_TLB_ASSIST));
+}
+
+TEST_F(rights, fetch_from_xd_page_after_hits)
+{
+	struct nw_sim *s = self->e.s;
+
+	ASSERT_EQ(0, nw_as_map(self->as, RVA, 0x10000, NW_PAGE_SIZE, NW_PTE,
+			       NW_X86_RW | NW_X86_XD));
+	ASSERT_EQ(0, read_twice(s, RVA, 1));
+	EXPECT_EQ(NW_GUEST_PF, nw_access(s, RVA + 128, 1, NW_FETCH));
+	EXPECT_EQ(1, nw_sim_counter(s, NW_C_TLB_ASSIST));
+	ASSERT_EQ(0, nw_as_map(self->as, RVA + NW_PAGE_SIZE, 0x11000,
+			       NW_PAGE_SIZE, NW_PTE, NW_X86_RW));
+	ASSERT_EQ(0, read_twice(s, RVA + NW_PAGE_SIZE, 1));
+	EXPECT_EQ(NW_OK, nw_access(s, RVA + NW_PAGE_SIZE + 128, 1, NW_FETCH));
+	EXPECT_EQ(1, nw_sim_counter(s, NW_C_TLB_ASSIST));
+}
+
+TEST_F(rights, hit_of_one_pcid_is_not_one_of_another)
+{
+	struct nw_sim *s = self->e.s;
+	struct nw_as *as2;
+
+	ASSERT_EQ(0, nw_as_create(self->vm, 2, &as2));
+	ASSERT_EQ(0, nw_as_map(self->as, RVA, 0x10000, NW_PAGE_SIZE, NW_PTE,
+			       NW_X86_RW));
+	ASSERT_EQ(0, nw_as_map(as2, RVA, 0x20000, NW_PAGE_SIZE, NW_PTE,
+			       NW_X86_RW));
+	ASSERT_EQ(0, read_twice(s, RVA, 1));
+	EXPECT_EQ(1, nw_sim_counter(s, NW_C_TLB_MISS));
+	ASSERT_EQ(NW_OK, nw_access(s, RVA + 128, 2, NW_READ));
+	EXPECT_EQ(2, nw_sim_counter(s, NW_C_TLB_MISS));
+	EXPECT_EQ(env_slot_hpa(self->vm->id) + 0x20000 + 128, s->last.hpa);
+	/* And back: pcid 1's entry is still there, a hit. */
+	ASSERT_EQ(NW_OK, nw_access(s, RVA + 192, 1, NW_READ));
+	ASSERT_EQ(NW_OK, nw_access(s, RVA + 256, 1, NW_READ));
+	EXPECT_EQ(2, nw_sim_counter(s, NW_C_TLB_MISS));
+	EXPECT_EQ(3, nw_sim_counter(s, NW_C_TLB_L1_HIT));
+	/* An access kind that is not one is refused, hit or not. */
+	EXPECT_EQ(-EINVAL, nw_access(s, RVA, 1, 3));
+	EXPECT_EQ(-EINVAL, nw_access(s, RVA, 1, 8));
+	EXPECT_EQ(-EINVAL, nw_access(s, RVA, 1, 0x100));
+	EXPECT_EQ(3, nw_sim_counter(s, NW_C_TLB_L1_HIT));
+}
+
 TEST_HARNESS_MAIN
