@@ -16,6 +16,8 @@ endif
 KDIR ?= /lib/modules/$(KERNELRELEASE)/build
 CACHE ?= $(CURDIR)/build
 VM_KERNEL ?= /boot/vmlinuz-$(KERNELRELEASE)
+# Set before any rule names it: prerequisites are expanded as read.
+NESTWALK_KO ?= $(CACHE)/mod-vm/nestwalk.ko
 
 S := $(CURDIR)/scripts
 RESULTS := $(CACHE)/results
@@ -124,8 +126,6 @@ dkms: deps
 $(CACHE)/mod-vm/nestwalk.ko: FORCE
 	@$(S)/srccopy.sh $(CACHE)/mod-vm
 	$(MAKE) -C $(KDIR) M=$(CACHE)/mod-vm modules
-
-NESTWALK_KO ?= $(CACHE)/mod-vm/nestwalk.ko
 
 vmtest: deps selftests helper $(NESTWALK_KO)
 	@mkdir -p $(RESULTS) $(CACHE)/vm-distro
