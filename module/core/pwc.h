@@ -41,6 +41,19 @@ void nw_pwc_free(struct nw_pwc *p);
 u64 nw_pwc_inval(struct nw_pwc *p, const struct nw_inval *f);
 u64 nw_pwc_count(const struct nw_pwc *p, const struct nw_inval *f);
 
+/* A probe of one cache of a small-LRU set: the entry, touched; or NULL. */
+static __always_inline struct nw_centry *
+nw_pwc_find_small(struct nw_cache *c, u64 key, u32 tag, u16 pcid)
+{
+	u32 set = (key >> 4) & c->set_mask, way;
+	struct nw_centry *e = __nw_cache_find(c, key, tag, pcid, set, &way, 1);
+
+	/* A walk's entry is mostly the set's most recent. */
+	if (e && (c->order[set] & 15) != way)
+		__nw_cache_touch(c, set, way, NW_REPL_ORDER);
+	return e;
+}
+
 /*
  * The deepest cached level on the way to @addr: returns the level whose
  * table the walk starts in (the cached entry's level - 1), and *@table and
@@ -57,16 +70,11 @@ static __always_inline int __nw_pwc_lookup(struct nw_pwc *p, u64 addr,
 		struct nw_cache *c = &p->c[l];
 		u64 key = nw_cache_key(addr, l);
 		struct nw_centry *e;
-		u32 set, way;
 
 		if (small_lru) {
 			if (!c->entries)
 				continue;
-			set = (key >> 4) & c->set_mask;
-			e = __nw_cache_find(c, key, tag, pcid, set, &way, 1);
-			/* A walk's entry is mostly the set's most recent. */
-			if (e && (c->order[set] & 15) != way)
-				__nw_cache_touch(c, set, way, NW_REPL_ORDER);
+			e = nw_pwc_find_small(c, key, tag, pcid);
 		} else {
 			e = nw_cache_lookup(c, key, tag, pcid);
 		}
@@ -77,6 +85,28 @@ static __always_inline int __nw_pwc_lookup(struct nw_pwc *p, u64 addr,
 		}
 	}
 	return top;
+}
+
+/*
+ * The first probe of nw_pwc_lookup() when it is a small-LRU set's PDE
+ * cache: whether that holds @addr's table of 4 KiB leaves (*@table), and
+ * the rights on the way there (*@perm). False with nothing touched when
+ * the set is not that shape.
+ */
+static __always_inline bool nw_pwc_pde(struct nw_pwc *p, u64 addr, u32 tag,
+				       u16 pcid, u64 *table, u8 *perm)
+{
+	struct nw_cache *c = &p->c[NW_PDE];
+	struct nw_centry *e;
+
+	if (!p->small_lru || !c->entries)
+		return false;
+	e = nw_pwc_find_small(c, nw_cache_key(addr, NW_PDE), tag, pcid);
+	if (!e)
+		return false;
+	*table = e->val;
+	*perm = e->perm;
+	return true;
 }
 
 /* The general copy, out of line: inlined, it doubles the walkers' code. */

@@ -5,6 +5,7 @@
  */
 #include "kselftest_harness.h"
 #include "env.h"
+#include "presets.h"
 
 #define VA	0x7f1240000000ULL	/* 1 GiB aligned: every leaf fits */
 #define GPA	0x40000000ULL		/* guest data at 1 GiB */
@@ -191,6 +192,251 @@ TEST_F(walk, unmapped_is_guest_fault)
 	EXPECT_EQ(NW_OK, nw_access(s, va, 1, NW_READ));
 	EXPECT_EQ(NW_GUEST_PF, nw_access(s, va, 1, NW_WRITE));
 	EXPECT_EQ(NW_OK, nw_access(s, va, 1, NW_FETCH));
+}
+
+/*
+ * Walks that start from both PDE caches (the skylake preset's walk caches,
+ * no TLB, so that every access walks): after the first walk, one within
+ * the same 2 MiB reads one guest and one host entry, and every right, fault
+ * and dirty flag comes out as from a walk of all levels.
+ */
+FIXTURE(cached) {
+	struct env e;
+	struct nw_vm *vm;
+	struct nw_as *as;
+};
+
+FIXTURE_VARIANT(cached) {
+	int mode;
+	bool ept_ad;
+	bool host_ad;		/* the host's leaves have a dirty flag */
+};
+
+FIXTURE_VARIANT_ADD(cached, ept) {
+	.mode = NW_MODE_EPT,
+};
+
+FIXTURE_VARIANT_ADD(cached, ept_ad) {
+	.mode = NW_MODE_EPT, .ept_ad = true, .host_ad = true,
+};
+
+FIXTURE_VARIANT_ADD(cached, npt) {
+	.mode = NW_MODE_NPT, .host_ad = true,
+};
+
+#define PG(n)	(VA + (n) * NW_PAGE_SIZE)
+#define PG_RO	8	/* read-only */
+#define PG_SUP	9	/* supervisor */
+#define PG_XD	10	/* execute-disable */
+#define PG_G	11	/* global */
+
+FIXTURE_SETUP(cached)
+{
+	struct nw_vm_cfg c = {
+		.mode = variant->mode, .guest_levels = 4, .host_levels = 4,
+		.max_level = NW_PTE, .ept_ad = variant->ept_ad,
+		.gpt_base = ENV_GPT_BASE, .gpt_size = ENV_GPT_SIZE,
+	};
+	struct nw_sim_cfg cfg, sky;
+	struct nw_as *as;
+	int i;
+
+	ASSERT_EQ(0, nw_preset(NW_PRESET_SKYLAKE, &sky));
+	env_cfg_bare(&cfg);
+	cfg.tlb.nlevels = 0;
+	cfg.pwc = sky.pwc;
+	cfg.hpwc = sky.hpwc;
+	ASSERT_EQ(0, env_init(&self->e, &cfg));
+	ASSERT_EQ(0, nw_vm_create(self->e.s, &c, &self->vm));
+	ASSERT_EQ(0, simmem_slot(&self->e.mem, self->vm->id, 0,
+				 ENV_GUEST_SIZE, env_slot_hpa(self->vm->id),
+				 NW_PTE));
+	ASSERT_EQ(0, nw_as_create(self->vm, 1, &self->as));
+	as = self->as;
+	ASSERT_EQ(0, nw_as_map(as, PG(0), GPA, 8 * NW_PAGE_SIZE, NW_PTE,
+			       NW_X86_RW | NW_X86_US));
+	ASSERT_EQ(0, nw_as_map(as, PG(PG_RO), GPA + PG_RO * NW_PAGE_SIZE,
+			       NW_PAGE_SIZE, NW_PTE, NW_X86_US));
+	ASSERT_EQ(0, nw_as_map(as, PG(PG_SUP), GPA + PG_SUP * NW_PAGE_SIZE,
+			       NW_PAGE_SIZE, NW_PTE, NW_X86_RW));
+	ASSERT_EQ(0, nw_as_map(as, PG(PG_XD), GPA + PG_XD * NW_PAGE_SIZE,
+			       NW_PAGE_SIZE, NW_PTE,
+			       NW_X86_RW | NW_X86_US | NW_X86_XD));
+	ASSERT_EQ(0, nw_as_map(as, PG(PG_G), GPA + PG_G * NW_PAGE_SIZE,
+			       NW_PAGE_SIZE, NW_PTE, NW_X86_RW | NW_X86_G));
+	ASSERT_EQ(0, nw_vm_map(self->vm, GPA, 16 * NW_PAGE_SIZE));
+	nw_vm_enter(self->e.s, self->vm);
+	/* Every page once: the caches are filled, accessed flags set. */
+	for (i = 0; i <= PG_G; i++)
+		ASSERT_EQ(NW_OK, nw_access(self->e.s, PG(i), 1, NW_READ));
+}
+
+FIXTURE_TEARDOWN(cached)
+{
+	env_fini(&self->e);
+}
+
+/* The host-physical address of the entry for @addr at @level of @pt. */
+static u64 *entry_ptr(struct env *e, struct nw_vm *vm, struct nw_pt *pt,
+		      u64 addr, int level)
+{
+	u64 at = nw_pt_entry_addr(pt, addr, level), hpa;
+	int l;
+
+	if (!at)
+		return NULL;
+	if (pt != &vm->ept && nw_pt_lookup(&vm->ept, at, &hpa, &l, NULL))
+		return NULL;
+	if (pt != &vm->ept)
+		at = hpa;
+	return simmem_page(&e->mem, at & ~0xfffULL) + ((at & 0xfff) >> 3);
+}
+
+TEST_F(cached, one_entry_in_each_dimension)
+{
+	struct nw_sim *s = self->e.s;
+	u64 pwc = nw_sim_counter(s, NW_C_PWC_HIT);
+	u64 hpwc = nw_sim_counter(s, NW_C_HPWC_HIT);
+	u64 ad = nw_sim_counter(s, NW_C_AD_WRITES);
+
+	nw_sim_reset_counters(s);
+	ASSERT_EQ(NW_OK, nw_access(s, PG(3) + 0x238, 1, NW_READ | NW_USER));
+	EXPECT_EQ(2, s->last.refs);
+	EXPECT_EQ(1, nw_sim_counter(s, NW_C_GUEST_REFS_L1));
+	EXPECT_EQ(1, nw_sim_counter(s, NW_C_HOST_REFS_L1));
+	EXPECT_EQ(2, nw_sim_counter(s, NW_C_WALK_REFS));
+	EXPECT_EQ(1, s->walk_hist[2]);
+	EXPECT_EQ(1, nw_sim_counter(s, NW_C_PWC_HIT));
+	EXPECT_EQ(1, nw_sim_counter(s, NW_C_HPWC_HIT));
+	EXPECT_EQ(0, nw_sim_counter(s, NW_C_AD_WRITES));
+	EXPECT_EQ(env_slot_hpa(self->vm->id) + GPA + 3 * NW_PAGE_SIZE + 0x238,
+		  s->last.hpa);
+	EXPECT_EQ(NW_PTE, s->last.size);
+	EXPECT_EQ(NW_PTE, s->last.guest_size);
+	EXPECT_EQ(NW_PTE, s->last.host_size);
+	EXPECT_EQ(NW_PERM_R | NW_PERM_W | NW_PERM_X | NW_PERM_U,
+		  s->last.perm);
+	EXPECT_EQ(0, s->last.flags);
+	ASSERT_EQ(NW_OK, nw_access(s, PG(PG_G), 1, NW_READ));
+	EXPECT_EQ(2, s->last.refs);
+	EXPECT_EQ(NW_CE_GLOBAL, s->last.flags);
+	EXPECT_LT(0, pwc);
+	EXPECT_LT(0, hpwc);
+	EXPECT_LT(0, ad);
+}
+
+TEST_F(cached, first_write_sets_the_dirty_flags)
+{
+	struct nw_sim *s = self->e.s;
+	u64 *gpte = entry_ptr(&self->e, self->vm, &self->as->gpt, PG(2),
+			      NW_PTE);
+	u64 *hpte = entry_ptr(&self->e, self->vm, &self->vm->ept,
+			      GPA + 2 * NW_PAGE_SIZE, NW_PTE);
+	u64 hd = variant->mode == NW_MODE_EPT ? NW_EPT_D : NW_X86_D;
+
+	ASSERT_NE(NULL, gpte);
+	ASSERT_NE(NULL, hpte);
+	EXPECT_FALSE(*gpte & NW_X86_D);
+	nw_sim_reset_counters(s);
+	ASSERT_EQ(NW_OK, nw_access(s, PG(2), 1, NW_WRITE));
+	EXPECT_TRUE(*gpte & NW_X86_D);
+	EXPECT_EQ(variant->host_ad, !!(*hpte & hd));
+	EXPECT_EQ(1 + variant->host_ad, nw_sim_counter(s, NW_C_AD_WRITES));
+	EXPECT_EQ(NW_CE_DIRTY, s->last.flags);
+	EXPECT_EQ(2, s->last.refs);
+	/* Dirty now: the next write has nothing to set. */
+	ASSERT_EQ(NW_OK, nw_access(s, PG(2), 1, NW_WRITE));
+	EXPECT_EQ(1 + variant->host_ad, nw_sim_counter(s, NW_C_AD_WRITES));
+	EXPECT_EQ(NW_CE_DIRTY, s->last.flags);
+	EXPECT_EQ(2, s->last.refs);
+	EXPECT_EQ(2, nw_sim_counter(s, NW_C_PWC_HIT));
+	EXPECT_EQ(2, nw_sim_counter(s, NW_C_HPWC_HIT));
+}
+
+/* A guest dirty flag set by other means than a write through the host. */
+TEST_F(cached, dirty_only_where_both_dimensions_are)
+{
+	struct nw_sim *s = self->e.s;
+	u64 *gpte = entry_ptr(&self->e, self->vm, &self->as->gpt, PG(4),
+			      NW_PTE);
+
+	ASSERT_NE(NULL, gpte);
+	*gpte |= NW_X86_D;
+	ASSERT_EQ(NW_OK, nw_access(s, PG(4), 1, NW_READ));
+	EXPECT_EQ(2, s->last.refs);
+	EXPECT_EQ(variant->host_ad ? 0 : NW_CE_DIRTY, s->last.flags);
+}
+
+TEST_F(cached, guest_rights_and_faults)
+{
+	struct nw_sim *s = self->e.s;
+	u64 *gpte = entry_ptr(&self->e, self->vm, &self->as->gpt, PG(5),
+			      NW_PTE);
+
+	ASSERT_NE(NULL, gpte);
+	nw_sim_reset_counters(s);
+	EXPECT_EQ(NW_GUEST_PF, nw_access(s, PG(PG_RO), 1, NW_WRITE));
+	EXPECT_EQ(NW_GUEST_PF, nw_access(s, PG(PG_SUP), 1,
+					 NW_READ | NW_USER));
+	EXPECT_EQ(NW_GUEST_PF, nw_access(s, PG(PG_XD), 1, NW_FETCH));
+	EXPECT_EQ(3, nw_sim_counter(s, NW_C_GUEST_PF));
+	EXPECT_EQ(NW_OK, nw_access(s, PG(PG_RO), 1, NW_READ | NW_USER));
+	EXPECT_EQ(NW_PERM_R | NW_PERM_X | NW_PERM_U, s->last.perm);
+	EXPECT_EQ(NW_OK, nw_access(s, PG(PG_SUP), 1, NW_WRITE));
+	EXPECT_EQ(NW_PERM_R | NW_PERM_W | NW_PERM_X, s->last.perm);
+	EXPECT_EQ(NW_OK, nw_access(s, PG(PG_XD), 1, NW_WRITE));
+	EXPECT_EQ(NW_PERM_R | NW_PERM_W | NW_PERM_U, s->last.perm);
+	/* A leaf gone after its table was cached: a fault at level 1. */
+	*gpte &= ~NW_X86_P;
+	EXPECT_EQ(NW_GUEST_PF, nw_access(s, PG(5), 1, NW_READ));
+	EXPECT_EQ(PG(5), s->last.fault_addr);
+	EXPECT_EQ(NW_PTE, s->last.fault_level);
+	EXPECT_EQ(NW_DIM_GUEST, s->last.fault_dim);
+	EXPECT_EQ(4, nw_sim_counter(s, NW_C_GUEST_PF));
+}
+
+/* Rights the host's upper levels take away, kept in its PDE cache. */
+TEST_F(cached, host_rights_from_the_pde_cache)
+{
+	struct nw_sim *s = self->e.s;
+	u64 *hpde = entry_ptr(&self->e, self->vm, &self->vm->ept, GPA,
+			      NW_PDE);
+
+	ASSERT_NE(NULL, hpde);
+	*hpde &= variant->mode == NW_MODE_EPT ? ~(u64)NW_EPT_W :
+						~(u64)NW_X86_RW;
+	env_flush_all(&self->e);
+	ASSERT_EQ(NW_OK, nw_access(s, PG(6), 1, NW_READ));	/* refills */
+	nw_sim_reset_counters(s);
+	ASSERT_EQ(NW_OK, nw_access(s, PG(7), 1, NW_READ));
+	EXPECT_EQ(2, s->last.refs);
+	EXPECT_EQ(1, nw_sim_counter(s, NW_C_HPWC_HIT));
+	EXPECT_EQ(NW_PERM_R | NW_PERM_X | NW_PERM_U, s->last.perm);
+	EXPECT_EQ(NW_EPT_VIOLATION, nw_access(s, PG(7), 1, NW_WRITE));
+	EXPECT_EQ(GPA + 7 * NW_PAGE_SIZE, s->last.fault_addr);
+	EXPECT_EQ(NW_DIM_HOST, s->last.fault_dim);
+	EXPECT_EQ(1, nw_sim_counter(s, NW_C_EPT_VIOLATION));
+}
+
+/* Rights a host leaf takes away, under a table its PDE cache holds. */
+TEST_F(cached, host_leaf_rights)
+{
+	struct nw_sim *s = self->e.s;
+	u64 *hpte = entry_ptr(&self->e, self->vm, &self->vm->ept,
+			      GPA + 6 * NW_PAGE_SIZE, NW_PTE);
+
+	ASSERT_NE(NULL, hpte);
+	*hpte &= variant->mode == NW_MODE_EPT ? ~(u64)(NW_EPT_W | NW_EPT_X) :
+						~(u64)NW_X86_RW;
+	nw_sim_reset_counters(s);
+	ASSERT_EQ(NW_OK, nw_access(s, PG(6), 1, NW_READ));
+	EXPECT_EQ(2, s->last.refs);
+	EXPECT_EQ(1, nw_sim_counter(s, NW_C_HPWC_HIT));
+	EXPECT_EQ(variant->mode == NW_MODE_EPT ? NW_PERM_R | NW_PERM_U :
+		  NW_PERM_R | NW_PERM_X | NW_PERM_U, s->last.perm);
+	EXPECT_EQ(NW_EPT_VIOLATION, nw_access(s, PG(6), 1, NW_WRITE));
+	EXPECT_EQ(NW_DIM_HOST, s->last.fault_dim);
+	EXPECT_EQ(NW_PTE, s->last.fault_level);
 }
 
 /*
