@@ -213,14 +213,14 @@ static void ntlb_fill(struct nw_sim *s, struct nw_vm *vm, u64 gpa, int level,
 static __always_inline bool host_step(struct walk *w, const struct view *v,
 				      const struct nw_fmt *f, u64 gpa,
 				      int level, u8 perm, u64 *table,
-				      u64 *e, u64 **ep)
+				      u64 *e, u64 **ep, const bool wc)
 {
 	if (unlikely(!ref(w, v, *table, pt_off(gpa, level), NW_DIM_HOST,
 			  level, e, ep) ||
 		     (*e & f->fast_mask[level]) != f->fast_val[level]))
 		return false;
 	*table = *e & f->addr;
-	if (w->s->hpwc.on)
+	if (wc && w->s->hpwc.on)
 		nw_pwc_fill(&w->s->hpwc, gpa, level, w->vm->htag, 0, *table,
 			    perm);
 	return true;
@@ -234,7 +234,7 @@ static __always_inline bool host_step(struct walk *w, const struct view *v,
  */
 static __always_inline u64 host_xlate(struct walk *w, const struct view *v,
 				      u64 gpa, u8 need, bool gpt, int *hsize,
-				      u8 *hperm, const bool ept)
+				      u8 *hperm, const bool ept, const bool wc)
 {
 	struct nw_sim *s = w->s;
 	struct nw_vm *vm = w->vm;
@@ -246,10 +246,10 @@ static __always_inline u64 host_xlate(struct walk *w, const struct view *v,
 	u8 perm = NW_PERM_R | NW_PERM_W | NW_PERM_X | NW_PERM_U;
 	int level = vm->cfg.host_levels, top, st;
 
-	if (gpt && s->ntlb.entries &&
+	if (wc && gpt && s->ntlb.entries &&
 	    ntlb_lookup(s, vm, gpa, need, &addr, hsize, hperm))
 		return addr;
-	if (s->hpwc.on) {
+	if (wc && s->hpwc.on) {
 		level = nw_pwc_lookup(&s->hpwc, gpa, level, vm->htag, 0,
 				      &table, &perm);
 		s->cnt[level < vm->cfg.host_levels ? NW_C_HPWC_HIT :
@@ -264,22 +264,26 @@ static __always_inline u64 host_xlate(struct walk *w, const struct view *v,
 	 */
 	switch (level) {
 	case NW_PML5E:
-		if (!host_step(w, v, f, gpa, NW_PML5E, perm, &table, &e, &ep))
+		if (!host_step(w, v, f, gpa, NW_PML5E, perm, &table, &e, &ep,
+			       wc))
 			goto entry;
 		level--;
 		fallthrough;
 	case NW_PML4E:
-		if (!host_step(w, v, f, gpa, NW_PML4E, perm, &table, &e, &ep))
+		if (!host_step(w, v, f, gpa, NW_PML4E, perm, &table, &e, &ep,
+			       wc))
 			goto entry;
 		level--;
 		fallthrough;
 	case NW_PDPTE:
-		if (!host_step(w, v, f, gpa, NW_PDPTE, perm, &table, &e, &ep))
+		if (!host_step(w, v, f, gpa, NW_PDPTE, perm, &table, &e, &ep,
+			       wc))
 			goto entry;
 		level--;
 		fallthrough;
 	case NW_PDE:
-		if (!host_step(w, v, f, gpa, NW_PDE, perm, &table, &e, &ep))
+		if (!host_step(w, v, f, gpa, NW_PDE, perm, &table, &e, &ep,
+			       wc))
 			goto entry;
 		level--;
 		fallthrough;
@@ -295,7 +299,7 @@ static __always_inline u64 host_xlate(struct walk *w, const struct view *v,
 		addr = e & f->addr;
 		*hsize = NW_PTE;
 		*hperm = perm | (!ad || (e & dbit) ? NW_PERM_D : 0);
-		if (gpt && s->ntlb.entries)
+		if (wc && gpt && s->ntlb.entries)
 			ntlb_fill(s, vm, gpa, NW_PTE, addr, *hperm);
 		/* A table's GPA has no offset in its page. */
 		return gpt ? addr : addr + (gpa & (NW_PAGE_SIZE - 1));
@@ -312,7 +316,7 @@ entry:
 		if (level != NW_PTE &&
 		    (e & f->fast_mask[level]) == f->fast_val[level]) {
 			table = e & f->addr;
-			if (s->hpwc.on)
+			if (wc && s->hpwc.on)
 				nw_pwc_fill(&s->hpwc, gpa, level, vm->htag, 0,
 					    table, perm);
 			continue;
@@ -331,7 +335,7 @@ entry:
 		if (nw_fmt_leaf(e, level))
 			break;
 		table = nw_fmt_addr(f, e, level, false);
-		if (level >= NW_PDE && s->hpwc.on)
+		if (wc && level >= NW_PDE && s->hpwc.on)
 			nw_pwc_fill(&s->hpwc, gpa, level, vm->htag, 0, table,
 				    perm);
 	}
@@ -344,7 +348,7 @@ entry:
 	*hsize = level;
 	/* Without host A/D, nothing needs a write to find the page dirty. */
 	*hperm = perm | (!ad || (*ep & dbit) ? NW_PERM_D : 0);
-	if (gpt && s->ntlb.entries)
+	if (wc && gpt && s->ntlb.entries)
 		ntlb_fill(s, vm, gpa, level, addr, *hperm);
 	return addr + (gpa & (nw_level_size(level) - 1));
 }
@@ -355,14 +359,14 @@ entry:
  */
 static __always_inline u64 table_hpa(struct walk *w, const struct view *v,
 				     bool nested, u64 gpa, u8 need,
-				     const bool ept)
+				     const bool ept, const bool wc)
 {
 	int hsize;
 	u8 hperm;
 
 	if (!nested)
 		return gpa;
-	return host_xlate(w, v, gpa, need, true, &hsize, &hperm, ept);
+	return host_xlate(w, v, gpa, need, true, &hsize, &hperm, ept, wc);
 }
 
 static bool guest_perm_ok(u8 perm, unsigned int kind)
@@ -381,7 +385,8 @@ static bool guest_perm_ok(u8 perm, unsigned int kind)
 
 static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 				      u64 va, unsigned int kind,
-				      const bool nested, const bool ept)
+				      const bool nested, const bool ept,
+				      const bool wc)
 {
 	struct nw_sim *s = w->s;
 	struct nw_vm *vm = w->vm;
@@ -402,14 +407,15 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 
 	if (unlikely(!pt->tables))	/* shadow table not built yet */
 		return fault(w, NW_GUEST_PF, va, NW_DIM_GUEST, top);
-	if (s->pwc.on) {
+	if (wc && s->pwc.on) {
 		level = nw_pwc_lookup(&s->pwc, va, top, vm->tag, as->pcid,
 				      &table, &perm);
 		s->cnt[level < top ? NW_C_PWC_HIT : NW_C_PWC_MISS]++;
 	}
 	view_init(&v, &s->mem);
 	if (level == top) {
-		table = table_hpa(w, &v, nested, pt->root, tneed, ept);
+		table = table_hpa(w, &v, nested, pt->root, tneed, ept,
+				  wc);
 		if (table == NW_NO_HPA)
 			return r->outcome;
 	}
@@ -425,12 +431,12 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 			if (level == NW_PTE)
 				break;
 			table = table_hpa(w, &v, nested, e & f->addr, tneed,
-					  ept);
+					  ept, wc);
 			if (unlikely(table == NW_NO_HPA)) {
 				count_refs(w, NW_DIM_GUEST, first, level);
 				return r->outcome;
 			}
-			if (s->pwc.on)
+			if (wc && s->pwc.on)
 				nw_pwc_fill(&s->pwc, va, level, vm->tag,
 					    as->pcid, table, perm);
 			continue;
@@ -446,12 +452,13 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 		if (nw_fmt_leaf(e, level))
 			break;
 		table = table_hpa(w, &v, nested,
-				  nw_fmt_addr(f, e, level, false), tneed, ept);
+				  nw_fmt_addr(f, e, level, false), tneed, ept,
+				  wc);
 		if (table == NW_NO_HPA) {
 			count_refs(w, NW_DIM_GUEST, first, level);
 			return r->outcome;
 		}
-		if (level >= NW_PDE && s->pwc.on)
+		if (wc && level >= NW_PDE && s->pwc.on)
 			nw_pwc_fill(&s->pwc, va, level, vm->tag, as->pcid,
 				    table, perm);
 	}
@@ -483,7 +490,7 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 		return NW_OK;
 	}
 	r->hpa = host_xlate(w, &v, gpa, need_perm(kind), false, &hsize,
-			    &hperm, ept);
+			    &hperm, ept, wc);
 	if (r->hpa == NW_NO_HPA)
 		return r->outcome;
 	r->perm &= hperm | NW_PERM_U;
@@ -551,6 +558,12 @@ static __always_inline int quick_2d(struct walk *w, struct nw_as *as, u64 va,
 	return NW_OK;
 }
 
+/* Any paging-structure cache or nested TLB that a walk may use. */
+static bool walk_caches(const struct nw_sim *s)
+{
+	return s->pwc.on || s->hpwc.on || s->ntlb.entries;
+}
+
 int nw_walk(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as, u64 va,
 	    unsigned int kind, struct nw_walk_res *r)
 {
@@ -560,17 +573,27 @@ int nw_walk(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as, u64 va,
 	memset(r, 0, sizeof(*r));
 	r->kind = kind;
 	s->cnt[NW_C_WALKS]++;
-	/* One specialised copy of the walker per format combination. */
+	/*
+	 * One specialised copy of the walker per format combination, and in
+	 * nested mode one more without walk caches: a run that measures the
+	 * whole two-dimensional walk tests none at each of its references.
+	 */
 	if (vm->cfg.mode == NW_MODE_EPT) {
-		st = quick_2d(&w, as, va, kind, true);
-		if (st)
-			st = guest_walk(&w, as, va, kind, true, true);
+		if (!walk_caches(s))
+			st = guest_walk(&w, as, va, kind, true, true, false);
+		else if (quick_2d(&w, as, va, kind, true))
+			st = guest_walk(&w, as, va, kind, true, true, true);
+		else
+			st = NW_OK;
 	} else if (vm->cfg.mode == NW_MODE_NPT) {
-		st = quick_2d(&w, as, va, kind, false);
-		if (st)
-			st = guest_walk(&w, as, va, kind, true, false);
+		if (!walk_caches(s))
+			st = guest_walk(&w, as, va, kind, true, false, false);
+		else if (quick_2d(&w, as, va, kind, false))
+			st = guest_walk(&w, as, va, kind, true, false, true);
+		else
+			st = NW_OK;
 	} else {
-		st = guest_walk(&w, as, va, kind, false, false);
+		st = guest_walk(&w, as, va, kind, false, false, true);
 	}
 	commit(&w);
 	return st;
