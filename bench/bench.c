@@ -10,6 +10,11 @@
  * dependent loads of the same entries, and (c) with a bare TLB of the
  * same arrays that does not walk. All in nested EPT mode, 4 KiB guest and
  * host pages.
+ *
+ * Each figure is the median of NWBENCH_ROUNDS (default 5) rounds, and a
+ * round times the model, then the plain loop, then the floor: a ratio is
+ * the median of the rounds' ratios, each of two runs seconds apart, which
+ * keeps it when the machine's speed drifts between rounds.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +27,9 @@
 
 #define TRACE_LEN	(1U << 22)	/* 4 Mi accesses, 64 MiB */
 #define BASE_VA		0x7f0000000000ULL
+#define MAX_ROUNDS	15
+
+static int nrounds = 5;
 
 static double now(void)
 {
@@ -97,12 +105,77 @@ static int gen(struct nw_acc *t, u8 pattern, u64 ws, u32 theta_m)
 	return 0;
 }
 
-static void report(const char *name, double rate, double plain,
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The median of the rounds' figures (the middle two's mean if even). */
+static double median(const double *v)
+{
+	double s[MAX_ROUNDS];
+	int n = nrounds;
+
+	memcpy(s, v, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), cmp_double);
+	return n & 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+/* The rounds' ratios @a[i] / @b[i] in @q. */
+static void ratios(const double *a, const double *b, double *q)
+{
+	int i;
+
+	for (i = 0; i < nrounds; i++)
+		q[i] = a[i] / b[i];
+}
+
+static double lowest(const double *v)
+{
+	double m = v[0];
+	int i;
+
+	for (i = 1; i < nrounds; i++)
+		m = v[i] < m ? v[i] : m;
+	return m;
+}
+
+static double highest(const double *v)
+{
+	double m = v[0];
+	int i;
+
+	for (i = 1; i < nrounds; i++)
+		m = v[i] > m ? v[i] : m;
+	return m;
+}
+
+/* A figure: the model's rates @r and the plain loop's @p, by round. */
+static void report(const char *name, const double *r, const double *p,
 		   double goal, const char *unit)
 {
+	double rate = median(r), q[MAX_ROUNDS] = { 0 };
+
+	ratios(r, p, q);
 	printf("%-34s %8.1f M%s/s  (plain loop %7.1f M/s, ratio %5.3f)  goal >= %.0f M/s: %s\n",
-	       name, rate / 1e6, unit, plain / 1e6, rate / plain, goal / 1e6,
-	       rate >= goal ? "met" : "NOT met");
+	       name, rate / 1e6, unit, median(p) / 1e6, median(q),
+	       goal / 1e6, rate >= goal ? "met" : "NOT met");
+	if (nrounds > 1)
+		printf("    median of %d rounds, lowest %.1f, highest %.1f\n",
+		       nrounds, lowest(r) / 1e6, highest(r) / 1e6);
+}
+
+/* The floor's rates @b by round, against the model's @r. */
+static void report_floor(const char *what, const double *r, const double *b)
+{
+	double q[MAX_ROUNDS] = { 0 };
+
+	ratios(r, b, q);
+	printf("    floor: %s %.1f M/s; the model runs at %.0f%% of it (%.0f-%.0f%% by round)\n",
+	       what, median(b) / 1e6, 100 * median(q), 100 * lowest(q),
+	       100 * highest(q));
 }
 
 static int bench_l1(struct nw_acc *t)
@@ -110,7 +183,8 @@ static int bench_l1(struct nw_acc *t)
 	struct nw_sim_cfg cfg;
 	struct nw_vm *vm;
 	struct env e;
-	double r, p;
+	double r[MAX_ROUNDS], p[MAX_ROUNDS], q[MAX_ROUNDS];
+	int i;
 
 	/*
 	 * 32 pages (128 KiB), all L1 hits after the first touch: streaming
@@ -122,15 +196,20 @@ static int bench_l1(struct nw_acc *t)
 	    gen(t, NW_WL_SEQUENTIAL, 32 * 4096, 0))
 		return 1;
 	sim_rate(e.s, t, TRACE_LEN, 1);		/* warm */
-	r = sim_rate(e.s, t, TRACE_LEN, 8);
-	p = plain_rate(t, TRACE_LEN, 8);
+	for (i = 0; i < nrounds; i++) {
+		r[i] = sim_rate(e.s, t, TRACE_LEN, 2);
+		p[i] = plain_rate(t, TRACE_LEN, 2);
+	}
 	report("(a) L1-hit trace, sequential", r, p, 150e6, "acc");
 	if (gen(t, NW_WL_UNIFORM, 32 * 4096, 0))
 		return 1;
-	r = sim_rate(e.s, t, TRACE_LEN, 4);
-	p = plain_rate(t, TRACE_LEN, 4);
+	for (i = 0; i < nrounds; i++) {
+		r[i] = sim_rate(e.s, t, TRACE_LEN, 1);
+		p[i] = plain_rate(t, TRACE_LEN, 1);
+	}
+	ratios(r, p, q);
 	printf("    same 32 pages in random order: %.1f Macc/s (ratio %.3f)\n",
-	       r / 1e6, r / p);
+	       median(r) / 1e6, median(q));
 	printf("    L1 hit share %.4f\n",
 	       (double)nw_sim_counter(e.s, NW_C_TLB_L1_HIT) /
 	       nw_sim_counter(e.s, NW_C_ACCESSES));
@@ -187,8 +266,9 @@ static int bench_walks(struct nw_acc *t)
 	struct nw_sim_cfg cfg;
 	struct nw_vm *vm;
 	struct env e;
-	double r, p, b;
+	double r[MAX_ROUNDS], p[MAX_ROUNDS], b[MAX_ROUNDS];
 	u64 refs;
+	int i;
 
 	env_cfg_bare(&cfg);
 	cfg.tlb.nlevels = 0;		/* every access walks */
@@ -196,13 +276,6 @@ static int bench_walks(struct nw_acc *t)
 	    gen(t, NW_WL_UNIFORM, 8ULL << 20, 0))
 		return 1;
 	sim_rate(e.s, t, TRACE_LEN / 4, 1);	/* warm: A bits set */
-	nw_sim_reset_counters(e.s);
-	r = sim_rate(e.s, t, TRACE_LEN, 2);
-	p = plain_rate(t, TRACE_LEN, 2);
-	refs = nw_sim_counter(e.s, NW_C_WALK_REFS);
-	report("(b) uncached 4x4 2D walks", r, p, 15e6, "walks");
-	printf("    references per walk %.2f\n",
-	       (double)refs / nw_sim_counter(e.s, NW_C_WALKS));
 	/* The bare walk must land where the model does. */
 	if (nw_access(e.s, t[0].va, 0, NW_READ) ||
 	    bare_walk(e.mem.base, nw_as_find(vm, 0)->gpt.root, vm->ept.root,
@@ -211,9 +284,17 @@ static int bench_walks(struct nw_acc *t)
 		env_fini(&e);
 		return 1;
 	}
-	b = bare_rate(&e, vm, t, TRACE_LEN, 2);
-	printf("    floor: the same 24 entries as bare dependent loads %.1f M/s; the model runs at %.0f%% of it\n",
-	       b / 1e6, 100 * r / b);
+	nw_sim_reset_counters(e.s);
+	for (i = 0; i < nrounds; i++) {
+		r[i] = sim_rate(e.s, t, TRACE_LEN, 1);
+		p[i] = plain_rate(t, TRACE_LEN, 1);
+		b[i] = bare_rate(&e, vm, t, TRACE_LEN, 1);
+	}
+	refs = nw_sim_counter(e.s, NW_C_WALK_REFS);
+	report("(b) uncached 4x4 2D walks", r, p, 15e6, "walks");
+	printf("    references per walk %.2f\n",
+	       (double)refs / nw_sim_counter(e.s, NW_C_WALKS));
+	report_floor("the same 24 entries as bare dependent loads", r, b);
 	env_fini(&e);
 	return 0;
 }
@@ -379,7 +460,7 @@ static int bench_zipf_ws(struct nw_acc *t, u64 ws)
 	struct nw_vm *vm;
 	struct env e;
 	char name[64];
-	double r, p, b;
+	double r[MAX_ROUNDS], p[MAX_ROUNDS], b[MAX_ROUNDS];
 	u64 n;
 	int i;
 
@@ -387,10 +468,19 @@ static int bench_zipf_ws(struct nw_acc *t, u64 ws)
 	if (setup(&e, &cfg, NW_MODE_EPT, NW_PTE, ws, &vm) ||
 	    gen(t, NW_WL_ZIPF, ws, 990))
 		return 1;
+	/* The floor, warmed and measured as the model is: same counts. */
 	sim_rate(e.s, t, TRACE_LEN, 1);		/* warm */
 	nw_sim_reset_counters(e.s);
-	r = sim_rate(e.s, t, TRACE_LEN, 2);
-	p = plain_rate(t, TRACE_LEN, 2);
+	bare_init(bt);
+	bare_tlb_rate(bt, t, TRACE_LEN, 1);
+	bt->hit1 = 0;
+	bt->hit2 = 0;
+	bt->miss = 0;
+	for (i = 0; i < nrounds; i++) {
+		r[i] = sim_rate(e.s, t, TRACE_LEN, 1);
+		p[i] = plain_rate(t, TRACE_LEN, 1);
+		b[i] = bare_tlb_rate(bt, t, TRACE_LEN, 1);
+	}
 	n = nw_sim_counter(e.s, NW_C_ACCESSES);
 	snprintf(name, sizeof(name), "(c) zipf 0.99 over %llu MiB",
 		 (unsigned long long)(ws >> 20));
@@ -406,13 +496,6 @@ static int bench_zipf_ws(struct nw_acc *t, u64 ws)
 		for (i = 0; i < NW_C_NR; i++)
 			printf("    %s %llu\n", nw_counter_names[i],
 			       (unsigned long long)nw_sim_counter(e.s, i));
-	/* The floor, warmed and measured as the model was: same counts. */
-	bare_init(bt);
-	bare_tlb_rate(bt, t, TRACE_LEN, 1);
-	bt->hit1 = 0;
-	bt->hit2 = 0;
-	bt->miss = 0;
-	b = bare_tlb_rate(bt, t, TRACE_LEN, 2);
 	if (bt->hit1 != nw_sim_counter(e.s, NW_C_TLB_L1_HIT) ||
 	    bt->hit2 != nw_sim_counter(e.s, NW_C_TLB_L2_HIT) ||
 	    bt->miss != nw_sim_counter(e.s, NW_C_TLB_MISS)) {
@@ -426,8 +509,8 @@ static int bench_zipf_ws(struct nw_acc *t, u64 ws)
 		env_fini(&e);
 		return 1;
 	}
-	printf("    floor: the same trace through a bare TLB of the same arrays, no walk %.1f M/s; the model runs at %.0f%% of it\n",
-	       b / 1e6, 100 * r / b);
+	report_floor("the same trace through a bare TLB of the same arrays, no walk",
+		     r, b);
 	env_fini(&e);
 	return 0;
 }
@@ -460,6 +543,15 @@ int main(int argc, char **argv)
 		return 1;
 	if (argc > 2)
 		zipf_ws = strtoull(argv[2], NULL, 0) << 20;
+	if (getenv("NWBENCH_ROUNDS")) {
+		nrounds = atoi(getenv("NWBENCH_ROUNDS"));
+		if (nrounds < 1 || nrounds > MAX_ROUNDS) {
+			fprintf(stderr, "nwbench: NWBENCH_ROUNDS must be 1 to %d\n",
+				MAX_ROUNDS);
+			free(t);
+			return 2;
+		}
+	}
 	if (strchr(which, 'a'))
 		err = err || bench_l1(t);
 	if (strchr(which, 'b'))
