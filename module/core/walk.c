@@ -564,6 +564,21 @@ static bool walk_caches(const struct nw_sim *s)
 	return s->pwc.on || s->hpwc.on || s->ntlb.entries;
 }
 
+/*
+ * A nested walk: quick_2d() first when walk caches are on, and with none
+ * on, the copy of the walker that tests none at each of its references
+ * (a run that measures the whole two-dimensional walk).
+ */
+static __always_inline int walk_2d(struct walk *w, struct nw_as *as, u64 va,
+				   unsigned int kind, const bool ept)
+{
+	if (!walk_caches(w->s))
+		return guest_walk(w, as, va, kind, true, ept, false);
+	if (!quick_2d(w, as, va, kind, ept))
+		return NW_OK;
+	return guest_walk(w, as, va, kind, true, ept, true);
+}
+
 int nw_walk(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as, u64 va,
 	    unsigned int kind, struct nw_walk_res *r)
 {
@@ -573,28 +588,13 @@ int nw_walk(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as, u64 va,
 	memset(r, 0, sizeof(*r));
 	r->kind = kind;
 	s->cnt[NW_C_WALKS]++;
-	/*
-	 * One specialised copy of the walker per format combination, and in
-	 * nested mode one more without walk caches: a run that measures the
-	 * whole two-dimensional walk tests none at each of its references.
-	 */
-	if (vm->cfg.mode == NW_MODE_EPT) {
-		if (!walk_caches(s))
-			st = guest_walk(&w, as, va, kind, true, true, false);
-		else if (quick_2d(&w, as, va, kind, true))
-			st = guest_walk(&w, as, va, kind, true, true, true);
-		else
-			st = NW_OK;
-	} else if (vm->cfg.mode == NW_MODE_NPT) {
-		if (!walk_caches(s))
-			st = guest_walk(&w, as, va, kind, true, false, false);
-		else if (quick_2d(&w, as, va, kind, false))
-			st = guest_walk(&w, as, va, kind, true, false, true);
-		else
-			st = NW_OK;
-	} else {
+	/* One specialised copy of the walker per format combination. */
+	if (vm->cfg.mode == NW_MODE_EPT)
+		st = walk_2d(&w, as, va, kind, true);
+	else if (vm->cfg.mode == NW_MODE_NPT)
+		st = walk_2d(&w, as, va, kind, false);
+	else
 		st = guest_walk(&w, as, va, kind, false, false, true);
-	}
 	commit(&w);
 	return st;
 }
