@@ -8,6 +8,7 @@
 #include "kselftest_harness.h"
 #include "env.h"
 #include "presets.h"
+#include "workload.h"
 
 /* Regions of the test address space, one page size each. */
 #define R4K	0x0000010000000ULL	/* 64 MiB of 4 KiB pages */
@@ -675,6 +676,96 @@ TEST_F(rights, hit_of_one_pcid_is_not_one_of_another)
 	EXPECT_EQ(-EINVAL, nw_access(s, RVA, 1, 8));
 	EXPECT_EQ(-EINVAL, nw_access(s, RVA, 1, 0x100));
 	EXPECT_EQ(3, nw_sim_counter(s, NW_C_TLB_L1_HIT));
+}
+
+/*
+ * A batch counts what the same accesses one by one count: every counter,
+ * and the faults. Over three flushes of its memo-hit lanes, the first
+ * after a run of more reads of one page than a lane of 16 bits holds;
+ * then with reads, writes, fetches and user accesses to supervisor pages
+ * (guest faults), two address spaces, a PCID with none (-EINVAL) and
+ * unmapped pages.
+ */
+#define BATCH_N		200000
+#define BATCH_RUN	70000
+#define BATCH_VA	0x7f0000000000ULL
+#define BATCH_WS	(4ULL << 20)
+
+static int batch_sim(struct env *e, struct nw_vm **vm)
+{
+	struct nw_sim_cfg cfg;
+	struct nw_as *as;
+	int err, pcid;
+
+	nw_preset(NW_PRESET_SKYLAKE, &cfg);
+	err = env_init(e, &cfg) ?:
+	      env_vm(e, NW_MODE_EPT, 4, 4, NW_PTE, 1, vm);
+	for (pcid = 0; !err && pcid < 2; pcid++)
+		err = nw_as_create(*vm, pcid, &as) ?:
+		      nw_as_map(as, BATCH_VA, pcid * BATCH_WS, BATCH_WS,
+				NW_PTE, NW_X86_RW);
+	err = err ?: nw_vm_map(*vm, 0, 2 * BATCH_WS) ?:
+	      nw_vm_map(*vm, ENV_GPT_BASE, ENV_GPT_SIZE);
+	if (!err)
+		nw_vm_enter(e->s, *vm);
+	return err;
+}
+
+TEST(batch_counts_as_single_accesses)
+{
+	struct nw_wl_cfg c = {
+		.pattern = NW_WL_ZIPF, .base = BATCH_VA, .size = BATCH_WS,
+		.theta_m = 990, .write_pct = 20, .fetch_pct = 5, .seed = 3,
+	};
+	struct nw_acc *t = calloc(BATCH_N, sizeof(*t));
+	struct env one, batch;
+	struct nw_vm *vm1, *vm2;
+	u64 i, faults = 0, einval = 0, rng = 9, x;
+	struct nw_wl wl;
+	int k, st;
+
+	ASSERT_NE(NULL, t);
+	ASSERT_EQ(0, nw_wl_init(&wl, &c));
+	nw_wl_fill(&wl, t, BATCH_N);
+	nw_wl_fini(&wl);
+	for (i = 0; i < BATCH_RUN; i++) {
+		t[i].va = BATCH_VA + i % 64 * 64;
+		t[i].kind = NW_READ;
+	}
+	/* Runs of accesses in the second address space, and odd ones. */
+	for (i = BATCH_RUN; i < BATCH_N; i++) {
+		if ((i >> 12) % 3 == 1)
+			t[i].pcid = 1;
+		x = nw_rng_next(&rng) % 1000;
+		if (x < 4)
+			t[i].kind |= NW_USER;		/* supervisor page */
+		else if (x < 6)
+			t[i].pcid = 7;			/* no such space */
+		else if (x < 8)
+			t[i].va += BATCH_WS;		/* not mapped */
+	}
+	ASSERT_EQ(0, batch_sim(&one, &vm1));
+	ASSERT_EQ(0, batch_sim(&batch, &vm2));
+	for (i = 0; i < BATCH_N; i++) {
+		st = nw_access(one.s, t[i].va, t[i].pcid, t[i].kind);
+		faults += st != NW_OK;
+		einval += st == -EINVAL;
+	}
+	EXPECT_EQ(faults, nw_access_batch(batch.s, t, BATCH_N));
+	EXPECT_LT(BATCH_N / 1000, einval);
+	EXPECT_LT(BATCH_N / 200, faults);
+	for (k = 0; k < NW_C_NR; k++)
+		EXPECT_EQ(nw_sim_counter(one.s, k),
+			  nw_sim_counter(batch.s, k)) {
+			TH_LOG("counter %s", nw_counter_names[k]);
+		}
+	/* Most accesses were memo hits, which the batch adds up late. */
+	EXPECT_LT(BATCH_N / 4, nw_sim_counter(batch.s, NW_C_TLB_L1_HIT));
+	EXPECT_EQ(BATCH_N - einval, nw_sim_counter(batch.s, NW_C_ACCESSES));
+	EXPECT_LT(BATCH_N / 2000, nw_sim_counter(batch.s, NW_C_GUEST_PF));
+	env_fini(&one);
+	env_fini(&batch);
+	free(t);
 }
 
 TEST_HARNESS_MAIN
