@@ -742,16 +742,70 @@ int nw_access(struct nw_sim *s, u64 va, u16 pcid, unsigned int kind)
 	return st;
 }
 
+/*
+ * The memo as a batch holds it in registers: what nw_tlb_memo() tests,
+ * with the parts that only a call into the TLB can change (the entry and
+ * its key, the space it was found for) tested when it is loaded again
+ * after each such call.
+ */
+struct memo_regs {
+	u64 va;
+	u64 mask;
+	u8 ok;
+};
+
+static __always_inline void memo_load(const struct nw_tlb *t,
+				      const struct nw_as *as,
+				      struct memo_regs *m)
+{
+	bool on = t->memo && t->memo_ctx == as && t->memo->key == t->memo_key;
+
+	m->va = t->memo_va;
+	m->mask = on ? t->memo_mask : 0;
+	m->ok = on ? t->memo_ok : 0;
+}
+
+/*
+ * The current space's PCID, or none (~0) when there is no current space
+ * or it is not of the current VM: access_one() then finds one.
+ */
+static __always_inline u32 batch_pcid(const struct nw_sim *s)
+{
+	return s->as && s->as->vm == s->vm ? s->as->pcid : ~0U;
+}
+
 u64 nw_access_batch(struct nw_sim *s, const struct nw_acc *acc, u64 n)
 {
 	u64 i, end, faults = 0, hits;
+	u32 pcid = batch_pcid(s);
+	struct memo_regs m;
 
+	memo_load(&s->tlb, s->as, &m);
 	for (i = 0; i < n; i = end) {
 		end = min_t(u64, n, i + NW_MEMO_FLUSH);
 		hits = 0;
-		for (; i < end; i++)
-			faults += access_one(s, acc[i].va, acc[i].pcid,
-					     acc[i].kind, &hits) != NW_OK;
+		for (; i < end; i++) {
+			const struct nw_acc *a = &acc[i];
+			int st;
+
+			if (likely(a->pcid == pcid)) {
+				if (likely(!((a->va ^ m.va) & m.mask) &&
+					   a->kind < 8 &&
+					   (m.ok >> a->kind & 1))) {
+					hits += NW_MEMO_LANE(a->kind);
+					continue;
+				}
+				/* The current space, and not the memo's page. */
+				st = access_tlb(s, s->vm, s->as, a->va, a->pcid,
+						a->kind);
+			} else {
+				st = access_one(s, a->va, a->pcid, a->kind,
+						&hits);
+				pcid = batch_pcid(s);
+			}
+			faults += st != NW_OK;
+			memo_load(&s->tlb, s->as, &m);
+		}
 		memo_flush(s, hits);
 	}
 	return faults;
