@@ -48,7 +48,7 @@ static u64 entry_pa(u64 e, int level)
 
 static void set_entry(struct nw_pt *pt, u64 *ep, u64 addr, u64 val)
 {
-	*ep = val;
+	nw_entry_store(ep, val);
 	if (pt->sp.wrote)
 		pt->sp.wrote(pt->sp.ctx, addr);
 }
@@ -91,7 +91,8 @@ int nw_pt_init(struct nw_pt *pt, const struct nw_pt_space *sp, int levels,
  * Free the table at @level and all below; depth is at most 5. Guest
  * tables live in memory the guest can write, so their entries may point
  * anywhere, even many times at one table: @budget (the tables this pt
- * believes it holds) bounds the work whatever they contain.
+ * believes it holds) bounds the work whatever they contain, and the space
+ * frees only pages it handed out (gpt.h).
  */
 static void free_subtree(struct nw_pt *pt, u64 table, int level, u64 *budget)
 {
@@ -102,19 +103,23 @@ static void free_subtree(struct nw_pt *pt, u64 table, int level, u64 *budget)
 		return;
 	(*budget)--;
 	for (i = 0; i < NW_PT_ENTRIES; i++) {
-		u64 *ep = pt->sp.entry(pt->sp.ctx, table + 8ULL * i);
+		u64 *ep = pt->sp.entry(pt->sp.ctx, table + 8ULL * i), e;
 
-		if (!ep || !present(pt, *ep))
+		if (!ep)
 			continue;
-		if (is_leaf(*ep, level))
+		e = nw_entry_load(ep);
+		if (!present(pt, e))
+			continue;
+		if (is_leaf(e, level))
 			count_leaf(pt, level, -1);
 		else
-			free_subtree(pt, entry_pa(*ep, level), level - 1,
+			free_subtree(pt, entry_pa(e, level), level - 1,
 				     budget);
 	}
-	pt->sp.free(pt->sp.ctx, table);
-	if (pt->tables)
+	if (pt->sp.free(pt->sp.ctx, table) && pt->tables)
 		pt->tables--;
+	/* A caller decides how many tables there are. */
+	nw_cond_resched();
 }
 
 static void free_table_tree(struct nw_pt *pt, u64 table, int level)
@@ -132,36 +137,51 @@ void nw_pt_destroy(struct nw_pt *pt)
 	pt->root = 0;
 }
 
-/* Replace the large leaf *@ep at @level by a table of 512 smaller leaves. */
-static int split_entry(struct nw_pt *pt, u64 *ep, u64 addr, int level)
+/* A table of this pt that no entry references (any more). */
+static void drop_table(struct nw_pt *pt, u64 table)
 {
-	u64 e = *ep, pa = entry_pa(e, level), child = nw_level_size(level - 1);
+	if (pt->sp.free(pt->sp.ctx, table))
+		pt->tables--;
+}
+
+/*
+ * Replace the large leaf @e (read from @ep, at @addr) by a table of 512
+ * smaller leaves, whose address goes to *@table.
+ */
+static int split_entry(struct nw_pt *pt, u64 *ep, u64 e, u64 addr, int level,
+		       u64 *table)
+{
+	u64 pa = entry_pa(e, level), child = nw_level_size(level - 1);
 	u64 flags = e & ATTR_MASK & ~NW_X86_PAT_LARGE;
-	u64 table;
+	u64 t;
 	unsigned int i;
 	int err;
 
-	err = new_table(pt, &table);
+	err = new_table(pt, &t);
 	if (err)
 		return err;
 	for (i = 0; i < NW_PT_ENTRIES; i++) {
-		u64 *cp = pt->sp.entry(pt->sp.ctx, table + 8ULL * i);
+		u64 *cp = pt->sp.entry(pt->sp.ctx, t + 8ULL * i);
 
-		if (!cp)
+		if (!cp) {
+			drop_table(pt, t);
 			return -EFAULT;
-		*cp = leaf_entry(pt, pa + i * child, level - 1, flags);
+		}
+		nw_entry_store(cp, leaf_entry(pt, pa + i * child, level - 1,
+					      flags));
 	}
 	count_leaf(pt, level - 1, NW_PT_ENTRIES);
 	count_leaf(pt, level, -1);
 	/* The model's A/D state of the big leaf carries to every piece. */
-	ep = pt->sp.entry(pt->sp.ctx, addr);
-	set_entry(pt, ep, addr, table_entry(pt, table));
+	set_entry(pt, ep, addr, table_entry(pt, t));
+	*table = t;
 	return 0;
 }
 
 /*
  * The entry for @va at @level, creating tables (and splitting larger
- * leaves) on the way when @alloc; NULL when absent or on error.
+ * leaves) on the way when @alloc; NULL when absent or on error. Each
+ * entry on the way is read once: its copy decides.
  */
 static u64 *descend(struct nw_pt *pt, u64 va, int level, bool alloc,
 		    u64 *addr, int *err)
@@ -171,30 +191,29 @@ static u64 *descend(struct nw_pt *pt, u64 va, int level, bool alloc,
 
 	*err = 0;
 	for (l = pt->levels; l > level; l--) {
-		u64 *ep = entry_at(pt, table, va, l, addr);
+		u64 *ep = entry_at(pt, table, va, l, addr), e;
 
 		if (!ep) {
 			*err = -EFAULT;
 			return NULL;
 		}
-		if (!present(pt, *ep)) {
-			u64 t;
-
+		e = nw_entry_load(ep);
+		if (!present(pt, e)) {
 			if (!alloc)
 				return NULL;
-			*err = new_table(pt, &t);
+			*err = new_table(pt, &table);
 			if (*err)
 				return NULL;
-			set_entry(pt, ep, *addr, table_entry(pt, t));
-		} else if (is_leaf(*ep, l)) {
+			set_entry(pt, ep, *addr, table_entry(pt, table));
+		} else if (is_leaf(e, l)) {
 			if (!alloc)
 				return NULL;
-			*err = split_entry(pt, ep, *addr, l);
+			*err = split_entry(pt, ep, e, *addr, l, &table);
 			if (*err)
 				return NULL;
-			ep = pt->sp.entry(pt->sp.ctx, *addr);
+		} else {
+			table = entry_pa(e, l);
 		}
-		table = entry_pa(*ep, l);
 	}
 	return entry_at(pt, table, va, level, addr);
 }
@@ -205,6 +224,17 @@ u64 nw_pt_entry_addr(struct nw_pt *pt, u64 va, int level)
 	int err;
 
 	return descend(pt, va, level, false, &addr, &err) ? addr : 0;
+}
+
+/* What replacing the entry @e at @level drops: a leaf, or a subtree. */
+static void drop_entry(struct nw_pt *pt, u64 e, int level)
+{
+	if (!present(pt, e))
+		return;
+	if (is_leaf(e, level))
+		count_leaf(pt, level, -1);
+	else
+		free_table_tree(pt, entry_pa(e, level), level - 1);
 }
 
 int nw_pt_map(struct nw_pt *pt, u64 va, u64 pa, u64 size, int level,
@@ -223,13 +253,7 @@ int nw_pt_map(struct nw_pt *pt, u64 va, u64 pa, u64 size, int level,
 		ep = descend(pt, va + off, level, true, &addr, &err);
 		if (!ep)
 			return err ? err : -EFAULT;
-		if (present(pt, *ep)) {
-			if (is_leaf(*ep, level))
-				count_leaf(pt, level, -1);
-			else
-				free_table_tree(pt, entry_pa(*ep, level),
-						level - 1);
-		}
+		drop_entry(pt, nw_entry_load(ep), level);
 		set_entry(pt, ep, addr, leaf_entry(pt, pa + off, level, flags));
 		count_leaf(pt, level, 1);
 	}
@@ -244,7 +268,7 @@ int nw_pt_unmap(struct nw_pt *pt, u64 va, u64 size, u64 *cleared)
 		return -EINVAL;
 
 	while (va < end) {
-		u64 table = pt->root, addr = 0, *ep = NULL;
+		u64 table = pt->root, addr = 0, *ep = NULL, e;
 		int l;
 
 		for (l = pt->levels; l >= NW_PTE; l--) {
@@ -253,31 +277,29 @@ int nw_pt_unmap(struct nw_pt *pt, u64 va, u64 size, u64 *cleared)
 			ep = entry_at(pt, table, va, l, &addr);
 			if (!ep)
 				return -EFAULT;
-			if (!present(pt, *ep)) {
+			e = nw_entry_load(ep);
+			if (!present(pt, e)) {
 				va = base + span;
 				break;
 			}
 			if (base >= va && base + span <= end) {
-				if (is_leaf(*ep, l))
-					count_leaf(pt, l, -1);
-				else
-					free_table_tree(pt, entry_pa(*ep, l),
-							l - 1);
+				drop_entry(pt, e, l);
 				set_entry(pt, ep, addr, 0);
 				if (cleared)
 					(*cleared)++;
 				va = base + span;
 				break;
 			}
-			if (is_leaf(*ep, l)) {
+			if (is_leaf(e, l)) {
 				int err = l > NW_PTE ?
-					  split_entry(pt, ep, addr, l) : -EINVAL;
+					  split_entry(pt, ep, e, addr, l,
+						      &table) : -EINVAL;
 
 				if (err)
 					return err;
-				ep = pt->sp.entry(pt->sp.ctx, addr);
+				continue;
 			}
-			table = entry_pa(*ep, l);
+			table = entry_pa(e, l);
 		}
 		if (!va)	/* wrapped past the top of the address space */
 			break;
@@ -287,7 +309,7 @@ int nw_pt_unmap(struct nw_pt *pt, u64 va, u64 size, u64 *cleared)
 
 int nw_pt_split(struct nw_pt *pt, u64 va, int level)
 {
-	u64 addr, *ep;
+	u64 addr, *ep, e, table;
 	int err;
 
 	if (level <= NW_PTE || level > NW_PDPTE)
@@ -295,14 +317,15 @@ int nw_pt_split(struct nw_pt *pt, u64 va, int level)
 	ep = descend(pt, va, level, false, &addr, &err);
 	if (!ep)
 		return err ? err : -ENOENT;
-	if (!present(pt, *ep) || !is_leaf(*ep, level))
+	e = nw_entry_load(ep);
+	if (!present(pt, e) || !is_leaf(e, level))
 		return -EINVAL;
-	return split_entry(pt, ep, addr, level);
+	return split_entry(pt, ep, e, addr, level, &table);
 }
 
 int nw_pt_merge(struct nw_pt *pt, u64 va, int level)
 {
-	u64 addr, *ep, table, first = 0, pa = 0;
+	u64 addr, *ep, e, table, first = 0, pa = 0;
 	u64 child = nw_level_size(level - 1);
 	unsigned int i;
 	int err;
@@ -312,35 +335,38 @@ int nw_pt_merge(struct nw_pt *pt, u64 va, int level)
 	ep = descend(pt, va, level, false, &addr, &err);
 	if (!ep)
 		return err ? err : -ENOENT;
-	if (!present(pt, *ep) || is_leaf(*ep, level))
+	e = nw_entry_load(ep);
+	if (!present(pt, e) || is_leaf(e, level))
 		return -EINVAL;
-	table = entry_pa(*ep, level);
+	table = entry_pa(e, level);
 	for (i = 0; i < NW_PT_ENTRIES; i++) {
-		u64 *cp = pt->sp.entry(pt->sp.ctx, table + 8ULL * i);
+		u64 *cp = pt->sp.entry(pt->sp.ctx, table + 8ULL * i), c;
 
-		if (!cp || !present(pt, *cp) || !is_leaf(*cp, level - 1))
+		if (!cp)
+			return -EINVAL;
+		c = nw_entry_load(cp);
+		if (!present(pt, c) || !is_leaf(c, level - 1))
 			return -EINVAL;
 		if (i == 0) {
-			first = *cp;
+			first = c;
 			pa = entry_pa(first, level - 1);
 			if (pa & (nw_level_size(level) - 1))
 				return -EINVAL;
 		}
-		if ((*cp & ATTR_MASK) != (first & ATTR_MASK) ||
-		    entry_pa(*cp, level - 1) != pa + i * child)
+		if ((c & ATTR_MASK) != (first & ATTR_MASK) ||
+		    entry_pa(c, level - 1) != pa + i * child)
 			return -EINVAL;
 	}
 	set_entry(pt, ep, addr, leaf_entry(pt, pa, level, first & ATTR_MASK));
 	count_leaf(pt, level - 1, -NW_PT_ENTRIES);
 	count_leaf(pt, level, 1);
-	pt->sp.free(pt->sp.ctx, table);
-	pt->tables--;
+	drop_table(pt, table);
 	return 0;
 }
 
 int nw_pt_lookup(struct nw_pt *pt, u64 va, u64 *pa, int *level, u64 *entry)
 {
-	u64 table = pt->root, addr;
+	u64 table = pt->root, addr, e;
 	int l;
 
 	for (l = pt->levels; l >= NW_PTE; l--) {
@@ -348,18 +374,19 @@ int nw_pt_lookup(struct nw_pt *pt, u64 va, u64 *pa, int *level, u64 *entry)
 
 		if (!ep)
 			return -EFAULT;
-		if (!present(pt, *ep))
+		e = nw_entry_load(ep);
+		if (!present(pt, e))
 			return -ENOENT;
-		if (is_leaf(*ep, l)) {
+		if (is_leaf(e, l)) {
 			if (l > NW_PDPTE)
 				return -EINVAL;
-			*pa = entry_pa(*ep, l) + (va & (nw_level_size(l) - 1));
+			*pa = entry_pa(e, l) + (va & (nw_level_size(l) - 1));
 			*level = l;
 			if (entry)
-				*entry = *ep;
+				*entry = e;
 			return 0;
 		}
-		table = entry_pa(*ep, l);
+		table = entry_pa(e, l);
 	}
 	return -EINVAL;
 }

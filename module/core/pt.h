@@ -22,7 +22,8 @@ struct nw_pt_space {
 	/* The entry at @addr (8-byte aligned), or NULL if not memory. */
 	u64 *(*entry)(void *ctx, u64 addr);
 	int (*alloc)(void *ctx, u64 *addr);
-	void (*free)(void *ctx, u64 addr);
+	/* False if @addr was no table the space handed out. */
+	bool (*free)(void *ctx, u64 addr);
 	/* Optional: the builder just changed the entry at @addr. */
 	void (*wrote)(void *ctx, u64 addr);
 	void *ctx;

@@ -46,6 +46,42 @@ static inline u64 nw_addr_mask(unsigned int maxphyaddr)
 	return GENMASK_ULL(maxphyaddr - 1, NW_PAGE_SHIFT);
 }
 
+/*
+ * Entries may live in guest memory, which the caller can write at any
+ * moment (a memslot is its own pinned memory). Each entry is loaded once
+ * and its copy decides; stores are single stores.
+ */
+static __always_inline u64 nw_entry_load(const u64 *ep)
+{
+	return READ_ONCE(*ep);
+}
+
+static __always_inline void nw_entry_store(u64 *ep, u64 val)
+{
+	WRITE_ONCE(*ep, val);
+}
+
+/* Tries of nw_entry_set_bits() against a writer that keeps storing. */
+#define NW_ENTRY_SET_TRIES	64
+
+/*
+ * Set @bits in the entry at @ep, as the processor sets accessed and dirty
+ * flags: with a locked read-modify-write (Intel SDM Vol. 3A 4.8, "Accessed
+ * and Dirty Flags"; KVM's update_accessed_dirty_bits() uses a cmpxchg for
+ * the same reason), so a store the guest makes meanwhile is never lost.
+ * Bounded: a caller storing without pause makes it give up; the flag is
+ * then as the caller left it.
+ */
+static inline void nw_entry_set_bits(u64 *ep, u64 bits)
+{
+	u64 old = READ_ONCE(*ep);
+	int n;
+
+	for (n = 0; n < NW_ENTRY_SET_TRIES && (old & bits) != bits; n++)
+		if (try_cmpxchg64(ep, &old, old | bits))
+			break;
+}
+
 /* IA-32e paging entry bits. */
 #define NW_X86_P		BIT_ULL(0)
 #define NW_X86_RW		BIT_ULL(1)

@@ -97,12 +97,17 @@ static bool perm_ok(u8 perm, unsigned int kind)
 	return true;
 }
 
-/* The software walk of the guest's tables a hidden fault makes. */
+/*
+ * The software walk of the guest's tables a hidden fault makes. Each
+ * entry is read once; the leaf it returns in *@leaf is that copy, with
+ * the flags the walk set (KVM's FNAME(walk_addr_generic) works on its
+ * copies the same way).
+ */
 static int guest_soft_walk(struct nw_vm *vm, struct nw_as *as, u64 va,
 			   unsigned int kind, struct nw_walk_res *r,
 			   u64 *gpa, u64 *leaf)
 {
-	u64 table = as->gpt.root, *eps[NW_PML5E + 1], *ep = NULL;
+	u64 table = as->gpt.root, *eps[NW_PML5E + 1], *ep = NULL, e = 0;
 	u8 perm = NW_PERM_R | NW_PERM_W | NW_PERM_X | NW_PERM_U;
 	int top = as->gpt.levels, level;
 	struct nw_pte_info i;
@@ -116,7 +121,8 @@ static int guest_soft_walk(struct nw_vm *vm, struct nw_as *as, u64 va,
 		wp_add(vm, table >> NW_PAGE_SHIFT,
 		       span ? va & NW_VA_MASK & ~(span - 1) : 0, level,
 		       as - vm->as);
-		if (nw_x86_decode(*ep, level, &vm->guest_caps, &i))
+		e = nw_entry_load(ep);
+		if (nw_x86_decode(e, level, &vm->guest_caps, &i))
 			goto fault;
 		perm &= i.perm;
 		eps[level] = ep;
@@ -126,12 +132,14 @@ static int guest_soft_walk(struct nw_vm *vm, struct nw_as *as, u64 va,
 	}
 	if (!perm_ok(perm, kind))
 		goto fault;
-	for (top = as->gpt.levels; top >= level; top--)
-		*eps[top] |= NW_X86_A;
+	for (top = as->gpt.levels; top > level; top--)
+		nw_entry_set_bits(eps[top], NW_X86_A);
+	e |= NW_X86_A;
 	if ((kind & NW_KIND_MASK) == NW_WRITE)
-		*ep |= NW_X86_D;
+		e |= NW_X86_D;
+	nw_entry_set_bits(ep, e & (NW_X86_A | NW_X86_D));
 	*gpa = i.addr + (va & (nw_level_size(level) - 1));
-	*leaf = *ep;
+	*leaf = e;
 	r->guest_size = level;
 	r->perm = perm;
 	return NW_OK;
@@ -225,7 +233,7 @@ int nw_guest_pte_write(struct nw_vm *vm, u64 gpa, u64 val)
 
 	if (!ep)
 		return -EFAULT;
-	*ep = val;
+	nw_entry_store(ep, val);
 	if (vm->cfg.mode == NW_MODE_SHADOW)
 		nw_shadow_wrote(vm, gpa);
 	return 0;

@@ -18,7 +18,9 @@
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/math64.h>
+#include <linux/atomic.h>
 #include <linux/mm.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/types.h>
@@ -38,6 +40,15 @@ static inline void nw_free(void *p)
 static inline unsigned int nw_ffs32(u32 x)
 {
 	return __ffs(x);
+}
+
+/*
+ * A loop whose length a caller decides (tearing down its tables, setting up
+ * a generator) lets others run between its steps.
+ */
+static inline void nw_cond_resched(void)
+{
+	cond_resched();
 }
 
 /* 64-bit division: 32-bit kernels have no native u64 '/'. */
@@ -100,6 +111,24 @@ static inline u64 nw_div64(u64 a, u64 b)
 static inline unsigned int nw_ffs32(u32 x)
 {
 	return __builtin_ctz(x);
+}
+
+static inline void nw_cond_resched(void)
+{
+}
+
+/*
+ * Memory another party may write at any moment (guest memory: the caller's
+ * own pages): each value is loaded or stored once, as the kernel's macros
+ * of the same names do, and bits are set with a compare-and-exchange.
+ */
+#define READ_ONCE(x)		(*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v)	(*(volatile __typeof__(x) *)&(x) = (v))
+
+static inline bool try_cmpxchg64(u64 *p, u64 *old, u64 new)
+{
+	return __atomic_compare_exchange_n(p, old, new, false,
+					   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 }
 
 #endif /* __KERNEL__ */

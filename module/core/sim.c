@@ -31,11 +31,12 @@ static int host_alloc(void *ctx, u64 *hpa)
 	return nw_mem_alloc_table(&s->mem, hpa);
 }
 
-static void host_free(void *ctx, u64 hpa)
+static bool host_free(void *ctx, u64 hpa)
 {
 	struct nw_sim *s = ctx;
 
 	nw_mem_free_table(&s->mem, hpa);
+	return true;
 }
 
 static bool nested(const struct nw_vm *vm)
@@ -58,49 +59,41 @@ static u64 *guest_entry(void *ctx, u64 gpa)
 	return nw_mem_entry(&s->mem, hpa);
 }
 
+/*
+ * A table page of the gpt region, zeroed from its first byte. Which pages
+ * are free is known from kernel memory only (gpt.h): nothing read from
+ * guest memory decides where the model writes.
+ */
 static int guest_alloc(void *ctx, u64 *gpa)
 {
 	struct nw_vm *vm = ctx;
-	u64 *page, next;
+	u64 *page;
+	int err;
 
 	if (vm->cfg.mode == NW_MODE_NATIVE)
 		return nw_mem_alloc_table(&vm->sim->mem, gpa);
-	if (vm->gpt_free != ~0ULL) {
-		page = guest_entry(vm, vm->gpt_free);
-		if (!page)
-			return -EFAULT;
-		next = page[0];
-		*gpa = vm->gpt_free;
-	} else {
-		if (vm->gpt_next + NW_PAGE_SIZE >
-		    vm->cfg.gpt_base + vm->cfg.gpt_size)
-			return -ENOMEM;
-		page = guest_entry(vm, vm->gpt_next);
-		if (!page)
-			return -EFAULT;
-		*gpa = vm->gpt_next;
-		vm->gpt_next += NW_PAGE_SIZE;
-		next = vm->gpt_free;
+	err = nw_gpt_pool_get(&vm->gpt_pool, gpa);
+	if (err)
+		return err;
+	page = guest_entry(vm, *gpa);
+	if (!page) {
+		nw_gpt_pool_put(&vm->gpt_pool, *gpa);
+		return -EFAULT;
 	}
-	vm->gpt_free = next;
 	memset(page, 0, NW_PAGE_SIZE);
 	return 0;
 }
 
-static void guest_free(void *ctx, u64 gpa)
+/* @gpa comes from a guest entry: the pool takes only its own pages. */
+static bool guest_free(void *ctx, u64 gpa)
 {
 	struct nw_vm *vm = ctx;
-	u64 *page;
 
 	if (vm->cfg.mode == NW_MODE_NATIVE) {
 		nw_mem_free_table(&vm->sim->mem, gpa);
-		return;
+		return true;
 	}
-	page = guest_entry(vm, gpa);
-	if (!page)
-		return;
-	page[0] = vm->gpt_free;
-	vm->gpt_free = gpa;
+	return nw_gpt_pool_put(&vm->gpt_pool, gpa);
 }
 
 static void guest_wrote(void *ctx, u64 gpa)
@@ -299,8 +292,7 @@ int nw_vm_create(struct nw_sim *s, const struct nw_vm_cfg *cfg,
 	vm->gspace.free = guest_free;
 	vm->gspace.wrote = guest_wrote;
 	vm->gspace.ctx = vm;
-	vm->gpt_next = cfg->gpt_base;
-	vm->gpt_free = ~0ULL;
+	nw_gpt_pool_init(&vm->gpt_pool, cfg->gpt_base, cfg->gpt_size);
 	if (nested(vm)) {
 		err = nw_pt_init(&vm->ept, &s->hspace, cfg->host_levels,
 				 cfg->mode == NW_MODE_EPT ? NW_FMT_EPT :
@@ -343,6 +335,7 @@ void nw_vm_destroy(struct nw_vm *vm)
 	if (nested(vm))
 		nw_pt_destroy(&vm->ept);
 	nw_free(vm->wp);
+	nw_gpt_pool_fini(&vm->gpt_pool);
 	s->vms[vm->id] = NULL;
 	nw_free(vm);
 }

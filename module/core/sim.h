@@ -11,6 +11,7 @@
 #include "shim.h"
 #include "cost.h"
 #include "counters.h"
+#include "gpt.h"
 #include "mem.h"
 #include "pt.h"
 #include "pwc.h"
@@ -105,8 +106,7 @@ struct nw_vm {
 	struct nw_fmt gfmt;		/* the caps as walker masks */
 	struct nw_fmt hfmt;
 	struct nw_pt_space gspace;	/* guest-physical memory */
-	u64 gpt_next;
-	u64 gpt_free;		/* freed guest table pages, linked */
+	struct nw_gpt_pool gpt_pool;	/* which gpt region pages are tables */
 	struct nw_as as[NW_MAX_AS];
 	struct nw_wp *wp;
 	u32 wp_used;

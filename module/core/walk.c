@@ -78,7 +78,7 @@ static __always_inline bool ref_window(const struct view *v, u64 table,
 	const u8 *p = nw_hide_ptr((const u8 *)((unsigned long)v->base + off));
 
 	if (likely(hpa < v->limit && v->owned[pfn])) {
-		*e = *(const u64 *)(p + table);
+		*e = nw_entry_load((const u64 *)(p + table));
 		/* Apart, so that the load need not wait for this add. */
 		*ep = (u64 *)(nw_hide_ptr(p) + table);
 		return true;
@@ -97,13 +97,18 @@ static __always_inline bool ref(struct walk *w, const struct view *v,
 	*ep = nw_mem_entry_at(&w->s->mem, hpa, dim * 6 + level);
 	if (!*ep)
 		return false;
-	*e = **ep;
+	*e = nw_entry_load(*ep);
 	return true;
 }
 
-static void ad_write(struct walk *w, u64 *ep, u64 bits)
+/*
+ * Set A or D in the entry at @ep, whose copy *@e the walk read: the
+ * copy, which the walk goes on with, gets the bits too.
+ */
+static void ad_write(struct walk *w, u64 *ep, u64 *e, u64 bits)
 {
-	*ep |= bits;
+	nw_entry_set_bits(ep, bits);
+	*e |= bits;
 	w->nad++;
 }
 
@@ -330,7 +335,7 @@ entry:
 		}
 		perm &= __nw_fmt_perm(e, ept);
 		if (ad && !(e & abit))
-			ad_write(w, ep, abit);
+			ad_write(w, ep, &e, abit);
 		/* A branch, not a select: keeps the next address one AND away. */
 		if (nw_fmt_leaf(e, level))
 			break;
@@ -344,10 +349,10 @@ entry:
 	if ((perm & need) != need)
 		return fault_hpa(w, NW_EPT_VIOLATION, gpa, NW_DIM_HOST, level);
 	if ((need & NW_PERM_W) && ad && !(e & dbit))
-		ad_write(w, ep, dbit);
+		ad_write(w, ep, &e, dbit);
 	*hsize = level;
 	/* Without host A/D, nothing needs a write to find the page dirty. */
-	*hperm = perm | (!ad || (*ep & dbit) ? NW_PERM_D : 0);
+	*hperm = perm | (!ad || (e & dbit) ? NW_PERM_D : 0);
 	if (wc && gpt && s->ntlb.entries)
 		ntlb_fill(s, vm, gpa, level, addr, *hperm);
 	return addr + (gpa & (nw_level_size(level) - 1));
@@ -394,7 +399,7 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 	const struct nw_pt *pt = vm->cfg.mode == NW_MODE_SHADOW ? &as->spt :
 							       &as->gpt;
 	const struct nw_fmt *f = &vm->gfmt;
-	u64 *eps[NW_PML5E + 1];
+	u64 *eps[NW_PML5E + 1], es[NW_PML5E + 1];
 	u64 table = 0, gpa, e = 0, addr = 0, *ep = NULL;
 	u8 perm = NW_PERM_R | NW_PERM_W | NW_PERM_X | NW_PERM_U, hperm;
 	int top = pt->levels, level = top, first, st, hsize;
@@ -448,6 +453,7 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 		}
 		slow |= BIT(level);
 		eps[level] = ep;
+		es[level] = e;
 		perm &= __nw_fmt_perm(e, false);
 		if (nw_fmt_leaf(e, level))
 			break;
@@ -471,18 +477,18 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 	 */
 	for (; slow; slow &= slow - 1) {
 		st = __builtin_ctz(slow);
-		if (!(*eps[st] & NW_X86_A))
-			ad_write(w, eps[st], NW_X86_A);
+		if (!(es[st] & NW_X86_A))
+			ad_write(w, eps[st], &es[st], NW_X86_A);
 	}
-	if ((kind & NW_KIND_MASK) == NW_WRITE && !(*ep & NW_X86_D))
-		ad_write(w, ep, NW_X86_D);
+	if ((kind & NW_KIND_MASK) == NW_WRITE && !(e & NW_X86_D))
+		ad_write(w, ep, &e, NW_X86_D);
 
 	addr = nw_fmt_addr(f, e, level, true);
 	gpa = addr + (va & (nw_level_size(level) - 1));
 	r->guest_size = level;
 	r->perm = perm;
 	r->flags = (e & NW_X86_G ? NW_CE_GLOBAL : 0) |
-		   (*ep & NW_X86_D ? NW_CE_DIRTY : 0);
+		   (e & NW_X86_D ? NW_CE_DIRTY : 0);
 	if (!nested) {
 		r->hpa = gpa;
 		r->host_size = level;
@@ -545,7 +551,7 @@ static __always_inline int quick_2d(struct walk *w, struct nw_as *as, u64 va,
 	count_refs(w, NW_DIM_GUEST, NW_PTE, NW_PTE);
 	count_refs(w, NW_DIM_HOST, NW_PTE, NW_PTE);
 	if ((kind & NW_KIND_MASK) == NW_WRITE && !(e & NW_X86_D))
-		ad_write(w, ep, NW_X86_D);
+		ad_write(w, ep, &e, NW_X86_D);
 	if (!ad || (h & dbit))
 		hperm |= NW_PERM_D;
 	r->hpa = (h & vm->hfmt.addr) + (gpa & (NW_PAGE_SIZE - 1));
@@ -554,7 +560,7 @@ static __always_inline int quick_2d(struct walk *w, struct nw_as *as, u64 va,
 	r->size = NW_PTE;
 	r->perm = perm & (hperm | NW_PERM_U);
 	r->flags = (e & NW_X86_G ? NW_CE_GLOBAL : 0) |
-		   ((*ep & NW_X86_D) && (hperm & NW_PERM_D) ? NW_CE_DIRTY : 0);
+		   ((e & NW_X86_D) && (hperm & NW_PERM_D) ? NW_CE_DIRTY : 0);
 	return NW_OK;
 }
 

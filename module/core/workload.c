@@ -61,43 +61,37 @@ u64 nw_exp2_neg_q30(u64 f)
 	return v >> n;
 }
 
-static int zipf_init(struct nw_wl *wl)
+/* Zipf step @i: page of rank i + 1 gets its cumulative weight. */
+static void zipf_step(struct nw_wl *wl, u64 i)
 {
-	u64 i, sum = 0;
+	u64 f = nw_div64(wl->cfg.theta_m * nw_log2_q30(i + 1), 1000);
+	u64 w = nw_exp2_neg_q30(f);
 
-	wl->cdf = nw_zalloc(sizeof(*wl->cdf) * wl->pages);
-	if (!wl->cdf)
-		return -ENOMEM;
-	for (i = 0; i < wl->pages; i++) {
-		u64 f = nw_div64(wl->cfg.theta_m * nw_log2_q30(i + 1), 1000);
-		u64 w = nw_exp2_neg_q30(f);
-
-		sum += w ? w : 1;
-		wl->cdf[i] = sum;
-	}
-	return 0;
+	wl->sum += w ? w : 1;
+	wl->cdf[i] = wl->sum;
 }
 
-static int chase_init(struct nw_wl *wl)
+/*
+ * Chase step @i: the identity first (steps 0 .. pages - 1), then
+ * Sattolo's swaps from the last page down to page 1.
+ */
+static void chase_step(struct nw_wl *wl, u64 i)
 {
-	u64 i;
+	u64 j, k;
+	u32 t;
 
-	wl->next = nw_zalloc(sizeof(*wl->next) * wl->pages);
-	if (!wl->next)
-		return -ENOMEM;
-	for (i = 0; i < wl->pages; i++)
+	if (i < wl->pages) {
 		wl->next[i] = i;
-	for (i = wl->pages - 1; i > 0; i--) {
-		u64 j = nw_rng_below(&wl->rng, i);
-		u32 t = wl->next[i];
-
-		wl->next[i] = wl->next[j];
-		wl->next[j] = t;
+		return;
 	}
-	return 0;
+	k = 2 * wl->pages - 1 - i;	/* pages - 1 down to 1 */
+	j = nw_rng_below(&wl->rng, k);
+	t = wl->next[k];
+	wl->next[k] = wl->next[j];
+	wl->next[j] = t;
 }
 
-int nw_wl_init(struct nw_wl *wl, const struct nw_wl_cfg *cfg)
+int nw_wl_start(struct nw_wl *wl, const struct nw_wl_cfg *cfg)
 {
 	memset(wl, 0, sizeof(*wl));
 	if (cfg->pattern >= NW_WL_NR || cfg->size < NW_PAGE_SIZE ||
@@ -108,13 +102,43 @@ int nw_wl_init(struct nw_wl *wl, const struct nw_wl_cfg *cfg)
 	wl->cfg = *cfg;
 	wl->rng = cfg->seed;
 	wl->pages = cfg->size >> NW_PAGE_SHIFT;
-	if (cfg->pattern == NW_WL_ZIPF || cfg->pattern == NW_WL_CHASE) {
-		if (wl->pages > NW_WL_MAX_PAGES)
-			return -E2BIG;
-		return cfg->pattern == NW_WL_ZIPF ? zipf_init(wl) :
-						    chase_init(wl);
+	if (cfg->pattern != NW_WL_ZIPF && cfg->pattern != NW_WL_CHASE)
+		return 0;
+	if (wl->pages > NW_WL_MAX_PAGES)
+		return -E2BIG;
+	if (cfg->pattern == NW_WL_ZIPF) {
+		wl->cdf = nw_zalloc(sizeof(*wl->cdf) * wl->pages);
+		wl->setup_end = wl->pages;
+	} else {
+		wl->next = nw_zalloc(sizeof(*wl->next) * wl->pages);
+		wl->setup_end = 2 * wl->pages - 1;
 	}
+	if (!wl->cdf && !wl->next)
+		return -ENOMEM;
 	return 0;
+}
+
+u64 nw_wl_setup(struct nw_wl *wl, u64 steps)
+{
+	u64 end = wl->setup_end - wl->setup_pos > steps ?
+		  wl->setup_pos + steps : wl->setup_end;
+
+	for (; wl->setup_pos < end; wl->setup_pos++) {
+		if (wl->cdf)
+			zipf_step(wl, wl->setup_pos);
+		else
+			chase_step(wl, wl->setup_pos);
+	}
+	return wl->setup_end - wl->setup_pos;
+}
+
+int nw_wl_init(struct nw_wl *wl, const struct nw_wl_cfg *cfg)
+{
+	int err = nw_wl_start(wl, cfg);
+
+	if (!err)
+		nw_wl_setup(wl, ~0ULL);
+	return err;
 }
 
 void nw_wl_fini(struct nw_wl *wl)

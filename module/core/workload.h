@@ -40,8 +40,21 @@ struct nw_wl {
 	u64 pages;
 	u64 *cdf;		/* zipf: cumulative weights, Q32 of total */
 	u32 *next;		/* chase: successor of each page */
+	/* Set-up of the zipf or chase table: steps done, steps in all. */
+	u64 setup_pos;
+	u64 setup_end;
+	u64 sum;		/* zipf: weights so far */
 };
 
+/*
+ * A generator is started, then its table (zipf, chase: one step a page,
+ * two for chase) is set up in as many calls as the caller likes: a
+ * kernel caller reschedules and checks for signals between them.
+ */
+int nw_wl_start(struct nw_wl *wl, const struct nw_wl_cfg *cfg);
+/* Up to @steps steps of the set-up; returns the steps left (0: ready). */
+u64 nw_wl_setup(struct nw_wl *wl, u64 steps);
+/* Both at once. */
 int nw_wl_init(struct nw_wl *wl, const struct nw_wl_cfg *cfg);
 void nw_wl_fini(struct nw_wl *wl);
 void nw_wl_fill(struct nw_wl *wl, struct nw_acc *acc, u64 n);

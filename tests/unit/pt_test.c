@@ -34,9 +34,10 @@ static int sp_alloc(void *ctx, u64 *addr)
 	return simmem_ops.alloc_table(ctx, addr);
 }
 
-static void sp_free(void *ctx, u64 addr)
+static bool sp_free(void *ctx, u64 addr)
 {
 	simmem_ops.free_table(ctx, addr);
+	return true;
 }
 
 FIXTURE_SETUP(pt)

@@ -153,6 +153,40 @@ TEST(chase_is_one_cycle)
 	}
 }
 
+/*
+ * The module sets a table up in chunks, between which it reschedules:
+ * chunked or whole, the same trace, and the steps left count down.
+ */
+TEST(setup_in_chunks_gives_the_same_trace)
+{
+	struct nw_wl_cfg c = {
+		.base = 0x10000000, .size = 3001 * 4096ULL, .theta_m = 700,
+		.seed = 4,
+	};
+	static struct nw_acc t2[1000];
+	u8 patterns[] = { NW_WL_ZIPF, NW_WL_CHASE };
+	struct nw_wl wl;
+	u64 left, steps;
+	unsigned int p;
+
+	for (p = 0; p < ARRAY_SIZE(patterns); p++) {
+		c.pattern = patterns[p];
+		ASSERT_EQ(0, fill(&c, trace, 1000));
+		ASSERT_EQ(0, nw_wl_start(&wl, &c));
+		steps = c.pattern == NW_WL_ZIPF ? 3001 : 2 * 3001 - 1;
+		for (left = steps; left; ) {
+			u64 now = nw_wl_setup(&wl, 64);
+
+			ASSERT_EQ(left > 64 ? left - 64 : 0, now);
+			left = now;
+		}
+		EXPECT_EQ(0, nw_wl_setup(&wl, 64));
+		nw_wl_fill(&wl, t2, 1000);
+		nw_wl_fini(&wl);
+		EXPECT_EQ(0, memcmp(trace, t2, sizeof(t2)));
+	}
+}
+
 TEST(bad_configs)
 {
 	struct nw_wl_cfg c = { .pattern = NW_WL_NR, .size = 4096 };
