@@ -122,8 +122,8 @@ static inline void nw_cond_resched(void)
  * own pages): each value is loaded or stored once, as the kernel's macros
  * of the same names do, and bits are set with a compare-and-exchange.
  */
-#define READ_ONCE(x)		(*(const volatile __typeof__(x) *)&(x))
-#define WRITE_ONCE(x, v)	(*(volatile __typeof__(x) *)&(x) = (v))
+#define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 
 static inline bool try_cmpxchg64(u64 *p, u64 *old, u64 new)
 {
