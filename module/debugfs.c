@@ -37,6 +37,9 @@ static int stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "sessions_open %d\n", atomic_read(&nw_sessions_open));
 	seq_printf(m, "pinned_pages %lld\n",
 		   (long long)atomic64_read(&nw_pinned_pages));
+	seq_printf(m, "table_pages %lld\n",
+		   (long long)atomic64_read(&nw_table_pages));
+	seq_printf(m, "max_table_pages %lu\n", READ_ONCE(nw_max_table_pages));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
@@ -95,6 +98,7 @@ static int session_stats_show(struct seq_file *m, void *unused)
 	/* Not model counters: what the module holds for the session. */
 	seq_printf(m, "table_pages %llu\n", s->table_pages);
 	seq_printf(m, "meta_bytes %llu\n", nw_session_meta_bytes(s));
+	seq_printf(m, "hpa_next %llu\n", s->hpa_next);
 	mutex_unlock(&s->objs_lock);
 	return 0;
 }

@@ -51,16 +51,33 @@ static u64 *hm_page(void *ctx, u64 hpa)
 	return page_address(slot->pages[(hpa - slot->hpa_base) >> PAGE_SHIFT]);
 }
 
+/* One page of the module-wide table budget (max_table_pages). */
+static int reserve_table(void)
+{
+	if (atomic64_inc_return(&nw_table_pages) >
+	    READ_ONCE(nw_max_table_pages)) {
+		atomic64_dec(&nw_table_pages);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
 static int hm_alloc_table(void *ctx, u64 *hpa)
 {
 	struct nw_session *s = ctx;
 	struct page **grown;
 	struct page *page;
 	u32 i, cap;
+	int ret;
 
+	ret = reserve_table();
+	if (ret)
+		return ret;
 	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
-	if (!page)
-		return -ENOMEM;
+	if (!page) {
+		ret = -ENOMEM;
+		goto err_reserved;
+	}
 	if (s->nfree) {
 		i = s->free_tables[--s->nfree];
 	} else {
@@ -86,7 +103,10 @@ static int hm_alloc_table(void *ctx, u64 *hpa)
 
 err_page:
 	__free_page(page);
-	return -ENOMEM;
+	ret = -ENOMEM;
+err_reserved:
+	atomic64_dec(&nw_table_pages);
+	return ret;
 }
 
 static void hm_free_table(void *ctx, u64 hpa)
@@ -101,6 +121,7 @@ static void hm_free_table(void *ctx, u64 hpa)
 	__free_page(s->tables[i]);
 	s->tables[i] = NULL;
 	s->table_pages--;
+	atomic64_dec(&nw_table_pages);
 	/* Keep the index for reuse; if that needs memory, just leak it. */
 	if (s->nfree == s->cap_free) {
 		grown = nw_kvrealloc(s->free_tables,
@@ -163,6 +184,8 @@ void nw_hostmem_free(struct nw_session *s)
 	for (i = 0; i < s->ntables; i++)
 		if (s->tables[i])
 			__free_page(s->tables[i]);
+	atomic64_sub(s->table_pages, &nw_table_pages);
+	s->table_pages = 0;
 	kvfree(s->tables);
 	kvfree(s->free_tables);
 }

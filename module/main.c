@@ -30,8 +30,19 @@ unsigned long nw_max_pinned_pages = 1UL << 22;
 module_param_named(max_pinned_pages, nw_max_pinned_pages, ulong, 0444);
 MODULE_PARM_DESC(max_pinned_pages, "Pages all sessions may pin together");
 
+/*
+ * Default: 1 GiB of table pages (EPT, NPT, shadow and native tables, in
+ * kernel memory), over all sessions. Writable: the bound applies to the
+ * next allocation; pages already held stay.
+ */
+unsigned long nw_max_table_pages = 1UL << 18;
+module_param_named(max_table_pages, nw_max_table_pages, ulong, 0644);
+MODULE_PARM_DESC(max_table_pages,
+		 "Page-table pages all sessions may hold together (ENOSPC past it)");
+
 atomic_t nw_sessions_open = ATOMIC_INIT(0);
 atomic64_t nw_pinned_pages = ATOMIC64_INIT(0);
+atomic64_t nw_table_pages = ATOMIC64_INIT(0);
 
 static int __init nestwalk_init(void)
 {

@@ -27,25 +27,28 @@
  */
 static u8 host_level(struct mm_struct *mm, unsigned long hva)
 {
-	pgd_t *pgd;
-	p4d_t *p4d;
-	pud_t *pud, pudv;
-	pmd_t *pmd, pmdv;
+	pgd_t pgdv;
+	p4d_t p4dv;
+	pud_t pudv;
+	pmd_t pmdv;
 
-	pgd = pgd_offset(mm, hva);
-	if (!pgd_present(READ_ONCE(*pgd)))
+	/*
+	 * Each level is read once and the next one found from that copy,
+	 * as gup's lockless walk does (pmd_offset_lockless()): THP splits
+	 * and collapses change these entries without mmap_lock for write.
+	 */
+	pgdv = READ_ONCE(*pgd_offset(mm, hva));
+	if (!pgd_present(pgdv))
 		return NW_PTE;
-	p4d = p4d_offset(pgd, hva);
-	if (!p4d_present(READ_ONCE(*p4d)))
+	p4dv = READ_ONCE(*p4d_offset(&pgdv, hva));
+	if (!p4d_present(p4dv))
 		return NW_PTE;
-	pud = pud_offset(p4d, hva);
-	pudv = READ_ONCE(*pud);
+	pudv = READ_ONCE(*pud_offset(&p4dv, hva));
 	if (!pud_present(pudv))
 		return NW_PTE;
 	if (pud_leaf(pudv))
 		return NW_PDPTE;
-	pmd = pmd_offset(pud, hva);
-	pmdv = READ_ONCE(*pmd);
+	pmdv = READ_ONCE(*pmd_offset(&pudv, hva));
 	if (pmd_present(pmdv) && pmd_leaf(pmdv))
 		return NW_PDE;
 	return NW_PTE;
@@ -134,11 +137,16 @@ static int check_args(struct nw_gvm *vm, const struct nestwalk_memslot *m)
 	return 0;
 }
 
-/* Reserve @npages of the module-wide pin budget. */
-static int reserve_pins(unsigned long npages)
+/*
+ * Reserve @npages of the module-wide pin budget. A request above the
+ * whole budget fails here, before anything sized by it is allocated.
+ */
+static int reserve_pins(u64 npages)
 {
+	if (npages > READ_ONCE(nw_max_pinned_pages))
+		return -ENOMEM;
 	if (atomic64_add_return(npages, &nw_pinned_pages) >
-	    nw_max_pinned_pages) {
+	    READ_ONCE(nw_max_pinned_pages)) {
 		atomic64_sub(npages, &nw_pinned_pages);
 		return -ENOMEM;
 	}
@@ -148,31 +156,35 @@ static int reserve_pins(unsigned long npages)
 int nw_memslot_add(struct nw_session *s, struct nw_gvm *vm,
 		   struct nestwalk_memslot *m)
 {
+	/* Sized by the caller: a failure is an answer, not a warning. */
+	const gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_NOWARN;
+	u64 npages = m->memory_size >> PAGE_SHIFT;
 	struct nw_memslot *slot;
 	int ret;
 
 	ret = check_args(vm, m);
 	if (ret)
 		return ret;
+	ret = reserve_pins(npages);
+	if (ret)
+		return ret;
 
 	slot = kzalloc(sizeof(*slot), GFP_KERNEL_ACCOUNT);
-	if (!slot)
-		return -ENOMEM;
+	if (!slot) {
+		ret = -ENOMEM;
+		goto err_pins;
+	}
 	slot->gpa = m->gpa;
 	slot->size = m->memory_size;
 	slot->uaddr = m->userspace_addr;
-	slot->npages = m->memory_size >> PAGE_SHIFT;
-	slot->pages = kvcalloc(slot->npages, sizeof(*slot->pages),
-			       GFP_KERNEL_ACCOUNT);
-	slot->level = kvzalloc(slot->npages, GFP_KERNEL_ACCOUNT);
+	slot->npages = npages;
+	slot->pages = kvcalloc(slot->npages, sizeof(*slot->pages), gfp);
+	slot->level = kvzalloc(slot->npages, gfp);
 	if (!slot->pages || !slot->level) {
 		ret = -ENOMEM;
 		goto err_free;
 	}
 
-	ret = reserve_pins(slot->npages);
-	if (ret)
-		goto err_free;
 	slot->mm = current->mm;
 	mmgrab(slot->mm);
 	ret = account_locked_vm(slot->mm, slot->npages, true);
@@ -185,9 +197,9 @@ int nw_memslot_add(struct nw_session *s, struct nw_gvm *vm,
 
 	/* Congruent to uaddr modulo 1 GiB; slots never share a gigabyte. */
 	slot->hpa_base = s->hpa_next + (slot->uaddr & (SZ_1G - 1));
-	s->hpa_next = ALIGN(slot->hpa_base + slot->size, SZ_1G);
 
 	mutex_lock(&s->objs_lock);
+	s->hpa_next = ALIGN(slot->hpa_base + slot->size, SZ_1G);
 	slot->id = vm->nslots++;
 	list_add_tail(&slot->node, &vm->slots);
 	mutex_unlock(&s->objs_lock);
@@ -202,11 +214,12 @@ err_account:
 	account_locked_vm(slot->mm, slot->npages, false);
 err_mm:
 	mmdrop(slot->mm);
-	atomic64_sub(slot->npages, &nw_pinned_pages);
 err_free:
 	kvfree(slot->level);
 	kvfree(slot->pages);
 	kfree(slot);
+err_pins:
+	atomic64_sub(npages, &nw_pinned_pages);
 	return ret;
 }
 

@@ -29,10 +29,12 @@ extern unsigned int nw_max_sessions;
 extern unsigned int nw_max_vms;
 extern unsigned int nw_max_memslots;
 extern unsigned long nw_max_pinned_pages;
+extern unsigned long nw_max_table_pages;
 
 /* Module-wide gauges, shown in debugfs "stats". */
 extern atomic_t nw_sessions_open;
 extern atomic64_t nw_pinned_pages;
+extern atomic64_t nw_table_pages;
 
 /*
  * Guest-physical memory backed by pinned caller memory. The model's host
@@ -84,7 +86,7 @@ struct nw_session {
 	u32 ntables, cap_tables;
 	u32 *free_tables;
 	u32 nfree, cap_free;
-	u64 table_pages;
+	u64 table_pages;	/* of them, held now (nw_table_pages) */
 };
 
 extern const struct nw_mem_ops nw_hostmem_ops;

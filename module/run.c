@@ -175,6 +175,46 @@ static int native_target(struct nw_gvm *vm, const struct nestwalk_map *m,
 	return -EFAULT;
 }
 
+/*
+ * Leaves a MAP may write: each sits in a table page, so no more than the
+ * table pages the VM could ever hold have room for - its gpt region, or
+ * in native mode (tables in kernel memory) the module's table budget.
+ */
+static u64 map_leaves_max(const struct nw_gvm *vm)
+{
+	u64 tables = vm->cfg.mode == NESTWALK_MODE_NATIVE ?
+		     READ_ONCE(nw_max_table_pages) :
+		     vm->cfg.gpt_size >> PAGE_SHIFT;
+
+	return min_t(u64, tables, U64_MAX / NW_PT_ENTRIES) * NW_PT_ENTRIES;
+}
+
+/* Leaves written between two looks at the scheduler and at signals. */
+#define NW_MAP_CHUNK	NW_PT_ENTRIES
+
+/*
+ * Write @m's leaves in chunks, as RUN replays accesses: a fatal signal
+ * stops it with -EINTR, the leaves written so far staying mapped.
+ */
+static int map_chunks(struct nw_as *as, const struct nestwalk_map *m, u64 pa)
+{
+	u64 span = nw_level_size(m->leaf), chunk = NW_MAP_CHUNK * span;
+	u64 off, len;
+	int ret;
+
+	for (off = 0; off < m->length; off += len) {
+		len = min_t(u64, chunk, m->length - off);
+		ret = nw_as_map(as, m->gva + off, pa + off, len, m->leaf,
+				prot_flags(m->prot));
+		if (ret)
+			return ret;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+	return 0;
+}
+
 int nw_map_ioctl(struct nw_session *s, const struct nestwalk_map *m)
 {
 	struct nw_gvm *vm = nw_vm_lookup(s, m->vm_id);
@@ -192,6 +232,11 @@ int nw_map_ioctl(struct nw_session *s, const struct nestwalk_map *m)
 		return -EINVAL;
 	if (!vm)
 		return -ENOENT;
+	/* No more than the guest's whole linear address space (SDM 4.5). */
+	if (m->length > nw_level_size(vm->cfg.guest_levels + 1))
+		return -EINVAL;
+	if (m->length / span > map_leaves_max(vm))
+		return -ENOSPC;
 	if (vm->cfg.mode == NESTWALK_MODE_NATIVE) {
 		ret = native_target(vm, m, span, &pa);
 		if (ret)
@@ -204,8 +249,7 @@ int nw_map_ioctl(struct nw_session *s, const struct nestwalk_map *m)
 		if (ret)
 			return ret;
 	}
-	return nw_as_map(as, m->gva, pa, m->length, m->leaf,
-			 prot_flags(m->prot));
+	return map_chunks(as, m, pa);
 }
 
 /* The counters now, for the deltas of a run; NULL if none were asked. */
@@ -371,6 +415,20 @@ static int check_generate(const struct nestwalk_generate *g)
 	return 0;
 }
 
+/* Steps of a generator's set-up between two looks at signals. */
+#define NW_WL_SETUP_CHUNK	16384
+
+/* A zipf or chase table of up to 2^22 pages, set up in chunks. */
+static int wl_setup(struct nw_wl *wl)
+{
+	while (nw_wl_setup(wl, NW_WL_SETUP_CHUNK)) {
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+	return 0;
+}
+
 int nw_generate_ioctl(struct nw_session *s, struct nestwalk_generate *g)
 {
 	struct nw_gvm *vm = nw_vm_lookup(s, g->vm_id);
@@ -393,9 +451,12 @@ int nw_generate_ioctl(struct nw_session *s, struct nestwalk_generate *g)
 		return ret;
 	if (!vm)
 		return -ENOENT;
-	ret = nw_wl_init(&wl, &cfg);
+	ret = nw_wl_start(&wl, &cfg);
 	if (ret)
-		return ret;
+		goto out;
+	ret = wl_setup(&wl);
+	if (ret)
+		goto out;
 	before = snapshot(s, room, &ret);
 	if (ret)
 		goto out;

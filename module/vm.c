@@ -2,6 +2,7 @@
 /*
  * VMs of a session: their configuration and memslots.
  */
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -135,6 +136,12 @@ void nw_memslot_remove_last(struct nw_session *s, struct nw_gvm *vm)
 	slot = list_last_entry(&vm->slots, struct nw_memslot, node);
 	list_del(&slot->node);
 	vm->nslots--;
+	/*
+	 * It was the session's newest: its model addresses go back, or
+	 * undone calls would push hpa_next past MAXPHYADDR and, at 2^64,
+	 * onto the table pages below 4 GiB.
+	 */
+	s->hpa_next = ALIGN_DOWN(slot->hpa_base, SZ_1G);
 	mutex_unlock(&s->objs_lock);
 	nw_mem_forget(&s->sim->mem, ~0ULL);
 	nw_memslot_free(slot);
