@@ -42,7 +42,7 @@ fi
 rc=0
 # NESTWALK_TESTS: a subset to run, by name.
 for t in ${NESTWALK_TESTS:-nestwalk_test memslot_test run_test geometry_test security_test \
-	 stress_test scale_test ioctl_fuzz helper_test.sh helper_run_test.sh}; do
+	 hostile_test stress_test scale_test ioctl_fuzz helper_test.sh helper_run_test.sh}; do
 	"$dir/$t" || rc=1
 	echo "# after $t: pins held, Mlocked kB: $(held | tr '\n' ' ')"
 done

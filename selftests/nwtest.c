@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "nwtest.h"
 
@@ -107,4 +110,37 @@ void *nwt_map_2m_aligned(size_t len)
 bool nwt_thp_never(void)
 {
 	return strstr(nwt_file(THP_ENABLED), "[never]");
+}
+
+int nwt_kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0 && lseek(fd, 0, SEEK_END) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int nwt_kmsg_count(int fd, const char *const *pats)
+{
+	char rec[8192];
+	int n = 0, i;
+	ssize_t len;
+
+	for (;;) {
+		len = read(fd, rec, sizeof(rec) - 1);
+		if (len < 0 && errno == EPIPE)
+			continue;	/* records overwritten: go on */
+		if (len <= 0)
+			break;
+		rec[len] = '\0';
+		for (i = 0; pats[i]; i++)
+			if (strstr(rec, pats[i])) {
+				n++;
+				break;
+			}
+	}
+	return n;
 }

@@ -33,5 +33,12 @@ void nwt_newest_session(char *out, size_t len);
 void *nwt_map_2m_aligned(size_t len);
 /* Transparent hugepages switched off ("[never]"). */
 bool nwt_thp_never(void);
+/*
+ * The kernel log from now on: /dev/kmsg opened at its end (-1 if it
+ * cannot be); nwt_kmsg_count() reads what was logged since and counts
+ * the records that contain any of @pats (NULL-terminated).
+ */
+int nwt_kmsg_open(void);
+int nwt_kmsg_count(int fd, const char *const *pats);
 
 #endif /* _NWTEST_H */
