@@ -6,6 +6,13 @@
  * unmapped while another thread runs on it, and signals that kill long
  * runs. Deterministic for a seed (but for thread timing); bounded by time.
  *
+ * Guest memory is hostile too: a thread writes random and crafted values
+ * into the memory the fuzzer registers as memslots while the ioctls run -
+ * misaligned links, entries pointing at other tables, at themselves and
+ * outside every slot, all-ones, reserved bits, flipped A/D flags - most
+ * often into the first word of a page, where a table's first entry (and
+ * 31883ee's free-list link) lives.
+ *
  *   NESTWALK_FUZZ_SECONDS (default 20), NESTWALK_FUZZ_SEED (default: time)
  *
  * The kernel is judged by the VM harness (no KASAN, UBSAN, lockdep,
@@ -38,7 +45,14 @@
 #define MAXREG		(8UL << 20)
 
 static uint64_t rng;
-static unsigned long long issued;
+static unsigned long long issued, gwrites;
+/*
+ * Held for writing while reg[] changes, by the writer thread for reading;
+ * writers first, or the thread's bursts would keep the main loop out.
+ */
+static pthread_rwlock_t reg_lock =
+	PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP;
+static volatile int stop_writer;
 static uint8_t seen[4096];		/* errno values returned */
 static int fds[NFDS] = { -1, -1, -1, -1 };
 static void *reg[NREG];
@@ -103,6 +117,83 @@ static uint64_t value(void)
 	default:
 		return rnd();
 	}
+}
+
+/* x86 and EPT entry flags a table or leaf would carry. */
+static uint64_t entry_flags(uint64_t r)
+{
+	static const uint64_t f[] = {
+		0x7, 0x27, 0x67, 0xe7, 0x1, 0x3, 0x5, 0x107, 0x8000000000000007,
+		0x37, 0x3f, 0x77, 0x177, 0x4,
+	};
+
+	return f[r % (sizeof(f) / sizeof(f[0]))];
+}
+
+/* A value for guest memory: what a hostile guest would store there. */
+static uint64_t hostile_value(uint64_t r, uint64_t old)
+{
+	uint64_t page = (r >> 8) % 2048 << 12;
+
+	switch (r % 10) {
+	case 0:		/* a misaligned link, like 0x1ff8 */
+		return page + 8 * (1 + (r >> 24) % 511);
+	case 1:		/* another table of a gpt region (0 or 4 MiB) */
+		return ((r >> 40) & 1 ? 4ULL << 20 : 0) + page +
+		       entry_flags(r >> 44);
+	case 2:		/* outside every slot, up to MAXPHYADDR and past it */
+		return (1ULL << (22 + (r >> 24) % 30)) + page +
+		       entry_flags(r >> 44);
+	case 3:
+		return ~0ULL;
+	case 4:		/* reserved bits: above MAXPHYADDR, PS where it is not */
+		return page | entry_flags(r >> 44) |
+		       (r >> 40 & 1 ? 1ULL << (46 + (r >> 41) % 6) : 0x80);
+	case 5:
+		return 0;
+	case 6:		/* A and D (x86 and EPT) flipped in what is there */
+		return old ^ (r >> 40 & 1 ? 0x60 : 0x300);
+	case 7:		/* not present, or present with nothing else */
+		return old & ~1ULL;
+	default:
+		return rnd();
+	}
+}
+
+/*
+ * The hostile guest: bursts of writes into the registered regions, while
+ * the main thread's ioctls (and their runs, in other threads) go on.
+ */
+static void *guest_writer(void *arg)
+{
+	uint64_t r = (uint64_t)(uintptr_t)arg | 1;
+
+	while (!stop_writer) {
+		unsigned int k, i;
+
+		pthread_rwlock_rdlock(&reg_lock);
+		for (k = 0; k < 64; k++) {
+			uint64_t *w, words;
+
+			r ^= r << 13;
+			r ^= r >> 7;
+			r ^= r << 17;
+			i = r % NREG;
+			if (!reg[i])
+				continue;
+			words = reglen[i] / 8;
+			/* The first word of a page, half of the time. */
+			w = (uint64_t *)reg[i] + ((r >> 8) % words &
+						  (r >> 60 & 1 ? ~511ULL : ~0ULL));
+			*(volatile uint64_t *)w = hostile_value(r * 0x9e3779b97f4a7c15ULL,
+								*w);
+			__atomic_add_fetch(&gwrites, 1, __ATOMIC_RELAXED);
+		}
+		pthread_rwlock_unlock(&reg_lock);
+		if (r >> 58 == 0)
+			usleep(100);
+	}
+	return NULL;
 }
 
 /* TLB levels for CONFIG, mostly near the limits of what builds. */
@@ -174,11 +265,21 @@ static void argument(unsigned int nr, uint64_t *a, size_t words)
 	case 0x04:	/* MAP: vm, pcid, gva, gpa, length, leaf, prot */
 		a[2] = pick(3);
 		a[3] = pick(3);
-		a[4] = 0x7f0000000000ULL + (pick(64) << 12);
-		a[5] = pick(64) << 12;
-		a[6] = pick(16) << 12;
 		a[7] = 1 + pick(3);
 		a[8] = pick(8);
+		if (pick(2)) {
+			a[4] = 0x7f0000000000ULL + (pick(64) << 12);
+			a[5] = pick(64) << 12;
+			a[6] = pick(16) << 12;
+			break;
+		}
+		/*
+		 * Leaf-aligned: large leaves over small ones free guest
+		 * tables, small ones over large split them.
+		 */
+		a[4] = 0x7f0000000000ULL + (pick(4) << (3 + 9 * a[7]));
+		a[5] = pick(4) << (3 + 9 * a[7]);
+		a[6] = (1 + pick(4)) << (3 + 9 * a[7]);
 		break;
 	case 0x05:	/* RUN: vm, accesses, count, done, deltas, n */
 	case 0x09:	/* GENERATE: ... count at 12 */
@@ -285,13 +386,16 @@ static void unmap_under_run(void)
 
 	if (fd < 0)
 		return;
+	pthread_rwlock_wrlock(&reg_lock);
 	if (reg[r])
 		munmap(reg[r], reglen[r]);
 	reglen[r] = 4UL << 20;
 	reg[r] = mmap(NULL, reglen[r], PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (reg[r] == MAP_FAILED) {
+	if (reg[r] == MAP_FAILED)
 		reg[r] = NULL;
+	pthread_rwlock_unlock(&reg_lock);
+	if (!reg[r]) {
 		close(fd);
 		return;
 	}
@@ -303,8 +407,10 @@ static void unmap_under_run(void)
 	g[31] = fd;
 	if (pthread_create(&t, NULL, runner, g) == 0) {
 		usleep(pick(20000));
+		pthread_rwlock_wrlock(&reg_lock);
 		munmap(reg[r], reglen[r]);	/* pinned: the run goes on */
 		reg[r] = NULL;
+		pthread_rwlock_unlock(&reg_lock);
 		pthread_join(t, NULL);
 	}
 	close(fd);
@@ -361,7 +467,8 @@ int main(void)
 	long long sessions0, pinned0, sessions1, pinned1;
 	uint64_t seed = sd ? strtoull(sd, NULL, 0) : (uint64_t)time(NULL);
 	unsigned int i, codes = 0;
-	int fails = 0;
+	pthread_t writer;
+	int fails = 0, writing;
 
 	printf("TAP version 13\n");
 	if (geteuid() || access(DEV, F_OK)) {
@@ -372,6 +479,8 @@ int main(void)
 	sessions0 = stat_of("sessions_open");
 	pinned0 = stat_of("pinned_pages");
 	printf("# seed %llu, %.0f s\n", (unsigned long long)seed, budget);
+	writing = !pthread_create(&writer, NULL, guest_writer,
+				  (void *)(uintptr_t)(seed * 3));
 	t0 = now();
 	while (now() - t0 < budget) {
 		unsigned int r = pick(NREG), k;
@@ -386,6 +495,7 @@ int main(void)
 			}
 			break;
 		case 3 ... 5:
+			pthread_rwlock_wrlock(&reg_lock);
 			if (reg[r])
 				munmap(reg[r], reglen[r]);
 			reglen[r] = 4096UL << pick(12);
@@ -393,6 +503,7 @@ int main(void)
 				      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 			if (reg[r] == MAP_FAILED)
 				reg[r] = NULL;
+			pthread_rwlock_unlock(&reg_lock);
 			break;
 		case 6:
 			forked_user();
@@ -409,6 +520,9 @@ int main(void)
 				one_ioctl(fd);
 		}
 	}
+	stop_writer = 1;
+	if (writing)
+		pthread_join(writer, NULL);
 	for (i = 0; i < NFDS; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
@@ -431,11 +545,14 @@ int main(void)
 			printf(" %s", strerrorname_np(i) ?: "?");
 			codes++;
 		}
-	printf("\n# figures: fuzzer: %llu ioctls issued, %u distinct error codes, %.0f s, seed %llu\n",
-	       issued, codes, now() - t0, (unsigned long long)seed);
+	printf("\n# figures: fuzzer: %llu ioctls issued, %llu hostile guest-memory writes, %u distinct error codes, %.0f s, seed %llu\n",
+	       issued, gwrites, codes, now() - t0, (unsigned long long)seed);
 	printf("%sok 3 fuzz: %llu ioctls, %u error codes\n",
 	       issued > 1000 && codes >= 4 ? "" : "not ", issued, codes);
 	fails += !(issued > 1000 && codes >= 4);
-	printf("1..3\n");
+	printf("%sok 4 fuzz: %llu guest-memory writes while the ioctls ran\n",
+	       writing && gwrites > 1000 ? "" : "not ", gwrites);
+	fails += !(writing && gwrites > 1000);
+	printf("1..4\n");
 	return fails ? 1 : 0;
 }
