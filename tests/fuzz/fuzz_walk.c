@@ -1,14 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fuzz the entry decoders and the walkers with random table contents.
+ * Fuzz the entry decoders, the builders and the walkers with hostile
+ * memory.
  *
  * Input: a 16-byte header (mode, levels, leaf sizes, access kind, caches,
- * the address), then records of 2 bytes (entry index in host memory) and
- * 8 bytes (its new value) that overwrite tables a normal set-up built.
+ * the address), then operations of 11 bytes: an opcode, a 2-byte index
+ * and an 8-byte value. They write a value into guest memory (what the
+ * caller of the module can do at any moment) or anywhere in host memory
+ * (tables the module owns: the walkers' robustness), map, unmap, split and
+ * merge guest pages, make accesses and walks, invalidate, and store to a
+ * guest page-table entry as the guest would (trapped in shadow mode).
  * Checked: every walk ends within 35 references (a 5x5 2D walk); an
  * access ends within the retry bound; the fast entry checks agree with
- * the reference decoders for every record value at every level; nothing
- * reads outside the simulated memory (ASan, and simmem's bounds).
+ * the reference decoders for every value written, at every level; the
+ * model changes nothing of guest data below the gpt region but the
+ * accessed and dirty flags of entries it walks, and entries of pages a
+ * stored value names (a crafted entry leads the builders there, as it
+ * would lead a guest OS); nothing reads or writes outside the simulated
+ * memory (ASan, and simmem's bounds).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,17 +112,148 @@ struct hdr {
 	u64 va;
 };
 
-int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
-{
-	struct nw_sim_cfg cfg = { 0 };
-	struct nw_vm_cfg vc = { 0 };
-	struct nw_walk_res r;
+/* Guest data: GPAs below the gpt region (the region is the upper half). */
+#define DATA_WORDS	(GUEST_SIZE / 2 / 8)
+#define DATA_PAGES	(DATA_WORDS / 512)
+/* What the model may change in a word it walks: A and D, x86 and EPT. */
+#define AD_BITS		(NW_X86_A | NW_X86_D | NW_EPT_A | NW_EPT_D)
+
+struct run {
 	struct simmem mem;
 	struct nw_sim *s;
 	struct nw_vm *vm;
 	struct nw_as *as;
+	u64 va;
+	u8 kind;
+	u64 *data;		/* guest data as the fuzzer left it */
+	/* Data pages a stored value names, as a GPA or as an HPA. */
+	bool named[DATA_PAGES];
+};
+
+static void name_page(struct run *r, u64 val)
+{
+	u64 a = val & nw_addr_mask(NW_MAXPHYADDR_MAX);
+
+	if (a < GUEST_SIZE / 2)
+		r->named[a >> 12] = true;
+	if (a >= GUEST_HPA && a - GUEST_HPA < GUEST_SIZE / 2)
+		r->named[(a - GUEST_HPA) >> 12] = true;
+}
+
+static u64 *guest_word(struct run *r, u64 i)
+{
+	return simmem_page(&r->mem, GUEST_HPA + i / 512 * 4096) + i % 512;
+}
+
+/* Store @val at host-physical word @i, and remember guest data stores. */
+static void poke(struct run *r, u64 i, u64 val)
+{
+	u64 *page = simmem_page(&r->mem, i / 512 * 4096);
+
+	check(page != NULL, "simmem page");
+	page[i % 512] = val;
+	name_page(r, val);
+	if (i >= GUEST_HPA / 8 && i - GUEST_HPA / 8 < DATA_WORDS)
+		r->data[i - GUEST_HPA / 8] = val;
+}
+
+static void data_check(struct run *r)
+{
+	u64 i;
+
+	for (i = 0; i < DATA_WORDS; i++) {
+		if (r->named[i / 512] ||
+		    !((*guest_word(r, i) ^ r->data[i]) & ~AD_BITS))
+			continue;
+		fprintf(stderr, "fuzz_walk: GPA 0x%llx: 0x%llx, was 0x%llx\n",
+			(unsigned long long)i * 8,
+			(unsigned long long)*guest_word(r, i),
+			(unsigned long long)r->data[i]);
+		check(false, "the model changed guest data");
+	}
+}
+
+static void access_check(struct run *r, u64 a, unsigned int kind)
+{
+	struct nw_walk_res w;
+	u64 before = nw_sim_counter(r->s, NW_C_WALK_REFS);
+	int err = nw_access(r->s, a, 1, kind);
+
+	check(err >= NW_OK && err <= NW_PHYS_FAULT, "outcome");
+	check(nw_sim_counter(r->s, NW_C_WALK_REFS) - before <= 8 * MAX_REFS,
+	      "access references");
+	err = nw_walk(r->s, r->vm, r->as, a, kind, &w);
+	check(w.refs <= MAX_REFS, "walk references");
+	check(err == w.outcome, "walk outcome");
+}
+
+/* One operation of the input: @idx and @val pick what and where. */
+static void op(struct run *r, u8 code, u16 idx, u64 val)
+{
+	u64 va = r->va + (idx & 0x3f) * 0x200000ULL + (val & 0x1ff000);
+	int level = 1 + idx % 3;
+	u64 size = nw_level_size(level);
+
+	switch (code % 12) {
+	case 0:
+	case 1:
+	case 2:		/* the caller writes its guest memory */
+		cross_check(val);
+		poke(r, GUEST_HPA / 8 + (idx % (GUEST_SIZE / 8)), val);
+		break;
+	case 3:		/* ... the first word of a guest page */
+		poke(r, GUEST_HPA / 8 + (idx % (GUEST_SIZE / 4096)) * 512,
+		     val);
+		break;
+	case 4:		/* anywhere in host memory */
+		cross_check(val);
+		poke(r, idx % (HOST_PAGES * 512ULL), val);
+		break;
+	case 5:
+		va &= ~(size - 1);
+		nw_as_map(r->as, va, r->vm->cfg.mode == NW_MODE_NATIVE ?
+			  GUEST_HPA + (val & (GUEST_SIZE - 1) & ~(size - 1)) :
+			  val & (GUEST_SIZE - 1) & ~(size - 1),
+			  size * (1 + (idx >> 8) % 3), level,
+			  (val >> 60 & 1 ? NW_X86_RW : 0) | NW_X86_US);
+		break;
+	case 6:
+		nw_pt_unmap(&r->as->gpt, va & ~0xfffULL,
+			    4096ULL << (idx >> 8) % 12, NULL);
+		break;
+	case 7:
+		if (idx & 0x100)
+			nw_pt_split(&r->as->gpt, va & ~(size - 1), level);
+		else
+			nw_pt_merge(&r->as->gpt, va & ~(size - 1), level);
+		break;
+	case 8:
+	case 9:
+		access_check(r, va + (val & 0xfff),
+			     (r->kind + idx) % 3 | (r->kind & NW_USER));
+		break;
+	case 10:
+		if (idx & 1)
+			nw_invlpg(r->s, va);
+		else
+			nw_invept(r->s, NW_INVEPT_GLOBAL, NULL);
+		break;
+	default:	/* a guest store the model sees (a shadow trap) */
+		va = (val >> 20) % GUEST_SIZE & ~7ULL;
+		name_page(r, val);
+		if (!nw_guest_pte_write(r->vm, va, val) &&
+		    r->vm->cfg.mode != NW_MODE_NATIVE && va < GUEST_SIZE / 2)
+			r->data[va / 8] = val;
+		break;
+	}
+}
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	struct nw_sim_cfg cfg = { 0 };
+	struct nw_vm_cfg vc = { 0 };
+	struct run r = { 0 };
 	struct hdr h;
-	u64 va, before;
 	int err, i;
 
 	if (size < sizeof(h))
@@ -141,11 +281,16 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			BIT(NW_PDE) | BIT(NW_PDPTE), NW_REPL_LRU };
 	nw_cost_defaults(&cfg.cost);
 
-	if (simmem_init(&mem, HOST_LIMIT, 0, GUEST_HPA))
+	/* Without the window, each page apart: ASan sees past its end. */
+	if ((h.flags & 64 ? simmem_init_paged : simmem_init)(&r.mem,
+							      HOST_LIMIT, 0,
+							      GUEST_HPA))
 		return 0;
-	s = nw_sim_create(&cfg, h.flags & 64 ? &simmem_ops_nowindow :
-			  &simmem_ops, &mem, &err);
-	check(s != NULL, "sim_create");
+	r.data = calloc(DATA_WORDS, sizeof(*r.data));
+	check(r.data != NULL, "calloc");
+	r.s = nw_sim_create(&cfg, h.flags & 64 ? &simmem_ops_nowindow :
+			    &simmem_ops, &r.mem, &err);
+	check(r.s != NULL, "sim_create");
 
 	vc.mode = h.mode % 4;
 	vc.guest_levels = h.glevels & 1 ? 5 : 4;
@@ -155,61 +300,34 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	vc.vpid = h.flags & 32 ? 1 : 0;
 	vc.gpt_base = GUEST_SIZE / 2;
 	vc.gpt_size = GUEST_SIZE / 2;
-	check(!nw_vm_create(s, &vc, &vm), "vm_create");
-	check(!simmem_slot(&mem, vm->id, 0, GUEST_SIZE, GUEST_HPA,
+	check(!nw_vm_create(r.s, &vc, &r.vm), "vm_create");
+	check(!simmem_slot(&r.mem, r.vm->id, 0, GUEST_SIZE, GUEST_HPA,
 			   1 + h.hleaf % 3), "slot");
-	check(!nw_as_create(vm, 1, &as), "as_create");
-	va = h.va & ~0xfffULL & NW_VA_MASK;
+	check(!nw_as_create(r.vm, 1, &r.as), "as_create");
+	r.va = h.va & ~0xfffULL & NW_VA_MASK;
+	r.kind = h.kind;
 	/* A sane start: 16 pages mapped (native: to guest memory's HPA). */
-	nw_as_map(as, va, vc.mode == NW_MODE_NATIVE ? GUEST_HPA : 0,
+	nw_as_map(r.as, r.va, vc.mode == NW_MODE_NATIVE ? GUEST_HPA : 0,
 		  16 * 4096, NW_PTE, NW_X86_RW | NW_X86_US);
 	if (vc.mode == NW_MODE_EPT || vc.mode == NW_MODE_NPT)
-		nw_vm_map(vm, 0, GUEST_SIZE);
-	nw_vm_enter(s, vm);
+		nw_vm_map(r.vm, 0, GUEST_SIZE);
+	nw_vm_enter(r.s, r.vm);
 
-	/* Then the fuzzer's overwrites, anywhere in host memory. */
-	for (; size >= 10; data += 10, size -= 10) {
+	/* The input's operations, hostile stores among them. */
+	for (; size >= 11; data += 11, size -= 11) {
 		u16 idx;
-		u64 val, *page;
+		u64 val;
 
-		memcpy(&idx, data, 2);
-		memcpy(&val, data + 2, 8);
-		cross_check(val);
-		page = simmem_page(&mem, (idx % (HOST_PAGES * 512ULL)) / 512 *
-				   4096);
-		check(page != NULL, "simmem page");
-		page[idx % 512] = val;
+		memcpy(&idx, data + 1, 2);
+		memcpy(&val, data + 3, 8);
+		op(&r, data[0], idx, val);
 	}
-
-	/*
-	 * Guest tables live in memory the guest (in the kernel: the user)
-	 * can write: the builders must stay safe on whatever they find.
-	 */
-	nw_as_map(as, va + (h.va & 0x3f) * 0x200000ULL, 0x3000, 2 * 4096,
-		  NW_PTE, NW_X86_RW);
-	nw_pt_unmap(&as->gpt, va + 0x2000, 0x2000, NULL);
-	nw_pt_split(&as->gpt, va & ~0x1fffffULL, NW_PDE);
-	nw_pt_merge(&as->gpt, va & ~0x1fffffULL, NW_PDE);
-	nw_guest_pte_write(vm, (h.va >> 20) % GUEST_SIZE, h.va);
-
-	for (i = 0; i < 6; i++) {
-		u64 a = va + (i % 3) * 0x1000 + (h.va & 0xfff);
-		unsigned int kind = (h.kind + i) % 3 | (h.kind & NW_USER);
-
-		before = nw_sim_counter(s, NW_C_WALK_REFS);
-		err = nw_access(s, a, 1, kind);
-		check(err >= NW_OK && err <= NW_PHYS_FAULT, "outcome");
-		check(nw_sim_counter(s, NW_C_WALK_REFS) - before <=
-		      8 * MAX_REFS, "access references");
-		err = nw_walk(s, vm, as, a, kind, &r);
-		check(r.refs <= MAX_REFS, "walk references");
-		check(err == r.outcome, "walk outcome");
-		if (i == 2)
-			nw_invlpg(s, a);
-		if (i == 4)
-			nw_invept(s, NW_INVEPT_GLOBAL, NULL);
-	}
-	nw_sim_destroy(s);
-	simmem_fini(&mem);
+	for (i = 0; i < 6; i++)
+		access_check(&r, r.va + (i % 3) * 0x1000 + (h.va & 0xfff),
+			     (h.kind + i) % 3 | (h.kind & NW_USER));
+	data_check(&r);
+	nw_sim_destroy(r.s);
+	simmem_fini(&r.mem);
+	free(r.data);
 	return 0;
 }

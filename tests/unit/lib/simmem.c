@@ -28,7 +28,6 @@ int simmem_init(struct simmem *m, u64 limit, u64 tbase, u64 tsize)
 	m->owned = calloc((limit >> NW_PAGE_SHIFT) + 1, 1);
 	m->table_next = tbase;
 	m->table_end = tbase + tsize;
-	m->table_free = ~0ULL;
 	if (!m->owned) {
 		munmap(m->base, limit);
 		return -ENOMEM;
@@ -36,13 +35,37 @@ int simmem_init(struct simmem *m, u64 limit, u64 tbase, u64 tsize)
 	return 0;
 }
 
+int simmem_init_paged(struct simmem *m, u64 limit, u64 tbase, u64 tsize)
+{
+	memset(m, 0, sizeof(*m));
+	m->paged = calloc(limit >> NW_PAGE_SHIFT, sizeof(*m->paged));
+	m->owned = calloc((limit >> NW_PAGE_SHIFT) + 1, 1);
+	if (!m->paged || !m->owned) {
+		free(m->paged);
+		free(m->owned);
+		return -ENOMEM;
+	}
+	m->limit = limit;
+	m->table_next = tbase;
+	m->table_end = tbase + tsize;
+	return 0;
+}
+
 void simmem_fini(struct simmem *m)
 {
+	u64 i;
+
 	if (m->base)
 		munmap(m->base, m->limit);
+	for (i = 0; m->paged && i < m->limit >> NW_PAGE_SHIFT; i++)
+		free(m->paged[i]);
+	free(m->paged);
+	m->paged = NULL;
 	free(m->owned);
+	free(m->table_free);
 	m->base = NULL;
 	m->owned = NULL;
+	m->table_free = NULL;
 }
 
 u64 *simmem_page(struct simmem *m, u64 hpa)
@@ -51,10 +74,17 @@ u64 *simmem_page(struct simmem *m, u64 hpa)
 
 	if (hpa >= m->limit)
 		return NULL;
+	if (m->paged && !m->paged[pfn]) {
+		m->paged[pfn] = calloc(1, NW_PAGE_SIZE);
+		if (!m->paged[pfn])
+			return NULL;
+	}
 	if (!m->owned[pfn]) {
 		m->owned[pfn] = 1;
 		m->pages++;
 	}
+	if (m->paged)
+		return m->paged[pfn];
 	return (u64 *)(m->base + (pfn << NW_PAGE_SHIFT));
 }
 
@@ -77,10 +107,9 @@ static int op_alloc(void *ctx, u64 *hpa)
 	struct simmem *m = ctx;
 	u64 *page;
 
-	if (m->table_free != ~0ULL) {
-		*hpa = m->table_free;
+	if (m->nfree) {
+		*hpa = m->table_free[--m->nfree];
 		page = simmem_page(m, *hpa);
-		m->table_free = page[0];
 	} else {
 		if (m->table_next >= m->table_end)
 			return -ENOMEM;
@@ -98,13 +127,20 @@ static int op_alloc(void *ctx, u64 *hpa)
 static void op_free(void *ctx, u64 hpa)
 {
 	struct simmem *m = ctx;
-	u64 *page = simmem_page(m, hpa);
+	u64 *page = simmem_page(m, hpa), *grown;
 
 	/* Poison, so a walk through a stale pointer would show. */
 	memset(page, 0xff, NW_PAGE_SIZE);
-	page[0] = m->table_free;
-	m->table_free = hpa;
 	m->tables--;
+	if (m->nfree == m->cap_free) {
+		grown = realloc(m->table_free, (2 * m->cap_free + 64) *
+				sizeof(*grown));
+		if (!grown)
+			return;		/* the page is not reused */
+		m->table_free = grown;
+		m->cap_free = 2 * m->cap_free + 64;
+	}
+	m->table_free[m->nfree++] = hpa;
 }
 
 static int op_backing(void *ctx, u32 vm, u64 gpa, u64 *hpa, int *level)

@@ -23,11 +23,23 @@ struct simslot {
 
 struct simmem {
 	u64 limit;		/* host-physical addresses below this exist */
-	u8 *base;		/* mapping of [0, limit) */
+	u8 *base;		/* mapping of [0, limit), or NULL when paged */
+	/*
+	 * Paged: each page a heap block of its own (simmem_init_paged()),
+	 * so that ASan reports a write past a page's end.
+	 */
+	u64 **paged;
 	u8 *owned;		/* pages handed out, a byte each */
 	u64 table_next;
 	u64 table_end;
-	u64 table_free;		/* freed table pages, linked; ~0 empty */
+	/*
+	 * Freed table pages, a stack outside simulated memory: a fuzzer
+	 * writes that memory, as the module keeps its own lists out of
+	 * reach of the caller.
+	 */
+	u64 *table_free;
+	u64 nfree;
+	u64 cap_free;
 	u64 tables;		/* held */
 	u64 pages;		/* data pages materialised */
 	int nslots;
@@ -39,6 +51,8 @@ extern const struct nw_mem_ops simmem_ops_nowindow;
 
 /* Host memory [0, limit); table pages come from [tbase, tbase + tsize). */
 int simmem_init(struct simmem *m, u64 limit, u64 tbase, u64 tsize);
+/* The same, each page allocated apart (no window: simmem_ops_nowindow). */
+int simmem_init_paged(struct simmem *m, u64 limit, u64 tbase, u64 tsize);
 void simmem_fini(struct simmem *m);
 int simmem_slot(struct simmem *m, u32 vm, u64 gpa, u64 size, u64 hpa,
 		int level);
