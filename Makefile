@@ -98,6 +98,17 @@ libfuzzer: deps
 		FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS) TAP=$(RESULTS)/libfuzzer.tap \
 		check
 
+# Line coverage of module/core under the unit tests and the fuzzers (after
+# "make libfuzzer", whose new inputs count too).
+coverage: deps
+	@$(KSRC) && $(S)/coverage.sh core $$ksft $(CACHE)/cov \
+		$(RESULTS)/coverage.tap $(CACHE)/fuzz/work
+
+# Line coverage of module/ in the debug kernel: the VM suite, the injected
+# allocation failures and the ioctl fuzzer (after their vmtest stages).
+coverage-module:
+	@$(S)/coverage.sh module $(CACHE)/gcov $(RESULTS)/coverage-module.tap
+
 # The uAPI page as reStructuredText, rendered from the header's kernel-doc.
 docs: deps
 	@$(KSRC) && mkdir -p $(CACHE)/docs && \
@@ -161,7 +172,8 @@ vmtest-faults: deps selftests helper
 		-k $$dk/arch/x86/boot/bzImage \
 		-m $(CACHE)/mod-debug/nestwalk.ko -s $(CACHE)/selftests \
 		-u $(CACHE)/helper/nestwalk -o $(CACHE)/vm-faults -t 900 \
-		-M 2048 > $(RESULTS)/vmtest-faults.out; rc=$$?; \
+		-M 2048 -g $(CACHE)/gcov/vmtest-faults \
+		> $(RESULTS)/vmtest-faults.out; rc=$$?; \
 		cat $(RESULTS)/vmtest-faults.out; \
 		grep -E '^(not )?ok' $(RESULTS)/vmtest-faults.out \
 			> $(RESULTS)/vmtest-faults.tap; \
@@ -182,6 +194,7 @@ vmtest-fuzz: deps selftests helper
 		-m $(CACHE)/mod-debug/nestwalk.ko -s $(CACHE)/selftests \
 		-u $(CACHE)/helper/nestwalk -o $(CACHE)/vm-fuzz \
 		-t $$(( $(FUZZ_VM_SECONDS) + 600 )) -M 2048 \
+		-g $(CACHE)/gcov/vmtest-fuzz \
 		> $(RESULTS)/vmtest-fuzz.out; rc=$$?; \
 		cat $(RESULTS)/vmtest-fuzz.out; \
 		grep -E '^(not )?ok' $(RESULTS)/vmtest-fuzz.out \
@@ -215,7 +228,8 @@ vmtest-debug: deps selftests helper
 	{ $(S)/vm-run.sh -n vmtest-debug -k $$dk/arch/x86/boot/bzImage \
 		-m $(CACHE)/mod-debug/nestwalk.ko -s $(CACHE)/selftests \
 		-u $(CACHE)/helper/nestwalk -o $(CACHE)/vm-debug -t 900 \
-		-M 2048 -S 30 > $(RESULTS)/vmtest-debug.out; rc=$$?; \
+		-M 2048 -S 30 -g $(CACHE)/gcov/vmtest-debug \
+		> $(RESULTS)/vmtest-debug.out; rc=$$?; \
 		cat $(RESULTS)/vmtest-debug.out; \
 		grep -E '^(not )?ok' $(RESULTS)/vmtest-debug.out \
 			> $(RESULTS)/vmtest-debug.tap; \
@@ -239,7 +253,8 @@ demo-vm: helper selftests $(NESTWALK_KO)
 FORCE:
 
 .PHONY: all module module-debug install dkms-install uninstall clean deps \
-	helper selftests bench bench-vm fuzz libfuzzer docs unit style sparse w1 \
+	helper selftests bench bench-vm fuzz libfuzzer coverage coverage-module \
+	docs unit style sparse w1 \
 	dkms vmtest \
 	vmtest-numa vmtest-612 vmtest-faults vmtest-fuzz debug-kernel \
 	vmtest-debug check demo demo-vm FORCE

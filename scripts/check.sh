@@ -11,8 +11,8 @@ cache=${CACHE:-$here/build}
 results=$cache/results
 export CACHE=$cache
 
-stages=(unit libfuzzer style sparse w1 dkms vmtest vmtest-numa vmtest-612 vmtest-debug
-	vmtest-faults vmtest-fuzz)
+stages=(unit libfuzzer coverage style sparse w1 dkms vmtest vmtest-numa vmtest-612
+	vmtest-debug vmtest-faults vmtest-fuzz coverage-module)
 declare -A secs
 
 rm -rf "$results"

@@ -19,6 +19,8 @@ pkgs=(
 	qemu-system-x86 busybox-static cpio gzip jq
 	# a real program's trace (lackey), and the helper's plots
 	valgrind gnuplot-nox
+	# line coverage (gcov's JSON read by scripts/coverage.py)
+	python3
 )
 
 missing=()

@@ -7,7 +7,7 @@
 #   vm-run.sh -n NAME -k KERNEL -m MODULE -s SELFTESTS -u HELPER -o OUTDIR
 #             [-j check|demo|bench] [-t TIMEOUT_S] [-M MEM_MB]
 #             [-S STRESS_S] [-x EXTRA_FILE] [-N NUMA_NODES] [-1] [-a]
-#             [-e "KEY=VALUE ..."] [-c CPU_FEATURES]
+#             [-e "KEY=VALUE ..."] [-c CPU_FEATURES] [-g GCOV_DIR]
 #
 # -c adds to QEMU's "-cpu max" (",-cx16": 6.12's SLUB uses cmpxchg16b
 # with a %gs prefix, which this QEMU's TCG emulates with corrupted
@@ -19,6 +19,9 @@
 # of their stack dump, and kmemleak's note that it scans an object whole
 # when it could not allocate a scan area - which failures injected on
 # purpose print; every other report still counts.
+# -g: a kernel with CONFIG_GCOV_KERNEL sends the module's gcov counters
+# back; they go to GCOV_DIR, each .gcda beside a copy of the .gcno the
+# build of MODULE left (MODULE's directory is the build directory).
 # -1 runs both vCPUs in one host thread (single-threaded TCG): slower, but
 # immune to the cross-vCPU code-patching races multi-threaded TCG shows
 # with some kernels (6.12's int3 text patching).
@@ -43,7 +46,8 @@ tcg=tcg
 allocfail=0
 cmdline=
 cpu=max
-while getopts "n:k:m:s:u:o:j:t:M:S:x:N:1ae:c:" opt; do
+gcovdir=
+while getopts "n:k:m:s:u:o:j:t:M:S:x:N:1ae:c:g:" opt; do
 	case $opt in
 	n) name=$OPTARG ;;
 	k) kernel=$OPTARG ;;
@@ -61,6 +65,7 @@ while getopts "n:k:m:s:u:o:j:t:M:S:x:N:1ae:c:" opt; do
 	a) allocfail=1 ;;
 	e) cmdline=$OPTARG ;;
 	c) cpu=max$OPTARG ;;
+	g) gcovdir=$OPTARG ;;
 	*) echo "usage: see the header of $0" >&2; exit 2 ;;
 	esac
 done
@@ -150,7 +155,26 @@ emit() {	# emit ok|not-ok description
 }
 
 if [ "$job" != check ]; then
-	grep -v '^nestwalk-vm: ' "$results" || true
+	sed '/^nestwalk-gcov: begin$/,/^nestwalk-gcov: end$/d' "$results" |
+		grep -v '^nestwalk-vm: ' || true
+fi
+
+# The module's gcov counters, beside the notes of its build.
+if [ -n "$gcovdir" ]; then
+	moddir=$(cd "$(dirname "$module")" && pwd)
+	rm -rf "$gcovdir" "$out/gcov"
+	mkdir -p "$gcovdir" "$out/gcov"
+	sed -n '/^nestwalk-gcov: begin$/,/^nestwalk-gcov: end$/p' "$results" |
+		sed '1d;$d' | base64 -d 2>/dev/null | tar -C "$out/gcov" -xzf - 2>/dev/null || true
+	while read -r f; do
+		rel=${f#"$out/gcov/${moddir#/}/"}
+		[ "$rel" != "$f" ] && [ -f "$moddir/${rel%.gcda}.gcno" ] || continue
+		mkdir -p "$gcovdir/$(dirname "$rel")"
+		cp "$f" "$gcovdir/$rel"
+		cp "$moddir/${rel%.gcda}.gcno" "$moddir/${rel%.gcda}.c" \
+			"$gcovdir/$(dirname "$rel")/"
+	done < <(find "$out/gcov" -name '*.gcda')
+	echo "# $name: $(find "$gcovdir" -name '*.gcda' | wc -l) gcov data files of the module" >&2
 fi
 
 while read -r line; do
