@@ -8,7 +8,7 @@
 # never executed grouped by function.
 #
 #   coverage.py --label LABEL --under module/core [--under ...]
-#               [--min PERCENT] [--unreached FILE] OBJDIR...
+#               [--min PERCENT] [--unreached FILE] [--brief] OBJDIR...
 #
 # A source file counts when its path contains one of the --under
 # directories (its part from there on names it). Exit 1 if the total is
@@ -47,6 +47,8 @@ def main():
     ap.add_argument('--under', action='append', required=True)
     ap.add_argument('--min', type=float, default=0)
     ap.add_argument('--unreached')
+    ap.add_argument('--brief', action='store_true',
+                    help='the figures line only')
     ap.add_argument('objdirs', nargs='+')
     a = ap.parse_args()
 
@@ -75,7 +77,7 @@ def main():
     print('# figures: coverage: %s: %.1f%% of lines (%d of %d, %d files, '
           '%d gcov data files)' % (a.label, pct, hit, total, len(counts),
                                    ngcda))
-    for name in sorted(counts):
+    for name in [] if a.brief else sorted(counts):
         v = counts[name]
         h = sum(1 for c, _ in v.values() if c)
         print('#   %-28s %5.1f%% %5d of %5d' % (name, 100.0 * h / len(v),

@@ -76,7 +76,7 @@ module() {
 		return 1
 	fi
 	"$here/scripts/coverage.py" --label "module/ under the debug-kernel VM suite" \
-		--under module "$dir/vmtest-debug" | head -n 1
+		--under module --brief "$dir/vmtest-debug"
 	if "$here/scripts/coverage.py" --under module --min "$MODULE_MIN" \
 		--label "module/ in the debug kernel (suite, injected failures, ioctl fuzzer)" \
 		--unreached "${TAP_FILE%.tap}.unreached" "$dir"; then
