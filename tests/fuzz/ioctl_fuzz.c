@@ -11,7 +11,11 @@
  * misaligned links, entries pointing at other tables, at themselves and
  * outside every slot, all-ones, reserved bits, flipped A/D flags - most
  * often into the first word of a page, where a table's first entry (and
- * 31883ee's free-list link) lives.
+ * 31883ee's free-list link) lives. A scenario of its own knows its
+ * memory's layout and checks it: random maps in a nested or shadow VM,
+ * crafted links and table pointers stored into its guest tables between
+ * them, and after them the guest data no stored value names must be as
+ * the fuzzer left it - the model writes only its tables there.
  *
  *   NESTWALK_FUZZ_SECONDS (default 20), NESTWALK_FUZZ_SEED (default: time)
  *
@@ -439,6 +443,88 @@ static void signal_long_run(void)
 	waitpid(pid, &st, 0);
 }
 
+/* hostile_maps(): 8 MiB of guest memory, data below 4 MiB, tables above. */
+#define HM_MEM		(8UL << 20)
+#define HM_GPT		(4UL << 20)
+#define HM_PAGES	(HM_GPT / 4096)
+static unsigned long hm_runs, hm_bad;
+static double t_start;
+
+static uint64_t hm_pattern(uint64_t i)
+{
+	return 0x5a5a5a5a00000000ULL ^ (i * 0x9e3779b97f4a7c15ULL);
+}
+
+/*
+ * Maps of every leaf size over each other (small under large frees
+ * guest tables, large under small splits them), with misaligned links
+ * and table pointers into the data stored into the first words of the
+ * tables between them. Then every data page no stored value named must
+ * hold its pattern.
+ */
+static void hostile_maps(void)
+{
+	int fd = open(DEV, O_RDWR | O_CLOEXEC), k, nested = pick(2);
+	uint8_t named[HM_PAGES] = { 0 };
+	struct nestwalk_vm_create vc = {
+		.size = sizeof(vc), .guest_levels = 4,
+		.mode = nested ? NESTWALK_MODE_EPT : NESTWALK_MODE_SHADOW,
+		.host_levels = nested ? 4 : 0,
+		.gpt_base = HM_GPT, .gpt_size = HM_MEM - HM_GPT,
+	};
+	struct nestwalk_memslot ms = {
+		.size = sizeof(ms), .memory_size = HM_MEM,
+	};
+	uint64_t *m, i, bad = 0;
+
+	if (fd < 0)
+		return;
+	m = mmap(NULL, HM_MEM, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED) {
+		close(fd);
+		return;
+	}
+	for (i = 0; i < HM_GPT / 8; i++)
+		m[i] = hm_pattern(i);
+	ms.userspace_addr = (uintptr_t)m;
+	if (ioctl(fd, NESTWALK_IOC_VM_CREATE, &vc) ||
+	    ioctl(fd, NESTWALK_IOC_MEMSLOT, &ms))
+		goto out;
+	for (k = 0; k < 48; k++) {
+		unsigned int leaf = 1 + pick(3), shift = 3 + 9 * leaf;
+		struct nestwalk_map map = {
+			.size = sizeof(map), .leaf = leaf,
+			.gva = 0x7f0000000000ULL + (pick(4) << shift),
+			.gpa = pick(4) << shift, .length = (1 + pick(2)) << shift,
+			.prot = NESTWALK_PROT_WRITE,
+		};
+		uint64_t page = pick(HM_PAGES), *w;
+
+		note(ioctl(fd, NESTWALK_IOC_MAP, &map));
+		/*
+		 * The first word, or any word, of one of the first 32 pages
+		 * of the gpt region: those the maps' tables take.
+		 */
+		w = m + (HM_GPT + pick(32) * 4096) / 8 +
+		    (pick(2) ? 0 : pick(512));
+		*w = (page << 12) + (pick(2) ? 8 * (1 + pick(511)) : 0x27);
+		named[page] = 1;
+	}
+	for (i = 0; i < HM_GPT / 8; i++)
+		bad += !named[i / 512] && m[i] != hm_pattern(i);
+	hm_runs++;
+	if (bad) {
+		hm_bad++;
+		printf("# hostile maps (%s): %llu data words changed, scenario %lu, %.1f s in\n",
+		       nested ? "ept" : "shadow", (unsigned long long)bad,
+		       hm_runs, now() - t_start);
+	}
+out:
+	close(fd);
+	munmap(m, HM_MEM);
+}
+
 /* A child that uses the fds it shares with us, then exits. */
 static void forked_user(void)
 {
@@ -481,7 +567,8 @@ int main(void)
 	printf("# seed %llu, %.0f s\n", (unsigned long long)seed, budget);
 	writing = !pthread_create(&writer, NULL, guest_writer,
 				  (void *)(uintptr_t)(seed * 3));
-	t0 = now();
+	t_start = t0 = now();
+	hostile_maps();		/* at least one, however short the run */
 	while (now() - t0 < budget) {
 		unsigned int r = pick(NREG), k;
 		int fd;
@@ -514,6 +601,9 @@ int main(void)
 		case 8:
 			signal_long_run();
 			break;
+		case 9:
+			hostile_maps();
+			break;
 		default:
 			fd = any_fd();
 			for (k = 0; fd >= 0 && k < 8; k++)
@@ -545,14 +635,18 @@ int main(void)
 			printf(" %s", strerrorname_np(i) ?: "?");
 			codes++;
 		}
-	printf("\n# figures: fuzzer: %llu ioctls issued, %llu hostile guest-memory writes, %u distinct error codes, %.0f s, seed %llu\n",
-	       issued, gwrites, codes, now() - t0, (unsigned long long)seed);
+	printf("\n# figures: fuzzer: %llu ioctls issued, %llu hostile guest-memory writes, %lu hostile-map scenarios, %u distinct error codes, %.0f s, seed %llu\n",
+	       issued, gwrites, hm_runs, codes, now() - t0,
+	       (unsigned long long)seed);
 	printf("%sok 3 fuzz: %llu ioctls, %u error codes\n",
 	       issued > 1000 && codes >= 4 ? "" : "not ", issued, codes);
 	fails += !(issued > 1000 && codes >= 4);
 	printf("%sok 4 fuzz: %llu guest-memory writes while the ioctls ran\n",
 	       writing && gwrites > 1000 ? "" : "not ", gwrites);
 	fails += !(writing && gwrites > 1000);
-	printf("1..4\n");
+	printf("%sok 5 fuzz: guest data intact after %lu hostile-map scenarios (%lu changed)\n",
+	       hm_runs && !hm_bad ? "" : "not ", hm_runs, hm_bad);
+	fails += !hm_runs || hm_bad;
+	printf("1..5\n");
 	return fails ? 1 : 0;
 }
