@@ -102,13 +102,12 @@ static __always_inline bool ref(struct walk *w, const struct view *v,
 }
 
 /*
- * Set A or D in the entry at @ep, whose copy *@e the walk read: the
- * copy, which the walk goes on with, gets the bits too.
+ * Set A or D in the entry at @ep; the walk's copy of the entry gets
+ * @bits from its caller (its address stays untaken: a register).
  */
-static void ad_write(struct walk *w, u64 *ep, u64 *e, u64 bits)
+static void ad_write(struct walk *w, u64 *ep, u64 bits)
 {
 	nw_entry_set_bits(ep, bits);
-	*e |= bits;
 	w->nad++;
 }
 
@@ -334,8 +333,10 @@ entry:
 					 gpa, NW_DIM_HOST, level);
 		}
 		perm &= __nw_fmt_perm(e, ept);
-		if (ad && !(e & abit))
-			ad_write(w, ep, &e, abit);
+		if (ad && !(e & abit)) {
+			ad_write(w, ep, abit);
+			e |= abit;
+		}
 		/* A branch, not a select: keeps the next address one AND away. */
 		if (nw_fmt_leaf(e, level))
 			break;
@@ -348,8 +349,10 @@ entry:
 	addr = nw_fmt_addr(f, e, level, true);
 	if ((perm & need) != need)
 		return fault_hpa(w, NW_EPT_VIOLATION, gpa, NW_DIM_HOST, level);
-	if ((need & NW_PERM_W) && ad && !(e & dbit))
-		ad_write(w, ep, &e, dbit);
+	if ((need & NW_PERM_W) && ad && !(e & dbit)) {
+		ad_write(w, ep, dbit);
+		e |= dbit;
+	}
 	*hsize = level;
 	/* Without host A/D, nothing needs a write to find the page dirty. */
 	*hperm = perm | (!ad || (e & dbit) ? NW_PERM_D : 0);
@@ -399,15 +402,18 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 	const struct nw_pt *pt = vm->cfg.mode == NW_MODE_SHADOW ? &as->spt :
 							       &as->gpt;
 	const struct nw_fmt *f = &vm->gfmt;
-	u64 *eps[NW_PML5E + 1], es[NW_PML5E + 1];
+	u64 *eps[NW_PML5E + 1];
 	u64 table = 0, gpa, e = 0, addr = 0, *ep = NULL;
 	u8 perm = NW_PERM_R | NW_PERM_W | NW_PERM_X | NW_PERM_U, hperm;
 	int top = pt->levels, level = top, first, st, hsize;
 	/* With EPT A/D, guest paging-structure accesses are EPT writes. */
 	const u8 tneed = ept && vm->ept_caps.ad ? NW_PERM_R | NW_PERM_W :
 						  NW_PERM_R | NW_PERM_U;
-	/* Levels whose entry took the general test: their A bit may be 0. */
-	unsigned int slow = 0;
+	/*
+	 * Levels whose entry the walk read with A clear (entries that pass
+	 * the one-compare test have it set).
+	 */
+	unsigned int a_clear = 0;
 	struct view v;
 
 	if (unlikely(!pt->tables))	/* shadow table not built yet */
@@ -451,9 +457,8 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 			count_refs(w, NW_DIM_GUEST, first, level);
 			return fault(w, NW_GUEST_PF, va, NW_DIM_GUEST, level);
 		}
-		slow |= BIT(level);
 		eps[level] = ep;
-		es[level] = e;
+		a_clear |= e & NW_X86_A ? 0 : BIT(level);
 		perm &= __nw_fmt_perm(e, false);
 		if (nw_fmt_leaf(e, level))
 			break;
@@ -471,17 +476,14 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 	count_refs(w, NW_DIM_GUEST, first, level);
 	if (!guest_perm_ok(perm, kind))
 		return fault(w, NW_GUEST_PF, va, NW_DIM_GUEST, level);
-	/*
-	 * Entries that passed the one-compare test had A set, and A bits are
-	 * only ever set during a walk: only the others may need the write.
-	 */
-	for (; slow; slow &= slow - 1) {
-		st = __builtin_ctz(slow);
-		if (!(es[st] & NW_X86_A))
-			ad_write(w, eps[st], &es[st], NW_X86_A);
+	for (; a_clear; a_clear &= a_clear - 1) {
+		st = __builtin_ctz(a_clear);
+		ad_write(w, eps[st], NW_X86_A);
 	}
-	if ((kind & NW_KIND_MASK) == NW_WRITE && !(e & NW_X86_D))
-		ad_write(w, ep, &e, NW_X86_D);
+	if ((kind & NW_KIND_MASK) == NW_WRITE && !(e & NW_X86_D)) {
+		ad_write(w, ep, NW_X86_D);
+		e |= NW_X86_D;
+	}
 
 	addr = nw_fmt_addr(f, e, level, true);
 	gpa = addr + (va & (nw_level_size(level) - 1));
@@ -550,8 +552,10 @@ static __always_inline int quick_2d(struct walk *w, struct nw_as *as, u64 va,
 	s->cnt[NW_C_HPWC_HIT]++;
 	count_refs(w, NW_DIM_GUEST, NW_PTE, NW_PTE);
 	count_refs(w, NW_DIM_HOST, NW_PTE, NW_PTE);
-	if ((kind & NW_KIND_MASK) == NW_WRITE && !(e & NW_X86_D))
-		ad_write(w, ep, &e, NW_X86_D);
+	if ((kind & NW_KIND_MASK) == NW_WRITE && !(e & NW_X86_D)) {
+		ad_write(w, ep, NW_X86_D);
+		e |= NW_X86_D;
+	}
 	if (!ad || (h & dbit))
 		hperm |= NW_PERM_D;
 	r->hpa = (h & vm->hfmt.addr) + (gpa & (NW_PAGE_SIZE - 1));
