@@ -9,7 +9,7 @@
  * 1 TiB of guest tables at most: the stack (4 bytes a page) then stays
  * within 1 GiB, below what kvmalloc() takes without a warning.
  */
-#define NW_GPT_MAX_PAGES	(1ULL << 28)
+#define NW_GPT_MAX_PAGES	BIT_ULL(28)
 
 void nw_gpt_pool_init(struct nw_gpt_pool *p, u64 base, u64 size)
 {
