@@ -78,6 +78,12 @@ bench:
 	$(MAKE) -C bench O=$(CACHE)/bench
 	@$(MAKE) --no-print-directory bench-vm
 
+# The core's outcomes against a baseline commit (scripts/equiv.sh).
+EQUIV_BASE ?= 31883ee
+equiv:
+	@$(S)/deps.sh
+	$(S)/equiv.sh $(EQUIV_BASE) $(CACHE)/equiv
+
 bench-vm: helper selftests $(NESTWALK_KO)
 	$(MAKE) -C bench O=$(CACHE)/bench vmbench
 	@mkdir -p $(CACHE)/vm-bench
@@ -252,7 +258,7 @@ demo-vm: helper selftests $(NESTWALK_KO)
 
 FORCE:
 
-.PHONY: all module module-debug install dkms-install uninstall clean deps \
+.PHONY: equiv all module module-debug install dkms-install uninstall clean deps \
 	helper selftests bench bench-vm fuzz libfuzzer coverage coverage-module \
 	docs unit style sparse w1 \
 	dkms vmtest \
