@@ -255,29 +255,9 @@ static __always_inline u64 __nw_cache_scan(const struct nw_cache *c, u32 set,
 	return m;
 }
 
-static __always_inline u64 nw_cache_scan(const struct nw_cache *c, u32 set,
-					 u64 pat)
-{
-	switch (c->fpw) {
-	case 1:
-		return __nw_cache_scan(c, set, pat, 1);
-	case 3:
-		return __nw_cache_scan(c, set, pat, 3);
-	case 4:
-		return __nw_cache_scan(c, set, pat, 4);
-	default:
-		return __nw_cache_scan(c, set, pat, c->fpw);
-	}
-}
-
 static __always_inline u32 __nw_cache_way(u64 bit, const u32 fpw)
 {
 	return (bit / 16) * fpw + bit % 16;
-}
-
-static __always_inline u32 nw_cache_way(const struct nw_cache *c, u64 bit)
-{
-	return __nw_cache_way(bit, c->fpw);
 }
 
 /*
@@ -337,6 +317,29 @@ nw_cache_lookup(struct nw_cache *c, u64 key, u32 tag, u16 pcid)
 	if (e)
 		nw_cache_touch(c, set, w);
 	return e;
+}
+
+/*
+ * A caller that may know @c's word count passes it as @fpw, a constant;
+ * 0 leaves it to the array (the dispatch above).
+ */
+static __always_inline struct nw_centry *
+nw_cache_find_as(struct nw_cache *c, u64 key, u32 tag, u16 pcid, u32 *set,
+		 u32 *way, const u32 fpw)
+{
+	if (!fpw)
+		return nw_cache_find(c, key, tag, pcid, set, way);
+	*set = (key >> 4) & c->set_mask;
+	return __nw_cache_find(c, key, tag, pcid, *set, way, fpw);
+}
+
+static __always_inline void nw_cache_set_fp_as(struct nw_cache *c, u32 set,
+					       u32 way, u64 fp, const u32 fpw)
+{
+	if (fpw)
+		__nw_cache_set_fp(c, set, way, fp, fpw);
+	else
+		nw_cache_set_fp(c, set, way, fp);
 }
 
 static __always_inline u32 nw_cache_plru_victim(const struct nw_cache *c,
@@ -446,6 +449,18 @@ found:
 	e->flags = 0;
 	__nw_cache_touch(c, set, w, repl);
 	return e;
+}
+
+/* nw_cache_insert() with what the caller knows: see nw_cache_find_as(). */
+static __always_inline struct nw_centry *
+nw_cache_insert_as(struct nw_cache *c, u64 key, u32 tag, u16 pcid,
+		   struct nw_centry *evicted, const u32 fpw, const u8 repl,
+		   const bool absent)
+{
+	if (!fpw)
+		return nw_cache_insert(c, key, tag, pcid, evicted);
+	return __nw_cache_insert(c, key, tag, pcid, evicted, fpw, repl,
+				 absent);
 }
 
 /* Invalidate one entry of @c. */

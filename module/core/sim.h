@@ -174,6 +174,11 @@ struct nw_as *nw_as_find(struct nw_vm *vm, u16 pcid);
 /* Guest mapping: [va, va+size) -> gpa (HPA in native mode). */
 int nw_as_map(struct nw_as *as, u64 va, u64 gpa, u64 size, int level,
 	      u64 flags);
+/*
+ * An EPT violation at @gpa the hypervisor fixes if it is a hole in a
+ * memslot's map (one VM exit, charged either way): true if fixed.
+ */
+bool nw_vm_fix_hole(struct nw_sim *s, struct nw_vm *vm, u64 gpa);
 /* Host mapping, ahead of the lazy fill on EPT violations. */
 int nw_vm_map(struct nw_vm *vm, u64 gpa, u64 size);
 /* A guest store to its own page-table entry at @gpa. */

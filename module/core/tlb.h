@@ -43,12 +43,11 @@ struct nw_tlb_level {
 };
 
 /*
- * Shapes with specialised lookups, moves and fills (nw_tlb.fast): two
- * levels, the second a victim level, pages of one size so far (one probe
- * per level), and the arrays' fingerprint words and policies one of these
- * pairs (tlb.c lists them; sim.c dispatches to a copy for each): those
- * of the presets nehalem and skylake. Each copy costs compile time, the
- * more so under the sanitizers.
+ * Shapes the access path specialises (nw_tlb.fast): two levels, the
+ * second a victim level, one array of one page size each (one probe per
+ * level), and each array's fingerprint words and policy one of the pairs
+ * nw_tlb_shape() lists: those of the presets nehalem and skylake. Any
+ * other hierarchy takes the general shape, NW_TLB_SLOW.
  */
 enum nw_tlb_fast {
 	NW_TLB_SLOW,
@@ -87,11 +86,8 @@ struct nw_tlb {
 
 int nw_tlb_init(struct nw_tlb *t, const struct nw_tlb_cfg *cfg, u64 seed);
 void nw_tlb_free(struct nw_tlb *t);
-void nw_tlb_fill(struct nw_tlb *t, u64 va, int size, u32 tag, u16 pcid,
-		 u64 page, u8 perm, u8 flags);
-void nw_tlb_hit_below(struct nw_tlb *t, const struct nw_tlb_probe *pr,
-		      struct nw_centry *e, u32 set, u32 way, bool keep);
-void nw_tlb_kill(struct nw_tlb *t, struct nw_centry *e);
+/* The general shape's fill, for any page size. */
+void nw_tlb_fill(struct nw_tlb *t, const struct nw_centry *e);
 u64 nw_tlb_inval(struct nw_tlb *t, const struct nw_inval *f);
 u64 nw_tlb_count(const struct nw_tlb *t, const struct nw_inval *f);
 /* Reach in KiB of the entries that hold pages of @size. */
@@ -114,62 +110,155 @@ static __always_inline void nw_tlb_set_memo(struct nw_tlb *t,
 }
 
 /*
- * place() of tlb.c in a fast shape: @src into the first level's array
- * @c0, and what it pushes out into the victim level's @c1.
- *
- * In a fast shape no (key, tag, PCID) is in both levels, and @src is in
- * neither: a fill follows a lookup that matched nothing (or an entry it
- * then removed), a move takes the entry out of @c1 first, and fills go
- * to the first level only. So neither insert looks for an entry already
- * holding its key: with those found nowhere, place() takes the same ways.
+ * What lookup, hit below, place and fill know as constants. The general
+ * shape (fast 0) knows nothing: levels, arrays, word counts and policies
+ * are read from the TLB. A fast shape (enum nw_tlb_fast) knows them all.
+ * The functions below are written once, for any shape; the access path
+ * instantiates them with nw_tlb_shape() of a constant, and the compiler
+ * leaves in each copy only what that shape needs.
  */
-static __always_inline void
-nw_tlb_place2(struct nw_tlb *t, struct nw_cache *c0, struct nw_cache *c1,
-	      const struct nw_centry *src, const u32 fpw0, const u8 repl0,
-	      const u32 fpw1, const u8 repl1)
-{
-	struct nw_centry out, *slot;
+struct nw_tlb_shape {
+	u8 fast;
+	u8 size;		/* the page size of both arrays */
+	u8 fpw[2];		/* fingerprint words of level 0 and 1 */
+	u8 repl[2];		/* their policies (NW_REPL_ORDER: LRU nibbles) */
+};
 
-	t->memo = NULL;
-	slot = __nw_cache_insert(c0, src->key, src->tag, src->pcid, &out,
-				 fpw0, repl0, true);
-	slot->val = src->val;
-	slot->perm = src->perm;
-	slot->flags = src->flags;
-	if (!out.key)
-		return;
-	slot = __nw_cache_insert(c1, out.key, out.tag, out.pcid, NULL,
-				 fpw1, repl1, true);
-	slot->val = out.val;
-	slot->perm = out.perm;
-	slot->flags = out.flags;
+static __always_inline struct nw_tlb_shape nw_tlb_shape(const u8 fast)
+{
+	static_assert(NW_TLB_FAST_NR == 3, "a shape for every fast kind");
+	switch (fast) {
+	case NW_TLB_FAST_P1_O3:
+		return (struct nw_tlb_shape){ fast, NW_PTE, { 1, 3 },
+			{ NW_REPL_PLRU, NW_REPL_ORDER } };
+	case NW_TLB_FAST_O1_O1:
+		return (struct nw_tlb_shape){ fast, NW_PTE, { 1, 1 },
+			{ NW_REPL_ORDER, NW_REPL_ORDER } };
+	default:
+		return (struct nw_tlb_shape){ NW_TLB_SLOW };
+	}
+}
+
+/* Probes a lookup makes, levels, and which are victim levels. */
+static __always_inline u32 nw_tlb_nchain(const struct nw_tlb *t,
+					 const struct nw_tlb_shape sh)
+{
+	return sh.fast ? 2 : t->nchain;
+}
+
+static __always_inline int nw_tlb_nlevels(const struct nw_tlb *t,
+					  const struct nw_tlb_shape sh)
+{
+	return sh.fast ? 2 : t->nlevels;
+}
+
+static __always_inline bool nw_tlb_victim(const struct nw_tlb *t, int lv,
+					  const struct nw_tlb_shape sh)
+{
+	return sh.fast ? lv == 1 : t->l[lv].victim;
+}
+
+/* The array of level @lv that holds pages of @size (NULL: none). */
+static __always_inline struct nw_cache *
+nw_tlb_holder(const struct nw_tlb *t, int lv, int size,
+	      const struct nw_tlb_shape sh)
+{
+	return sh.fast ? t->chain[lv].c : t->l[lv].holder[size];
+}
+
+/* Level @lv's word count (0: the array's own) and policy, as known. */
+static __always_inline u32 nw_tlb_fpw(int lv, const struct nw_tlb_shape sh)
+{
+	return sh.fast ? sh.fpw[lv] : 0;
+}
+
+static __always_inline u8 nw_tlb_repl(const struct nw_cache *c, int lv,
+				      const struct nw_tlb_shape sh)
+{
+	return sh.fast ? sh.repl[lv] : c->repl;
+}
+
+/* The page size a probe looks for, and its key for @va. */
+static __always_inline int nw_tlb_size(const struct nw_tlb_probe *pr,
+				       const struct nw_tlb_shape sh)
+{
+	return sh.fast ? sh.size : pr->size;
+}
+
+static __always_inline u64 nw_tlb_key(const struct nw_tlb_probe *pr, u64 va,
+				      const struct nw_tlb_shape sh)
+{
+	return sh.fast ? nw_cache_key(va, sh.size) :
+	       ((va & NW_VA_MASK) >> pr->shift) << 4 | pr->size << 1 | 1;
 }
 
 /*
- * Look @va up level by level. Returns the probe that hit (its level in
- * ->lv), or NULL on a miss; *@out is the entry that hit, at *@set and
- * *@way of the probe's array. A first-level hit is touched (the caller
- * may make it the memo); below, the caller touches what it keeps
- * (nw_tlb_hit_below()).
+ * Put @src into level @lv; what it pushes out moves down while the next
+ * level is a victim level that holds that page size. In a fast shape no
+ * (key, tag, PCID) is in both levels and @src is in neither (a fill
+ * follows a lookup that matched nothing, or an entry it then removed; a
+ * move takes the entry out of the victim level first): the inserts need
+ * not look for an entry holding the key, and take the same ways.
+ */
+static __always_inline void __nw_tlb_place(struct nw_tlb *t, int lv,
+					   const struct nw_centry *src,
+					   const struct nw_tlb_shape sh)
+{
+	struct nw_centry e = *src, out;
+	int nl = nw_tlb_nlevels(t, sh);
+
+	t->memo = NULL;
+	NW_UNROLL(NW_TLB_LEVELS)
+	for (; lv < nl; lv++) {
+		struct nw_cache *c = nw_tlb_holder(t, lv,
+						   nw_cache_key_level(e.key),
+						   sh);
+		bool down = lv + 1 < nl && nw_tlb_victim(t, lv + 1, sh);
+		struct nw_centry *slot;
+
+		if (!c)
+			return;
+		slot = nw_cache_insert_as(c, e.key, e.tag, e.pcid,
+					  down ? &out : NULL,
+					  nw_tlb_fpw(lv, sh),
+					  nw_tlb_repl(c, lv, sh), sh.fast);
+		slot->val = e.val;
+		slot->perm = e.perm;
+		slot->flags = e.flags;
+		if (!down || !out.key)
+			return;
+		e = out;
+	}
+}
+
+/*
+ * Look @va up, probes @from to @to - 1 of the chain, level by level.
+ * Returns the probe that hit (its level in ->lv), or NULL on a miss;
+ * *@out is the entry that hit, at *@set and *@way of the probe's array.
+ * A first-level hit is touched (the caller may make it the memo); below,
+ * the caller touches what it keeps (__nw_tlb_hit_below()).
  */
 static __always_inline const struct nw_tlb_probe *
-nw_tlb_lookup(struct nw_tlb *t, u64 va, u32 tag, u16 pcid,
-	      struct nw_centry **out, u32 *set, u32 *way)
+__nw_tlb_lookup(struct nw_tlb *t, u64 va, u32 tag, u16 pcid, u32 from,
+		u32 to, struct nw_centry **out, u32 *set, u32 *way,
+		const struct nw_tlb_shape sh)
 {
-	const struct nw_tlb_probe *pr = t->chain, *end = pr + t->nchain;
+	u32 i;
 
-	for (; pr < end; pr++) {
+	NW_UNROLL(NW_TLB_LEVELS)
+	for (i = from; i < to; i++) {
+		const struct nw_tlb_probe *pr = &t->chain[i];
+		int lv = sh.fast ? i : pr->lv;
 		struct nw_centry *e;
 
-		/* nw_cache_key(va, pr->size) */
-		u64 key = ((va & NW_VA_MASK) >> pr->shift) << 4 |
-			  pr->size << 1 | 1;
-
-		e = nw_cache_find(pr->c, key, tag, pcid, set, way);
+		e = nw_cache_find_as(pr->c, nw_tlb_key(pr, va, sh), tag, pcid,
+				     set, way, nw_tlb_fpw(lv, sh));
 		if (e) {
+			/* Touching it again changes nothing: it is the MRU. */
 			*out = e;
-			if (!pr->lv)
-				nw_cache_touch(pr->c, *set, *way);
+			if (!lv)
+				__nw_cache_touch(pr->c, *set, *way,
+						 nw_tlb_repl(pr->c, 0, sh));
 			return pr;
 		}
 	}
@@ -177,17 +266,60 @@ nw_tlb_lookup(struct nw_tlb *t, u64 va, u32 tag, u16 pcid,
 }
 
 /*
- * Whether the memo serves an access of @kind to @va for @ctx. A killed
- * entry has key 0; any fill forgets the memo.
+ * A hit below the first level (probe @pr at level @lv, entry @hit at
+ * @set, @way): a victim level moves the entry up, others copy it up.
+ * With @keep false the caller removes the entry at once and it is not
+ * copied.
  */
-static __always_inline bool nw_tlb_memo(const struct nw_tlb *t, u64 va,
-					const void *ctx, unsigned int kind)
+static __always_inline void
+__nw_tlb_hit_below(struct nw_tlb *t, const struct nw_tlb_probe *pr, int lv,
+		   struct nw_centry *hit, u32 set, u32 way, bool keep,
+		   const struct nw_tlb_shape sh)
 {
-	const struct nw_centry *e = t->memo;
+	struct nw_centry e = *hit;
+	int up;
 
-	return e && !((va ^ t->memo_va) & t->memo_mask) &&
-	       t->memo_ctx == ctx && kind < 8 && (t->memo_ok >> kind & 1) &&
-	       e->key == t->memo_key;
+	if ((sh.fast || pr->move) && keep) {
+		/*
+		 * Not touched: a freed way's place in the replacement state
+		 * is set again when the way is filled, and no victim is
+		 * chosen in its set before that (a free way goes first).
+		 */
+		nw_cache_set_fp_as(pr->c, set, way, 0, nw_tlb_fpw(lv, sh));
+		hit->key = 0;
+		__nw_tlb_place(t, 0, &e, sh);
+		return;
+	}
+	__nw_cache_touch(pr->c, set, way, nw_tlb_repl(pr->c, lv, sh));
+	if (!keep)
+		return;
+	for (up = 0; up < lv; up++)
+		if (up == 0 || !nw_tlb_victim(t, up, sh))
+			__nw_tlb_place(t, up, &e, sh);
+}
+
+/* A page size seen for the first time: lookups probe it from now on. */
+void nw_tlb_note_size(struct nw_tlb *t, int size);
+
+/*
+ * After a walk: every level that is not a victim level gets @e. Returns
+ * false if @e's page size is not the fast shape's: the caller fills it
+ * in the general shape (nw_tlb_fill()).
+ */
+static __always_inline bool __nw_tlb_fill(struct nw_tlb *t,
+					  const struct nw_centry *e,
+					  const struct nw_tlb_shape sh)
+{
+	int lv, size = nw_cache_key_level(e->key);
+
+	if (sh.fast && size != sh.size)
+		return false;
+	if (unlikely(!(t->present & BIT(size))))
+		nw_tlb_note_size(t, size);
+	for (lv = 0; lv < nw_tlb_nlevels(t, sh); lv++)
+		if (lv == 0 || !nw_tlb_victim(t, lv, sh))
+			__nw_tlb_place(t, lv, e, sh);
+	return true;
 }
 
 #endif /* _NESTWALK_CORE_TLB_H */

@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The per-access path: the memo, the TLB's lookup, and on a miss a walk
+ * (walk.c) whose faults the hypervisor fixes (sim.c, shadow.c), then the
+ * fill. Written once for every TLB shape (tlb.h): a batch runs the loop
+ * instantiated for the TLB's shape, so that the compiler keeps in each
+ * copy only what that shape needs, and nw_access() is a batch of one.
+ */
+#include "sim.h"
+
+/*
+ * A fix makes progress (one more GPA or shadow entry); a 2D walk needs
+ * at most 6 GPAs translated, plus the shadow fill and its write upgrade.
+ */
+#define NW_MAX_RETRIES	8
+
+static const u8 fault_counter[] = {
+	[NW_GUEST_PF] = NW_C_GUEST_PF,
+	[NW_EPT_VIOLATION] = NW_C_EPT_VIOLATION,
+	[NW_EPT_MISCONFIG] = NW_C_EPT_MISCONFIG,
+	[NW_PHYS_FAULT] = NW_C_PHYS_FAULT,
+};
+
+/*
+ * The kinds of access a TLB entry serves as it is, bit k for kind k
+ * (kind: enum nw_kind | NW_USER): reads always, writes if writable and
+ * already dirty (else the walk sets D: SDM 4.8), fetches if executable,
+ * user kinds if the page is user (SDM 4.6). Kinds that are not valid
+ * (kind & NW_KIND_MASK == 3) have no bit. Without branches: W and DIRTY
+ * share a bit, as do X and the bit of NW_FETCH; U doubles the set into
+ * the NW_USER kinds.
+ */
+static __always_inline u8 tlb_ok_kinds(const struct nw_centry *e)
+{
+	u8 ok;
+
+	static_assert(NW_PERM_W == BIT(NW_WRITE) && NW_CE_DIRTY == NW_PERM_W &&
+		      NW_PERM_X == BIT(NW_FETCH) && 2 * NW_PERM_U == BIT(NW_USER),
+		      "rights map onto the bits of the kinds they allow");
+	ok = BIT(NW_READ) | (e->perm & e->flags & NW_PERM_W) |
+	     (e->perm & NW_PERM_X);
+	return ok * (1 + 2 * (e->perm & NW_PERM_U));
+}
+
+static __always_inline bool tlb_ok(const struct nw_centry *e,
+				   unsigned int kind)
+{
+	return kind < 8 && (tlb_ok_kinds(e) >> kind & 1);
+}
+
+/* A walk, its faults fixed as the hypervisor would; *@e: the new entry. */
+static int walk_fixed(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as,
+		      u64 va, unsigned int kind, struct nw_centry *e)
+{
+	struct nw_walk_res *r = &s->last;
+	int tries, st = NW_OK;
+
+	for (tries = 0; tries < NW_MAX_RETRIES; tries++) {
+		st = nw_walk(s, vm, as, va, kind, r);
+		if (st == NW_OK) {
+			*e = (struct nw_centry){
+				.key = nw_cache_key(va, r->size),
+				.val = r->hpa & ~(nw_level_size(r->size) - 1),
+				.tag = vm->tag, .pcid = as->pcid,
+				.perm = r->perm, .flags = r->flags,
+			};
+			return NW_OK;
+		}
+		if (st == NW_EPT_VIOLATION && r->fault_dim == NW_DIM_HOST &&
+		    nw_vm_fix_hole(s, vm, r->fault_addr))
+			continue;
+		if (st == NW_GUEST_PF && vm->cfg.mode == NW_MODE_SHADOW) {
+			st = nw_shadow_fill(s, vm, as, va, kind, r);
+			if (st == NW_OK)
+				continue;
+		}
+		break;
+	}
+	if (st == NW_OK)	/* retries exhausted */
+		st = NW_GUEST_PF;
+	s->cnt[fault_counter[st]]++;
+	return st;
+}
+
+/*
+ * An access the memo does not settle, its lookup resumed at probe @from
+ * (the probes before it missed): hits below the first level, rights the
+ * entry lacks, and misses, which walk and fill.
+ */
+static __always_inline int access_tlb(struct nw_sim *s, struct nw_vm *vm,
+				      struct nw_as *as, u64 va, u16 pcid,
+				      unsigned int kind, u32 from,
+				      const struct nw_tlb_shape sh)
+{
+	struct nw_tlb *t = &s->tlb;
+	const struct nw_tlb_probe *pr;
+	struct nw_centry *e, fill;
+	u32 set, way;
+	int lv, st;
+	bool ok;
+
+	if (unlikely((kind & NW_KIND_MASK) > NW_FETCH ||
+		     (kind & ~(NW_KIND_MASK | NW_USER))))
+		return -EINVAL;
+	s->cnt[NW_C_READS + (kind & NW_KIND_MASK)]++;
+	pr = __nw_tlb_lookup(t, va, vm->tag, pcid, from, nw_tlb_nchain(t, sh),
+			     &e, &set, &way, sh);
+	if (likely(pr)) {
+		lv = sh.fast ? (int)(pr - t->chain) : pr->lv;
+		s->cnt[NW_C_TLB_L1_HIT + lv]++;
+		ok = tlb_ok(e, kind);
+		if (lv)
+			__nw_tlb_hit_below(t, pr, lv, e, set, way, ok, sh);
+		else
+			nw_tlb_set_memo(t, e, va, pr->size, as,
+					tlb_ok_kinds(e));
+		if (likely(ok))
+			return NW_OK;
+		/* Rights or a first write: the walk decides, then refills. */
+		s->cnt[NW_C_TLB_ASSIST]++;
+		nw_cache_kill(pr->c, e);
+	} else {
+		s->cnt[NW_C_TLB_MISS]++;
+	}
+	st = walk_fixed(s, vm, as, va, kind, &fill);
+	if (st == NW_OK && !__nw_tlb_fill(t, &fill, sh))
+		nw_tlb_fill(t, &fill);
+	return st;
+}
+
+/* access_tlb() for the TLB's shape, out of the batch's loop. */
+static noinline int access_slow(struct nw_sim *s, u64 va, u16 pcid,
+				unsigned int kind, u32 from)
+{
+	switch (s->tlb.fast) {
+	case NW_TLB_FAST_P1_O3:
+		return access_tlb(s, s->vm, s->as, va, pcid, kind, from,
+				  nw_tlb_shape(NW_TLB_FAST_P1_O3));
+	case NW_TLB_FAST_O1_O1:
+		return access_tlb(s, s->vm, s->as, va, pcid, kind, from,
+				  nw_tlb_shape(NW_TLB_FAST_O1_O1));
+	default:
+		return access_tlb(s, s->vm, s->as, va, pcid, kind, from,
+				  nw_tlb_shape(NW_TLB_SLOW));
+	}
+}
+
+/*
+ * The memo (tlb.h) as the loop holds it in registers: the page and the
+ * kinds it serves, zero when it does not serve the current space. Loaded
+ * again after every call that may change the TLB.
+ */
+struct memo_regs {
+	u64 va;
+	u64 mask;
+	u8 ok;
+};
+
+static __always_inline void memo_load(const struct nw_tlb *t,
+				      const struct nw_as *as,
+				      struct memo_regs *m)
+{
+	bool on = t->memo && t->memo_ctx == as && t->memo->key == t->memo_key;
+
+	m->va = t->memo_va;
+	m->mask = on ? t->memo_mask : 0;
+	m->ok = on ? t->memo_ok : 0;
+}
+
+/*
+ * The first probe, in the batch's loop: a first-level hit that serves
+ * the access as it is (most hits) becomes the memo. Otherwise *@from is
+ * where access_tlb() resumes the lookup: past the probe if it missed.
+ */
+static __always_inline bool first_probe(struct nw_sim *s, u64 va, u16 pcid,
+					unsigned int kind, u32 *from,
+					struct memo_regs *m,
+					const struct nw_tlb_shape sh)
+{
+	struct nw_tlb *t = &s->tlb;
+	const struct nw_tlb_probe *pr;
+	struct nw_centry *e;
+	u32 set, way, n = nw_tlb_nchain(t, sh);
+	u8 ok;
+
+	*from = 0;
+	if (!n || (!sh.fast && t->chain[0].lv))
+		return false;
+	pr = __nw_tlb_lookup(t, va, s->vm->tag, pcid, 0, 1, &e, &set, &way,
+			     sh);
+	if (!pr) {
+		*from = 1;
+		return false;
+	}
+	ok = tlb_ok_kinds(e);
+	if (!(kind < 8 && (ok >> kind & 1)))
+		return false;
+	nw_tlb_set_memo(t, e, va, nw_tlb_size(pr, sh), s->as, ok);
+	m->va = va;
+	m->mask = t->memo_mask;
+	m->ok = ok;
+	return true;
+}
+
+/*
+ * Hits by kind, in 16-bit lanes of one register (memo and first-probe
+ * hits alike, every one a first-level hit): a run of hits adds to a
+ * register and not, twice each, to memory.
+ */
+#define NW_MEMO_LANE(kind)	(1ULL << (16 * ((kind) & NW_KIND_MASK)))
+#define NW_MEMO_FLUSH		0xffff	/* accesses between flushes */
+
+static void memo_flush(struct nw_sim *s, u64 hits)
+{
+	u64 r = hits & 0xffff, w = hits >> 16 & 0xffff, x = hits >> 32 & 0xffff;
+
+	s->cnt[NW_C_READS] += r;
+	s->cnt[NW_C_WRITES] += w;
+	s->cnt[NW_C_FETCHES] += x;
+	s->cnt[NW_C_TLB_L1_HIT] += r + w + x;
+}
+
+/*
+ * The current space's PCID, or none (~0) when there is no current space
+ * or it is not of the current VM.
+ */
+static __always_inline u32 batch_pcid(const struct nw_sim *s)
+{
+	return s->as && s->as->vm == s->vm ? s->as->pcid : ~0U;
+}
+
+/* Make @pcid's space of the running VM the current one. */
+static int switch_space(struct nw_sim *s, u16 pcid)
+{
+	struct nw_as *as;
+
+	if (!s->vm)
+		return -EINVAL;
+	as = nw_as_find(s->vm, pcid);
+	if (!as)
+		return -EINVAL;
+	s->as = as;
+	return 0;
+}
+
+/*
+ * Accesses *@pos to @n - 1 in the shape @sh, until the TLB's shape
+ * changes (a page size seen for the first time). Returns the faults;
+ * *@st: the last access's outcome.
+ */
+static __always_inline u64 batch_shape(struct nw_sim *s,
+				       const struct nw_acc *acc, u64 *pos,
+				       u64 n, int *st,
+				       const struct nw_tlb_shape sh)
+{
+	u64 i = *pos, end, faults = 0, hits;
+	u32 pcid = batch_pcid(s), from;
+	struct memo_regs m;
+	bool same = true;
+
+	memo_load(&s->tlb, s->as, &m);
+	while (i < n && same) {
+		end = min_t(u64, n, i + NW_MEMO_FLUSH);
+		hits = 0;
+		while (i < end) {
+			u64 va = acc[i].va;
+			u8 kind = acc[i].kind;
+
+			if (unlikely(acc[i].pcid != pcid)) {
+				*st = switch_space(s, acc[i].pcid);
+				if (*st) {
+					faults++;
+					i++;
+					continue;
+				}
+				pcid = acc[i].pcid;
+				memo_load(&s->tlb, s->as, &m);
+			}
+			*st = NW_OK;
+			i++;
+			if (likely(!((va ^ m.va) & m.mask) && kind < 8 &&
+				   (m.ok >> kind & 1))) {
+				hits += NW_MEMO_LANE(kind);
+				continue;
+			}
+			if (likely(first_probe(s, va, pcid, kind, &from, &m,
+					       sh))) {
+				hits += NW_MEMO_LANE(kind);
+				continue;
+			}
+			*st = access_slow(s, va, pcid, kind, from);
+			faults += *st != NW_OK;
+			memo_load(&s->tlb, s->as, &m);
+			if (unlikely(s->tlb.fast != sh.fast)) {
+				same = false;
+				break;
+			}
+		}
+		memo_flush(s, hits);
+	}
+	*pos = i;
+	return faults;
+}
+
+static u64 batch(struct nw_sim *s, const struct nw_acc *acc, u64 n, int *st)
+{
+	u64 i = 0, faults = 0;
+
+	*st = NW_OK;
+	while (i < n) {
+		switch (s->tlb.fast) {
+		case NW_TLB_FAST_P1_O3:
+			faults += batch_shape(s, acc, &i, n, st,
+					      nw_tlb_shape(NW_TLB_FAST_P1_O3));
+			break;
+		case NW_TLB_FAST_O1_O1:
+			faults += batch_shape(s, acc, &i, n, st,
+					      nw_tlb_shape(NW_TLB_FAST_O1_O1));
+			break;
+		default:
+			faults += batch_shape(s, acc, &i, n, st,
+					      nw_tlb_shape(NW_TLB_SLOW));
+		}
+	}
+	return faults;
+}
+
+u64 nw_access_batch(struct nw_sim *s, const struct nw_acc *acc, u64 n)
+{
+	int st;
+
+	return batch(s, acc, n, &st);
+}
+
+int nw_access(struct nw_sim *s, u64 va, u16 pcid, unsigned int kind)
+{
+	struct nw_acc a = { .va = va, .pcid = pcid, .kind = kind };
+	int st;
+
+	if (kind != a.kind)
+		return -EINVAL;
+	batch(s, &a, 1, &st);
+	return st;
+}

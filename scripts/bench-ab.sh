@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# nwbench of a baseline commit's core against the working tree's, built
+# side by side from the tree's bench/bench.c and run alternately; prints
+# per figure the median of the runs for both and their ratio.
+# Usage: scripts/bench-ab.sh [BASE] [RUNS] [WHICH] [BUILD-DIR]
+#   WHICH: nwbench's argument (default abc), RUNS: pairs (default 6).
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+base=${1:-31883ee}
+runs=${2:-6}
+which=${3:-abc}
+out=${4:-$top/build/bench-ab}
+cflags="-O2 -g -std=gnu11 -w"
+
+build() {	# build SRC-TREE BINARY
+	gcc $cflags -I"$1/module/core" -I"$1/tests/unit/lib" -o "$2" \
+		"$top/bench/bench.c" "$1"/module/core/*.c \
+		"$1/tests/unit/lib/simmem.c" "$1/tests/unit/lib/env.c" -lm
+}
+
+rev=$(git -C "$top" rev-parse --short "$base")
+mkdir -p "$out/$rev"
+if [ ! -f "$out/$rev/.tree" ]; then
+	git -C "$top" archive "$rev" module/core tests/unit/lib |
+		tar -x -C "$out/$rev"
+	touch "$out/$rev/.tree"
+fi
+build "$out/$rev" "$out/nwbench-$rev"
+build "$top" "$out/nwbench-tree"
+rm -f "$out"/run-*.txt
+for i in $(seq "$runs"); do
+	"$out/nwbench-$rev" "$which" >"$out/run-base-$i.txt"
+	"$out/nwbench-tree" "$which" >"$out/run-tree-$i.txt"
+done
+
+# The figures: a rate (M/s) or a share of a floor (%), one per line.
+figures() {
+	awk '
+	/^\(/ { name = $0; sub(/  +[0-9.]+ M.*/, "", name);
+		for (i = 1; i <= NF; i++) if ($(i+1) ~ /^M(acc|walks)\/s$/)
+			{ print name " (M/s)\t" $i; break } }
+	/same 32 pages in random order/ { print "(a) random order (M/s)\t" $7 }
+	/floor:/ { for (i = 1; i <= NF; i++) if ($i == "at")
+			{ v = $(i+1); sub(/%/, "", v); print name " (% of floor)\t" v } }
+	/random order/ { name = "(a) random order" }' "$1"
+}
+
+for f in "$out"/run-*.txt; do figures "$f" >"$f.fig"; done
+printf '%-44s %10s %10s %7s\n' "figure (median of $runs runs)" "$rev" tree ratio
+cut -f1 "$out/run-tree-1.txt.fig" | while IFS= read -r name; do
+	b=$(cat "$out"/run-base-*.txt.fig | awk -F'\t' -v n="$name" '$1 == n { print $2 }' | sort -g | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+	t=$(cat "$out"/run-tree-*.txt.fig | awk -F'\t' -v n="$name" '$1 == n { print $2 }' | sort -g | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+	printf '%-44s %10s %10s %7.3f\n' "$name" "$b" "$t" "$(echo "$t / $b" | bc -l)"
+done
