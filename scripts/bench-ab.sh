@@ -18,7 +18,7 @@ cflags="-O2 -g -std=gnu11 -w"
 build() {	# build SRC-TREE BINARY
 	gcc $cflags -I"$1/module/core" -I"$1/tests/unit/lib" -o "$2" \
 		"$top/bench/bench.c" "$1"/module/core/*.c \
-		"$1/tests/unit/lib/simmem.c" "$1/tests/unit/lib/env.c" -lm
+		$(ls "$1"/tests/unit/lib/*.c | grep -v failalloc) -lm
 }
 
 rev=$(git -C "$top" rev-parse --short "$base")

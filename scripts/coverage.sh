@@ -49,7 +49,8 @@ core() {
 	if ! gcc -O0 -g --coverage -std=gnu11 -I"$here/module/core" \
 	     -I"$here/tests/unit/lib" -o "$out/replay" \
 	     "$here/tests/fuzz/fuzz_walk.c" "$here/tests/coverage/replay.c" \
-	     "$out"/unit/obj/core/*.o "$out/unit/obj/lib/simmem.o" >>"$log" 2>&1; then
+	     "$out"/unit/obj/core/*.o "$out/unit/obj/lib/simmem.o" \
+	     "$out/unit/obj/lib/coretest.o" >>"$log" 2>&1; then
 		tail -n 30 "$log" | sed 's/^/#   /'
 		tap_not_ok "coverage: build of the fuzz_walk replay"
 		return 1

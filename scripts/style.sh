@@ -5,6 +5,8 @@
 #   style.sh checkpatch KSRC TAPFILE   checkpatch --strict on module + uAPI
 #   style.sh sparse KDIR WORKDIR TAPFILE   C=2 build, no sparse report
 #   style.sh w1 KDIR WORKDIR TAPFILE       W=1 build, no compiler warning
+#   style.sh funcs KDIR WORKDIR TAPFILE    core function lengths and callers
+#                                          (scripts/funcs.py), appended
 
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -94,13 +96,23 @@ sparse)
 	regex=': (warning|error): '
 	build_gate "sparse C=2" "$2" "$3" C=2
 	;;
+funcs)
+	TAP_FILE=$4
+	"$here/scripts/srccopy.sh" "$3"
+	if make -C "$2" M="$3" modules >"$3.log" 2>&1; then
+		"$here/scripts/funcs.py" "$here" "$3" | tee -a "$TAP_FILE"
+	else
+		tail -n 30 "$3.log" | sed 's/^/#   /'
+		tap_not_ok "build for the core function checks failed"
+	fi
+	;;
 w1)
 	tap_init "$4"
 	regex='(warning|error):'
 	build_gate "W=1 build" "$2" "$3" W=1
 	;;
 *)
-	echo "usage: style.sh checkpatch|sparse|w1 ..." >&2
+	echo "usage: style.sh checkpatch|sparse|w1|funcs ..." >&2
 	exit 2
 	;;
 esac

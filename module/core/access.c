@@ -4,7 +4,7 @@
  * (walk.c) whose faults the hypervisor fixes (sim.c, shadow.c), then the
  * fill. Written once for every TLB shape (tlb.h): a batch runs the loop
  * instantiated for the TLB's shape, so that the compiler keeps in each
- * copy only what that shape needs, and nw_access() is a batch of one.
+ * copy only what that shape needs.
  */
 #include "sim.h"
 
@@ -327,18 +327,6 @@ static u64 batch(struct nw_sim *s, const struct nw_acc *acc, u64 n, int *st)
 
 u64 nw_access_batch(struct nw_sim *s, const struct nw_acc *acc, u64 n)
 {
-	int st;
-
-	return batch(s, acc, n, &st);
+	return batch(s, acc, n, &s->status);
 }
 
-int nw_access(struct nw_sim *s, u64 va, u16 pcid, unsigned int kind)
-{
-	struct nw_acc a = { .va = va, .pcid = pcid, .kind = kind };
-	int st;
-
-	if (kind != a.kind)
-		return -EINVAL;
-	batch(s, &a, 1, &st);
-	return st;
-}

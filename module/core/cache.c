@@ -156,34 +156,13 @@ struct nw_centry *nw_cache_insert(struct nw_cache *c, u64 key, u32 tag,
 	}
 }
 
-static bool inval_match(const struct nw_centry *e, const struct nw_inval *f)
-{
-	int level;
-
-	if (!e->key || (e->tag & f->tag_mask) != f->tag)
-		return false;
-	if (f->skip_zero && !(e->tag & f->skip_zero))
-		return false;
-	if (e->flags & NW_CE_GLOBAL) {
-		if (!f->globals)
-			return false;
-	} else if (!f->any_pcid && e->pcid != f->pcid) {
-		return false;
-	}
-	if (f->any_addr)
-		return true;
-	level = nw_cache_key_level(e->key);
-	return (e->key >> 4) == ((f->addr & NW_VA_MASK) >>
-				 (NW_PAGE_SHIFT + 9 * (level - 1)));
-}
-
 u64 nw_cache_inval(struct nw_cache *c, const struct nw_inval *f)
 {
 	u64 n = 0;
 	u32 i;
 
 	for (i = 0; i < c->entries; i++) {
-		if (inval_match(&c->e[i], f)) {
+		if (nw_inval_match(&c->e[i], f)) {
 			nw_cache_kill(c, &c->e[i]);
 			n++;
 		}
@@ -191,34 +170,3 @@ u64 nw_cache_inval(struct nw_cache *c, const struct nw_inval *f)
 	return n;
 }
 
-u64 nw_cache_count(const struct nw_cache *c, const struct nw_inval *f)
-{
-	u64 n = 0;
-	u32 i;
-
-	for (i = 0; i < c->entries; i++)
-		n += inval_match(&c->e[i], f);
-	return n;
-}
-
-void nw_cache_flush(struct nw_cache *c)
-{
-	u32 i;
-
-	for (i = 0; i < c->entries; i++)
-		nw_cache_kill(c, &c->e[i]);
-}
-
-struct nw_centry *nw_cache_probe(const struct nw_cache *c, u64 key, u32 tag,
-				 u16 pcid)
-{
-	u32 set = (key >> 4) & c->set_mask, w;
-	struct nw_centry *e = c->e + (size_t)set * c->ways;
-
-	if (!c->entries)
-		return NULL;
-	for (w = 0; w < c->ways; w++, e++)
-		if (nw_centry_match(e, key, tag, pcid))
-			return e;
-	return NULL;
-}

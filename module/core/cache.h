@@ -114,11 +114,6 @@ void nw_cache_free(struct nw_cache *c);
 struct nw_centry *nw_cache_insert(struct nw_cache *c, u64 key, u32 tag,
 				  u16 pcid, struct nw_centry *evicted);
 u64 nw_cache_inval(struct nw_cache *c, const struct nw_inval *f);
-u64 nw_cache_count(const struct nw_cache *c, const struct nw_inval *f);
-void nw_cache_flush(struct nw_cache *c);
-/* Like a lookup, without touching replacement state. */
-struct nw_centry *nw_cache_probe(const struct nw_cache *c, u64 key, u32 tag,
-				 u16 pcid);
 
 /*
  * Tree-PLRU: node n (from 1) has children 2n and 2n+1; its bit points at
@@ -461,6 +456,28 @@ nw_cache_insert_as(struct nw_cache *c, u64 key, u32 tag, u16 pcid,
 		return nw_cache_insert(c, key, tag, pcid, evicted);
 	return __nw_cache_insert(c, key, tag, pcid, evicted, fpw, repl,
 				 absent);
+}
+
+/* Whether the invalidation @f removes @e. */
+static inline bool nw_inval_match(const struct nw_centry *e, const struct nw_inval *f)
+{
+	int level;
+
+	if (!e->key || (e->tag & f->tag_mask) != f->tag)
+		return false;
+	if (f->skip_zero && !(e->tag & f->skip_zero))
+		return false;
+	if (e->flags & NW_CE_GLOBAL) {
+		if (!f->globals)
+			return false;
+	} else if (!f->any_pcid && e->pcid != f->pcid) {
+		return false;
+	}
+	if (f->any_addr)
+		return true;
+	level = nw_cache_key_level(e->key);
+	return (e->key >> 4) == ((f->addr & NW_VA_MASK) >>
+				 (NW_PAGE_SHIFT + 9 * (level - 1)));
 }
 
 /* Invalidate one entry of @c. */

@@ -22,7 +22,3 @@ void nw_cost_defaults(struct nw_cost_cfg *c)
 	c->fault_m = 3000000;
 }
 
-u64 nw_cost_per_access_m(u64 total_m, u64 accesses)
-{
-	return accesses ? nw_div64(total_m, accesses) : 0;
-}

@@ -24,7 +24,5 @@ struct nw_cost_cfg {
 };
 
 void nw_cost_defaults(struct nw_cost_cfg *c);
-/* Average cost per access in milli-cycles (0 when nothing ran). */
-u64 nw_cost_per_access_m(u64 total_m, u64 accesses);
 
 #endif /* _NESTWALK_CORE_COST_H */

@@ -125,12 +125,3 @@ int nw_preset(enum nw_preset p, struct nw_sim_cfg *cfg)
 	return 0;
 }
 
-int nw_preset_by_name(const char *name, struct nw_sim_cfg *cfg)
-{
-	int p;
-
-	for (p = 0; p < NW_PRESET_NR; p++)
-		if (!strcmp(name, nw_preset_names[p]))
-			return nw_preset(p, cfg);
-	return -EINVAL;
-}

@@ -18,7 +18,5 @@ enum nw_preset {
 extern const char *const nw_preset_names[];
 
 int nw_preset(enum nw_preset p, struct nw_sim_cfg *cfg);
-/* The preset called @name, or -EINVAL. */
-int nw_preset_by_name(const char *name, struct nw_sim_cfg *cfg);
 
 #endif /* _NESTWALK_CORE_PRESETS_H */

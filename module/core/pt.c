@@ -1,20 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Building, splitting, merging and tearing down page tables.
+ * Building and tearing down page tables.
  *
  * Upper-level entries are made permissive (x86: P, R/W, U/S; EPT: R/W/X) so
  * that rights are decided by leaves, as Linux and KVM build their tables.
  */
 #include "pt.h"
 
-#define ADDR_MASK	nw_addr_mask(NW_MAXPHYADDR_MAX)
-#define LARGE_BIT	BIT_ULL(7)	/* x86 PS and EPT "large page" */
-#define ATTR_MASK	(~ADDR_MASK & ~LARGE_BIT)
-
-static bool present(const struct nw_pt *pt, u64 e)
-{
-	return pt->fmt == NW_FMT_EPT ? e & NW_EPT_RWX : e & NW_X86_P;
-}
+#define ADDR_MASK	NW_PT_ADDR_MASK
+#define LARGE_BIT	NW_PT_LARGE
+#define ATTR_MASK	NW_PT_ATTR_MASK
+#define present		nw_pt_present
 
 static bool is_leaf(u64 e, int level)
 {
@@ -218,14 +214,6 @@ static u64 *descend(struct nw_pt *pt, u64 va, int level, bool alloc,
 	return entry_at(pt, table, va, level, addr);
 }
 
-u64 nw_pt_entry_addr(struct nw_pt *pt, u64 va, int level)
-{
-	u64 addr;
-	int err;
-
-	return descend(pt, va, level, false, &addr, &err) ? addr : 0;
-}
-
 /* What replacing the entry @e at @level drops: a leaf, or a subtree. */
 static void drop_entry(struct nw_pt *pt, u64 e, int level)
 {
@@ -304,63 +292,6 @@ int nw_pt_unmap(struct nw_pt *pt, u64 va, u64 size, u64 *cleared)
 		if (!va)	/* wrapped past the top of the address space */
 			break;
 	}
-	return 0;
-}
-
-int nw_pt_split(struct nw_pt *pt, u64 va, int level)
-{
-	u64 addr, *ep, e, table;
-	int err;
-
-	if (level <= NW_PTE || level > NW_PDPTE)
-		return -EINVAL;
-	ep = descend(pt, va, level, false, &addr, &err);
-	if (!ep)
-		return err ? err : -ENOENT;
-	e = nw_entry_load(ep);
-	if (!present(pt, e) || !is_leaf(e, level))
-		return -EINVAL;
-	return split_entry(pt, ep, e, addr, level, &table);
-}
-
-int nw_pt_merge(struct nw_pt *pt, u64 va, int level)
-{
-	u64 addr, *ep, e, table, first = 0, pa = 0;
-	u64 child = nw_level_size(level - 1);
-	unsigned int i;
-	int err;
-
-	if (level <= NW_PTE || level > NW_PDPTE)
-		return -EINVAL;
-	ep = descend(pt, va, level, false, &addr, &err);
-	if (!ep)
-		return err ? err : -ENOENT;
-	e = nw_entry_load(ep);
-	if (!present(pt, e) || is_leaf(e, level))
-		return -EINVAL;
-	table = entry_pa(e, level);
-	for (i = 0; i < NW_PT_ENTRIES; i++) {
-		u64 *cp = pt->sp.entry(pt->sp.ctx, table + 8ULL * i), c;
-
-		if (!cp)
-			return -EINVAL;
-		c = nw_entry_load(cp);
-		if (!present(pt, c) || !is_leaf(c, level - 1))
-			return -EINVAL;
-		if (i == 0) {
-			first = c;
-			pa = entry_pa(first, level - 1);
-			if (pa & (nw_level_size(level) - 1))
-				return -EINVAL;
-		}
-		if ((c & ATTR_MASK) != (first & ATTR_MASK) ||
-		    entry_pa(c, level - 1) != pa + i * child)
-			return -EINVAL;
-	}
-	set_entry(pt, ep, addr, leaf_entry(pt, pa, level, first & ATTR_MASK));
-	count_leaf(pt, level - 1, -NW_PT_ENTRIES);
-	count_leaf(pt, level, 1);
-	drop_table(pt, table);
 	return 0;
 }
 

@@ -47,16 +47,22 @@ struct nw_pt {
 #define NW_PT_X86_TABLE		(NW_X86_P | NW_X86_RW | NW_X86_US | NW_X86_A)
 #define NW_PT_EPT_LEAF		(NW_EPT_RWX | (NW_MT_WB << NW_EPT_MT_SHIFT))
 
+/* Entry bits: the address, x86 PS or EPT "large page", the rest. */
+#define NW_PT_ADDR_MASK		nw_addr_mask(NW_MAXPHYADDR_MAX)
+#define NW_PT_LARGE		BIT_ULL(7)
+#define NW_PT_ATTR_MASK		(~NW_PT_ADDR_MASK & ~NW_PT_LARGE)
+
+static inline bool nw_pt_present(const struct nw_pt *pt, u64 e)
+{
+	return pt->fmt == NW_FMT_EPT ? e & NW_EPT_RWX : e & NW_X86_P;
+}
+
 int nw_pt_init(struct nw_pt *pt, const struct nw_pt_space *sp, int levels,
 	       int fmt);
 void nw_pt_destroy(struct nw_pt *pt);
 int nw_pt_map(struct nw_pt *pt, u64 va, u64 pa, u64 size, int level,
 	      u64 flags);
 int nw_pt_unmap(struct nw_pt *pt, u64 va, u64 size, u64 *cleared);
-int nw_pt_split(struct nw_pt *pt, u64 va, int level);
-int nw_pt_merge(struct nw_pt *pt, u64 va, int level);
 int nw_pt_lookup(struct nw_pt *pt, u64 va, u64 *pa, int *level, u64 *entry);
-/* Address of the entry that maps @va at @level, or 0 if none is reachable. */
-u64 nw_pt_entry_addr(struct nw_pt *pt, u64 va, int level);
 
 #endif /* _NESTWALK_CORE_PT_H */

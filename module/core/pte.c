@@ -8,29 +8,10 @@
  */
 #include "pte.h"
 
-/* Bits 51:M are reserved in every present entry of either format. */
-static u64 high_rsvd(unsigned int maxphyaddr)
-{
-	if (maxphyaddr >= NW_MAXPHYADDR_MAX)
-		return 0;
-	return GENMASK_ULL(51, maxphyaddr);
-}
-
-/* Bits between the page offset's top and the PAT/low bits of a large leaf. */
-static u64 large_rsvd(int level, unsigned int low)
-{
-	return GENMASK_ULL(NW_PAGE_SHIFT + 9 * (level - 1) - 1, low);
-}
-
-static u64 leaf_addr(u64 e, int level, unsigned int maxphyaddr)
-{
-	return e & nw_addr_mask(maxphyaddr) & ~(nw_level_size(level) - 1);
-}
-
 int nw_x86_decode(u64 e, int level, const struct nw_x86_caps *caps,
 		  struct nw_pte_info *out)
 {
-	u64 rsvd = high_rsvd(caps->maxphyaddr);
+	u64 rsvd = nw_high_rsvd(caps->maxphyaddr);
 	bool ps = e & NW_X86_PS;
 
 	memset(out, 0, sizeof(*out));
@@ -45,11 +26,11 @@ int nw_x86_decode(u64 e, int level, const struct nw_x86_caps *caps,
 	if (ps && level == NW_PDPTE && !caps->gbpages)
 		rsvd |= NW_X86_PS;
 	if (out->leaf && level > NW_PTE)
-		rsvd |= large_rsvd(level, 13);
+		rsvd |= nw_large_rsvd(level, 13);
 	if (e & rsvd)
 		return NW_PTE_RSVD;
 
-	out->addr = out->leaf ? leaf_addr(e, level, caps->maxphyaddr) :
+	out->addr = out->leaf ? nw_leaf_addr(e, level, caps->maxphyaddr) :
 				e & nw_addr_mask(caps->maxphyaddr);
 	out->perm = NW_PERM_R;
 	if (e & NW_X86_RW)
@@ -66,90 +47,9 @@ int nw_x86_decode(u64 e, int level, const struct nw_x86_caps *caps,
 	return NW_PTE_OK;
 }
 
-static bool ept_memtype_valid(unsigned int mt)
-{
-	return mt == NW_MT_UC || mt == NW_MT_WC || mt == NW_MT_WT ||
-	       mt == NW_MT_WP || mt == NW_MT_WB;
-}
-
-int nw_ept_decode(u64 e, int level, const struct nw_ept_caps *caps,
-		  struct nw_pte_info *out)
-{
-	u64 rsvd = high_rsvd(caps->maxphyaddr);
-	u64 rwx = e & NW_EPT_RWX;
-	bool large = e & NW_EPT_LARGE;
-
-	memset(out, 0, sizeof(*out));
-	if (!rwx)
-		return NW_PTE_NOT_PRESENT;
-
-	/* Write without read, or execute-only where the CPU lacks it. */
-	if ((rwx & NW_EPT_W) && !(rwx & NW_EPT_R))
-		return NW_PTE_MISCONFIG;
-	if (rwx == NW_EPT_X && !caps->exec_only)
-		return NW_PTE_MISCONFIG;
-
-	out->leaf = level == NW_PTE || (large && level <= NW_PDPTE);
-	if (large && level >= NW_PML4E)
-		return NW_PTE_MISCONFIG;
-	if (large && level == NW_PDPTE && !caps->gbpages)
-		return NW_PTE_MISCONFIG;
-	if (!out->leaf)
-		rsvd |= GENMASK_ULL(7, 3);
-	else if (level > NW_PTE)
-		rsvd |= large_rsvd(level, 12);
-	if (e & rsvd)
-		return NW_PTE_MISCONFIG;
-	if (out->leaf &&
-	    !ept_memtype_valid((e & NW_EPT_MT_MASK) >> NW_EPT_MT_SHIFT))
-		return NW_PTE_MISCONFIG;
-
-	out->addr = out->leaf ? leaf_addr(e, level, caps->maxphyaddr) :
-				e & nw_addr_mask(caps->maxphyaddr);
-	out->perm = NW_PERM_U;	/* EPT has no user/supervisor distinction */
-	if (rwx & NW_EPT_R)
-		out->perm |= NW_PERM_R;
-	if (rwx & NW_EPT_W)
-		out->perm |= NW_PERM_W;
-	if (rwx & NW_EPT_X)
-		out->perm |= NW_PERM_X;
-	if (caps->ad) {
-		out->accessed = e & NW_EPT_A;
-		out->dirty = out->leaf && (e & NW_EPT_D);
-	}
-	return NW_PTE_OK;
-}
-
-u64 nw_x86_make(u64 pa, int level, bool leaf, u64 flags)
-{
-	u64 e = flags | NW_X86_P;
-
-	if (leaf && level > NW_PTE) {
-		e |= NW_X86_PS;
-		pa &= ~(nw_level_size(level) - 1);
-	} else {
-		e &= ~NW_X86_PS;
-	}
-	return e | (pa & nw_addr_mask(NW_MAXPHYADDR_MAX));
-}
-
-u64 nw_ept_make(u64 pa, int level, bool leaf, u64 rwx, unsigned int memtype)
-{
-	u64 e = rwx & NW_EPT_RWX;
-
-	if (leaf) {
-		e |= ((u64)memtype << NW_EPT_MT_SHIFT) & NW_EPT_MT_MASK;
-		if (level > NW_PTE) {
-			e |= NW_EPT_LARGE;
-			pa &= ~(nw_level_size(level) - 1);
-		}
-	}
-	return e | (pa & nw_addr_mask(NW_MAXPHYADDR_MAX));
-}
-
 void nw_fmt_x86(struct nw_fmt *f, const struct nw_x86_caps *caps)
 {
-	u64 base = high_rsvd(caps->maxphyaddr) | (caps->nxe ? 0 : NW_X86_XD);
+	u64 base = nw_high_rsvd(caps->maxphyaddr) | (caps->nxe ? 0 : NW_X86_XD);
 	int level;
 
 	memset(f, 0, sizeof(*f));
@@ -160,7 +60,7 @@ void nw_fmt_x86(struct nw_fmt *f, const struct nw_x86_caps *caps)
 			f->rsvd[level][1] = base;	/* bit 7 is PAT */
 		else if (level == NW_PDE ||
 			 (level == NW_PDPTE && caps->gbpages))
-			f->rsvd[level][1] = base | large_rsvd(level, 13);
+			f->rsvd[level][1] = base | nw_large_rsvd(level, 13);
 		else
 			f->rsvd[level][1] = base | NW_X86_PS;
 	}
@@ -169,7 +69,7 @@ void nw_fmt_x86(struct nw_fmt *f, const struct nw_x86_caps *caps)
 
 void nw_fmt_ept(struct nw_fmt *f, const struct nw_ept_caps *caps)
 {
-	u64 high = high_rsvd(caps->maxphyaddr);
+	u64 high = nw_high_rsvd(caps->maxphyaddr);
 	unsigned int mt;
 	int level;
 
@@ -181,7 +81,7 @@ void nw_fmt_ept(struct nw_fmt *f, const struct nw_ept_caps *caps)
 	if (!caps->exec_only)
 		f->bad_rwx |= BIT(NW_EPT_X);
 	for (mt = 0; mt < 8; mt++)
-		if (!ept_memtype_valid(mt))
+		if (!nw_ept_memtype_valid(mt))
 			f->bad_mt |= BIT(mt);
 	for (level = NW_PTE; level <= NW_PML5E; level++) {
 		if (level == NW_PTE) {
@@ -191,7 +91,7 @@ void nw_fmt_ept(struct nw_fmt *f, const struct nw_ept_caps *caps)
 		}
 		f->rsvd[level][0] = high | GENMASK_ULL(7, 3);
 		if (level == NW_PDE || (level == NW_PDPTE && caps->gbpages))
-			f->rsvd[level][1] = high | large_rsvd(level, 12);
+			f->rsvd[level][1] = high | nw_large_rsvd(level, 12);
 		else
 			f->rsvd[level][1] = high | NW_EPT_LARGE;
 	}

@@ -154,13 +154,34 @@ struct nw_ept_caps {
 	bool ad;		/* EPTP bit 6: accessed and dirty flags on */
 };
 
+/* Bits 51:M are reserved in every present entry of either format. */
+static inline u64 nw_high_rsvd(unsigned int maxphyaddr)
+{
+	if (maxphyaddr >= NW_MAXPHYADDR_MAX)
+		return 0;
+	return GENMASK_ULL(51, maxphyaddr);
+}
+
+/* Bits between the page offset's top and the PAT/low bits of a large leaf. */
+static inline u64 nw_large_rsvd(int level, unsigned int low)
+{
+	return GENMASK_ULL(NW_PAGE_SHIFT + 9 * (level - 1) - 1, low);
+}
+
+static inline u64 nw_leaf_addr(u64 e, int level, unsigned int maxphyaddr)
+{
+	return e & nw_addr_mask(maxphyaddr) & ~(nw_level_size(level) - 1);
+}
+
+/* The memory types an EPT leaf may name (SDM 28.3.7). */
+static inline bool nw_ept_memtype_valid(unsigned int mt)
+{
+	return mt == NW_MT_UC || mt == NW_MT_WC || mt == NW_MT_WT ||
+	       mt == NW_MT_WP || mt == NW_MT_WB;
+}
+
 int nw_x86_decode(u64 e, int level, const struct nw_x86_caps *caps,
 		  struct nw_pte_info *out);
-int nw_ept_decode(u64 e, int level, const struct nw_ept_caps *caps,
-		  struct nw_pte_info *out);
-
-u64 nw_x86_make(u64 pa, int level, bool leaf, u64 flags);
-u64 nw_ept_make(u64 pa, int level, bool leaf, u64 rwx, unsigned int memtype);
 
 /*
  * The same checks, precomputed from the capabilities into masks for the

@@ -81,12 +81,3 @@ u64 nw_pwc_inval(struct nw_pwc *p, const struct nw_inval *f)
 	return n;
 }
 
-u64 nw_pwc_count(const struct nw_pwc *p, const struct nw_inval *f)
-{
-	u64 n = 0;
-	int l;
-
-	for (l = NW_PDE; l <= NW_PML5E; l++)
-		n += nw_cache_count(&p->c[l], f);
-	return n;
-}

@@ -39,7 +39,6 @@ struct nw_pwc {
 int nw_pwc_init(struct nw_pwc *p, const struct nw_pwc_cfg *cfg, u64 seed);
 void nw_pwc_free(struct nw_pwc *p);
 u64 nw_pwc_inval(struct nw_pwc *p, const struct nw_inval *f);
-u64 nw_pwc_count(const struct nw_pwc *p, const struct nw_inval *f);
 
 /* A probe of one cache of a small-LRU set: the entry, touched; or NULL. */
 static __always_inline struct nw_centry *

@@ -227,14 +227,3 @@ void nw_shadow_wrote(struct nw_vm *vm, u64 gpa)
 		flush_walk_caches(vm);
 }
 
-int nw_guest_pte_write(struct nw_vm *vm, u64 gpa, u64 val)
-{
-	u64 *ep = vm->gspace.entry(vm, gpa & ~7ULL);
-
-	if (!ep)
-		return -EFAULT;
-	nw_entry_store(ep, val);
-	if (vm->cfg.mode == NW_MODE_SHADOW)
-		nw_shadow_wrote(vm, gpa);
-	return 0;
-}

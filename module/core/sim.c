@@ -387,7 +387,7 @@ static u64 host_leaf_flags(const struct nw_vm *vm)
 }
 
 /* Map the host page around @gpa as KVM would: largest leaf allowed. */
-static int host_map(struct nw_sim *s, struct nw_vm *vm, u64 gpa)
+int nw_vm_host_map(struct nw_sim *s, struct nw_vm *vm, u64 gpa)
 {
 	u64 hpa, size, base, before = vm->ept.tables;
 	int level, err;
@@ -403,27 +403,6 @@ static int host_map(struct nw_sim *s, struct nw_vm *vm, u64 gpa)
 	if (vm->ept.tables < before)
 		vm_flush_caches(s, vm, true);
 	return err;
-}
-
-int nw_vm_map(struct nw_vm *vm, u64 gpa, u64 size)
-{
-	u64 end = gpa + size, pa;
-	int err, level;
-
-	if (!nested(vm))
-		return -EINVAL;
-	while (gpa < end) {
-		if (nw_pt_lookup(&vm->ept, gpa, &pa, &level, NULL)) {
-			err = host_map(vm->sim, vm, gpa);
-			if (err)
-				return err;
-			if (nw_pt_lookup(&vm->ept, gpa, &pa, &level, NULL))
-				return -EFAULT;
-		}
-		gpa = (gpa & ~(nw_level_size(level) - 1)) +
-		      nw_level_size(level);
-	}
-	return 0;
 }
 
 static void count_exit(struct nw_sim *s, bool fixed)
@@ -444,7 +423,7 @@ bool nw_vm_fix_hole(struct nw_sim *s, struct nw_vm *vm, u64 gpa)
 
 	if (!nw_pt_lookup(&vm->ept, gpa, &pa, &level, NULL))
 		return false;	/* mapped: a rights violation, not a hole */
-	if (host_map(s, vm, gpa)) {
+	if (nw_vm_host_map(s, vm, gpa)) {
 		count_exit(s, false);
 		return false;
 	}

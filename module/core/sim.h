@@ -3,7 +3,8 @@
  * One simulated physical CPU: its TLB hierarchy, walk caches, cost model
  * and counters, shared by the VMs that run on it; each VM has its address
  * spaces (a CR3 root and a PCID each). The interface layer owns one per
- * session and drives it through nw_access() and the invalidation calls.
+ * session and drives it through nw_access_batch() and the invalidation
+ * calls.
  */
 #ifndef _NESTWALK_CORE_SIM_H
 #define _NESTWALK_CORE_SIM_H
@@ -141,6 +142,7 @@ struct nw_sim {
 	struct nw_vm *vm;	/* running */
 	struct nw_as *as;	/* last address space used */
 	struct nw_walk_res last;
+	int status;		/* the last access's: enum nw_outcome, -EINVAL */
 	struct nw_pt_space hspace;
 	u32 lat_sum[NW_TLB_LEVELS + 1];	/* TLB levels probed up to a hit */
 	u64 walk_hist[NW_WALK_REFS_MAX + 1];	/* walks by entry reads */
@@ -179,10 +181,8 @@ int nw_as_map(struct nw_as *as, u64 va, u64 gpa, u64 size, int level,
  * memslot's map (one VM exit, charged either way): true if fixed.
  */
 bool nw_vm_fix_hole(struct nw_sim *s, struct nw_vm *vm, u64 gpa);
-/* Host mapping, ahead of the lazy fill on EPT violations. */
-int nw_vm_map(struct nw_vm *vm, u64 gpa, u64 size);
-/* A guest store to its own page-table entry at @gpa. */
-int nw_guest_pte_write(struct nw_vm *vm, u64 gpa, u64 val);
+/* Map the host page around @gpa as KVM would: the largest leaf allowed. */
+int nw_vm_host_map(struct nw_sim *s, struct nw_vm *vm, u64 gpa);
 
 /*
  * The largest leaf at or below @level that maps @gpa to @hpa with both
@@ -200,7 +200,7 @@ static inline int nw_aligned_leaf(u64 gpa, u64 hpa, int level, u64 *base)
 	}
 }
 
-int nw_access(struct nw_sim *s, u64 va, u16 pcid, unsigned int kind);
+/* The faults among @n accesses; nw_sim.status: the last one's outcome. */
 u64 nw_access_batch(struct nw_sim *s, const struct nw_acc *acc, u64 n);
 
 /* walk.c: one hardware walk, faults not handled. */

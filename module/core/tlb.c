@@ -127,29 +127,3 @@ u64 nw_tlb_inval(struct nw_tlb *t, const struct nw_inval *f)
 	return n;
 }
 
-u64 nw_tlb_count(const struct nw_tlb *t, const struct nw_inval *f)
-{
-	u64 n = 0;
-	int lv, a;
-
-	for (lv = 0; lv < t->nlevels; lv++)
-		for (a = 0; a < NW_TLB_ARRAYS; a++)
-			n += nw_cache_count(&t->l[lv].a[a], f);
-	return n;
-}
-
-/*
- * Reach as the optimization manuals count it: every level's entries that
- * can hold @size, times the page size (levels are not assumed exclusive
- * or inclusive; this is the figure vendors quote).
- */
-u64 nw_tlb_reach_kib(const struct nw_tlb *t, int size)
-{
-	u64 kib = nw_level_size(size) >> 10, n = 0;
-	int lv;
-
-	for (lv = 0; lv < t->nlevels; lv++)
-		if (t->l[lv].holder[size])
-			n += t->l[lv].holder[size]->entries;
-	return n * kib;
-}

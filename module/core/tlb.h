@@ -89,9 +89,6 @@ void nw_tlb_free(struct nw_tlb *t);
 /* The general shape's fill, for any page size. */
 void nw_tlb_fill(struct nw_tlb *t, const struct nw_centry *e);
 u64 nw_tlb_inval(struct nw_tlb *t, const struct nw_inval *f);
-u64 nw_tlb_count(const struct nw_tlb *t, const struct nw_inval *f);
-/* Reach in KiB of the entries that hold pages of @size. */
-u64 nw_tlb_reach_kib(const struct nw_tlb *t, int size);
 
 /*
  * Remember the first-level hit @e on @va (a page of @size), looked up

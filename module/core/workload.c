@@ -132,15 +132,6 @@ u64 nw_wl_setup(struct nw_wl *wl, u64 steps)
 	return wl->setup_end - wl->setup_pos;
 }
 
-int nw_wl_init(struct nw_wl *wl, const struct nw_wl_cfg *cfg)
-{
-	int err = nw_wl_start(wl, cfg);
-
-	if (!err)
-		nw_wl_setup(wl, ~0ULL);
-	return err;
-}
-
 void nw_wl_fini(struct nw_wl *wl)
 {
 	nw_free(wl->cdf);

@@ -54,8 +54,6 @@ struct nw_wl {
 int nw_wl_start(struct nw_wl *wl, const struct nw_wl_cfg *cfg);
 /* Up to @steps steps of the set-up; returns the steps left (0: ready). */
 u64 nw_wl_setup(struct nw_wl *wl, u64 steps);
-/* Both at once. */
-int nw_wl_init(struct nw_wl *wl, const struct nw_wl_cfg *cfg);
 void nw_wl_fini(struct nw_wl *wl);
 void nw_wl_fill(struct nw_wl *wl, struct nw_acc *acc, u64 n);
 /* Fixed-point helpers, exposed for their tests. */

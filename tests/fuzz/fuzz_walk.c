@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coretest.h"
 #include "simmem.h"
 
 #define HOST_PAGES	128

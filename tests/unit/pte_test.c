@@ -3,7 +3,7 @@
  * Entry encoding and the SDM's reserved-bit / misconfiguration rules.
  */
 #include "kselftest_harness.h"
-#include "pte.h"
+#include "coretest.h"
 
 static const struct nw_x86_caps x86 = {
 	.maxphyaddr = 46, .nxe = true, .gbpages = true,

@@ -7,7 +7,7 @@
 #include <math.h>
 
 #include "kselftest_harness.h"
-#include "workload.h"
+#include "coretest.h"
 
 #define N	200000
 

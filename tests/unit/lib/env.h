@@ -8,6 +8,7 @@
 #ifndef _NESTWALK_ENV_H
 #define _NESTWALK_ENV_H
 
+#include "coretest.h"
 #include "simmem.h"
 
 #define ENV_HOST_LIMIT	(80ULL << 30)
