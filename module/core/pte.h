@@ -122,6 +122,18 @@ static inline void nw_entry_set_bits(u64 *ep, u64 bits)
 #define NW_PERM_U		BIT(3)
 #define NW_PERM_D		BIT(4)	/* walk result only: dirty known */
 
+/*
+ * Whether rights @perm allow an access that needs @need (NW_PERM_*, see
+ * nw_perm_need()) without a write to the translation: a write needs the
+ * page already dirty (@dirty), or the walk sets D first (SDM 4.8; EPT
+ * 28.3.5). The one statement of this rule for guest, host and shadow
+ * entries and the nested TLB.
+ */
+static __always_inline bool nw_perm_allows(u8 perm, u8 need, bool dirty)
+{
+	return (perm & need) == need && (dirty || !(need & NW_PERM_W));
+}
+
 enum nw_pte_status {
 	NW_PTE_OK,
 	NW_PTE_NOT_PRESENT,	/* guest #PF (P=0) or EPT violation (RWX=0) */
@@ -282,13 +294,6 @@ static __always_inline u8 nw_fmt_rw_us(u64 e)
 static __always_inline u8 nw_fmt_perm(const struct nw_fmt *f, u64 e)
 {
 	return f->ept ? __nw_fmt_perm(e, true) : __nw_fmt_perm(e, false);
-}
-
-/* Whether a leaf is allowed at @level (4K always, 2M always, 1G by cap). */
-static inline bool nw_leaf_level_ok(int level, bool gbpages)
-{
-	return level == NW_PTE || level == NW_PDE ||
-	       (level == NW_PDPTE && gbpages);
 }
 
 #endif /* _NESTWALK_CORE_PTE_H */

@@ -86,17 +86,6 @@ static void wp_add(struct nw_vm *vm, u64 gfn, u64 va, int level, int as)
 	vm->wp_used++;
 }
 
-static bool perm_ok(u8 perm, unsigned int kind)
-{
-	if ((kind & NW_USER) && !(perm & NW_PERM_U))
-		return false;
-	if ((kind & NW_KIND_MASK) == NW_WRITE)
-		return perm & NW_PERM_W;
-	if ((kind & NW_KIND_MASK) == NW_FETCH)
-		return perm & NW_PERM_X;
-	return true;
-}
-
 /*
  * The software walk of the guest's tables a hidden fault makes. Each
  * entry is read once; the leaf it returns in *@leaf is that copy, with
@@ -130,7 +119,7 @@ static int guest_soft_walk(struct nw_vm *vm, struct nw_as *as, u64 va,
 			break;
 		table = i.addr;
 	}
-	if (!perm_ok(perm, kind))
+	if (!nw_perm_allows(perm, nw_perm_need(kind), true))
 		goto fault;
 	for (top = as->gpt.levels; top > level; top--)
 		nw_entry_set_bits(eps[top], NW_X86_A);

@@ -41,6 +41,22 @@ enum nw_kind {
 #define NW_KIND_MASK	3
 #define NW_USER		4
 
+/*
+ * The rights an access of @kind needs (SDM 4.6, with CR0.WP = 1): reads
+ * R, writes R and W, fetches X; a user-mode access U too.
+ */
+static __always_inline u8 nw_perm_need(unsigned int kind)
+{
+	static const u8 need[] = {
+		[NW_READ] = NW_PERM_R,
+		[NW_WRITE] = NW_PERM_R | NW_PERM_W,
+		[NW_FETCH] = NW_PERM_X,
+		[3] = NW_PERM_R,
+	};
+
+	return need[kind & NW_KIND_MASK] | (kind & NW_USER ? NW_PERM_U : 0);
+}
+
 enum nw_outcome {
 	NW_OK,
 	NW_GUEST_PF,		/* the guest's own page fault */

@@ -150,22 +150,27 @@ static void commit(struct walk *w)
 	w->r->refs = refs;
 }
 
-static u8 need_perm(unsigned int kind)
-{
-	switch (kind & NW_KIND_MASK) {
-	case NW_WRITE:
-		return NW_PERM_R | NW_PERM_W;
-	case NW_FETCH:
-		return NW_PERM_X;
-	default:
-		return NW_PERM_R;
-	}
-}
-
 /* Host A/D: always in NPT (x86 format), with EPTP bit 6 in EPT. */
 static __always_inline bool host_ad(const struct nw_vm *vm, const bool ept)
 {
 	return !ept || vm->ept_caps.ad;
+}
+
+/*
+ * Whether a host leaf @e counts as dirty: without host A/D nothing needs
+ * a write to find the page dirty.
+ */
+static __always_inline bool host_dirty(const struct nw_vm *vm, u64 e,
+				       const bool ept)
+{
+	return !host_ad(vm, ept) || (e & (ept ? NW_EPT_D : NW_X86_D));
+}
+
+/* The rights of a host walk's leaf, NW_PERM_D when it is dirty. */
+static __always_inline u8 host_perm(const struct nw_vm *vm, u64 e, u8 perm,
+				    const bool ept)
+{
+	return perm | (host_dirty(vm, e, ept) ? NW_PERM_D : 0);
 }
 
 static bool ntlb_lookup(struct nw_sim *s, struct nw_vm *vm, u64 gpa, u8 need,
@@ -180,8 +185,8 @@ static bool ntlb_lookup(struct nw_sim *s, struct nw_vm *vm, u64 gpa, u8 need,
 			continue;
 		e = nw_cache_lookup(&s->ntlb, nw_cache_key(gpa, size),
 				    vm->htag, 0);
-		if (e && (e->perm & need) == need &&
-		    (!(need & NW_PERM_W) || (e->flags & NW_CE_DIRTY))) {
+		if (e && nw_perm_allows(e->perm, need,
+					e->flags & NW_CE_DIRTY)) {
 			s->cnt[NW_C_NTLB_HIT]++;
 			*hpa = e->val + (gpa & (nw_level_size(size) - 1));
 			*hsize = size;
@@ -209,32 +214,88 @@ static void ntlb_fill(struct nw_sim *s, struct nw_vm *vm, u64 gpa, int level,
 	ce->flags = hperm & NW_PERM_D ? NW_CE_DIRTY : 0;
 }
 
+/* What a step of a walk found, besides a fault outcome (enum nw_outcome). */
+#define NW_STEP_TABLE	(-1)	/* a table entry: the walk goes on */
+#define NW_STEP_LEAF	(-2)	/* a leaf: the walk ends there */
+
 /*
- * One non-leaf host level of the common case, @level a constant: the
- * entry passes the one-compare test, and the walk goes on in *@table.
- * False leaves the entry read (or *@ep NULL) for the general loop.
+ * One level of a host walk (SDM 28.3.2; APM 15.25 for NPT): read the
+ * entry of @gpa in *@table and check it. A table entry puts the next
+ * table in *@table, a leaf stays in *@e (at *@ep); *@perm keeps the
+ * rights of the levels so far. The common entry passes one compare
+ * (nw_fmt_fast(): present with every right, A set where the walk sets
+ * it, nothing reserved); any other is checked in full.
  */
-static __always_inline bool host_step(struct walk *w, const struct view *v,
-				      const struct nw_fmt *f, u64 gpa,
-				      int level, u8 perm, u64 *table,
-				      u64 *e, u64 **ep, const bool wc)
+static __always_inline int host_step(struct walk *w, const struct view *v,
+				     u64 gpa, int level, u64 *table, u8 *perm,
+				     u64 *e, u64 **ep, const bool ept,
+				     const bool wc)
 {
+	struct nw_vm *vm = w->vm;
+	const struct nw_fmt *f = &vm->hfmt;
+	const u64 abit = ept ? NW_EPT_A : NW_X86_A;
+	int st;
+
 	if (unlikely(!ref(w, v, *table, pt_off(gpa, level), NW_DIM_HOST,
-			  level, e, ep) ||
-		     (*e & f->fast_mask[level]) != f->fast_val[level]))
-		return false;
-	*table = *e & f->addr;
+			  level, e, ep)))
+		return NW_PHYS_FAULT;
+	if (likely((*e & f->fast_mask[level]) == f->fast_val[level])) {
+		if (level == NW_PTE)
+			return NW_STEP_LEAF;
+		*table = *e & f->addr;
+	} else {
+		st = __nw_fmt_check(f, *e, level, ept);
+		if (unlikely(st != NW_PTE_OK))
+			return st == NW_PTE_NOT_PRESENT ? NW_EPT_VIOLATION :
+							  NW_EPT_MISCONFIG;
+		*perm &= __nw_fmt_perm(*e, ept);
+		if (host_ad(vm, ept) && !(*e & abit)) {
+			ad_write(w, *ep, abit);
+			*e |= abit;
+		}
+		/* A branch, not a select: the next address one AND away. */
+		if (nw_fmt_leaf(*e, level))
+			return NW_STEP_LEAF;
+		*table = nw_fmt_addr(f, *e, level, false);
+	}
 	if (wc && w->s->hpwc.on)
-		nw_pwc_fill(&w->s->hpwc, gpa, level, w->vm->htag, 0, *table,
-			    perm);
-	return true;
+		nw_pwc_fill(&w->s->hpwc, gpa, level, vm->htag, 0, *table,
+			    *perm);
+	return NW_STEP_TABLE;
+}
+
+/*
+ * The end of a host walk at the leaf @e (at @ep, @level): the access's
+ * rights, the dirty flag a write sets, the nested TLB's fill.
+ */
+static __always_inline u64 host_leaf(struct walk *w, u64 gpa, int level,
+				     u64 e, u64 *ep, u8 perm, u8 need,
+				     bool gpt, int *hsize, u8 *hperm,
+				     const bool ept, const bool wc)
+{
+	struct nw_vm *vm = w->vm;
+	u64 addr = nw_fmt_addr(&vm->hfmt, e, level, true);
+
+	if (unlikely(!nw_perm_allows(perm, need, true)))
+		return fault_hpa(w, NW_EPT_VIOLATION, gpa, NW_DIM_HOST, level);
+	if ((need & NW_PERM_W) && !host_dirty(vm, e, ept)) {
+		ad_write(w, ep, ept ? NW_EPT_D : NW_X86_D);
+		e |= ept ? NW_EPT_D : NW_X86_D;
+	}
+	*hsize = level;
+	*hperm = host_perm(vm, e, perm, ept);
+	if (wc && gpt && w->s->ntlb.entries)
+		ntlb_fill(w->s, vm, gpa, level, addr, *hperm);
+	return addr + (gpa & (nw_level_size(level) - 1));
 }
 
 /*
  * GPA -> HPA through the host tables. @need: NW_PERM_* the access needs;
  * @gpt: a reference to a guest paging structure (nested TLB applies; @gpa
  * is then a table's, 4 KiB aligned). Returns the HPA, or NW_NO_HPA after
- * fault().
+ * fault(). The levels' loop is unrolled: in each step the level is a
+ * constant, and a walk that starts below the top (a walk-cache hit)
+ * skips the steps above it.
  */
 static __always_inline u64 host_xlate(struct walk *w, const struct view *v,
 				      u64 gpa, u8 need, bool gpt, int *hsize,
@@ -242,123 +303,34 @@ static __always_inline u64 host_xlate(struct walk *w, const struct view *v,
 {
 	struct nw_sim *s = w->s;
 	struct nw_vm *vm = w->vm;
-	const struct nw_fmt *f = &vm->hfmt;
-	const u64 abit = ept ? NW_EPT_A : NW_X86_A;
-	const u64 dbit = ept ? NW_EPT_D : NW_X86_D;
-	const bool ad = host_ad(vm, ept);
-	u64 table = vm->ept.root, *ep, e = 0, addr;
+	u64 table = vm->ept.root, *ep = NULL, e = 0, addr;
 	u8 perm = NW_PERM_R | NW_PERM_W | NW_PERM_X | NW_PERM_U;
-	int level = vm->cfg.host_levels, top, st;
+	int level, top = vm->cfg.host_levels, st;
 
 	if (wc && gpt && s->ntlb.entries &&
 	    ntlb_lookup(s, vm, gpa, need, &addr, hsize, hperm))
 		return addr;
 	if (wc && s->hpwc.on) {
-		level = nw_pwc_lookup(&s->hpwc, gpa, level, vm->htag, 0,
+		level = nw_pwc_lookup(&s->hpwc, gpa, top, vm->htag, 0,
 				      &table, &perm);
-		s->cnt[level < vm->cfg.host_levels ? NW_C_HPWC_HIT :
-						      NW_C_HPWC_MISS]++;
+		s->cnt[level < top ? NW_C_HPWC_HIT : NW_C_HPWC_MISS]++;
+		top = level;
 	}
-	top = level;
-	/*
-	 * The common case unrolled, each level a constant: non-leaf entries
-	 * that pass the one-compare test down to a 4 KiB leaf that needs no
-	 * write and grants what is needed. Anything else goes on in the
-	 * general loop with the entry just read.
-	 */
-	switch (level) {
-	case NW_PML5E:
-		if (!host_step(w, v, f, gpa, NW_PML5E, perm, &table, &e, &ep,
-			       wc))
-			goto entry;
-		level--;
-		fallthrough;
-	case NW_PML4E:
-		if (!host_step(w, v, f, gpa, NW_PML4E, perm, &table, &e, &ep,
-			       wc))
-			goto entry;
-		level--;
-		fallthrough;
-	case NW_PDPTE:
-		if (!host_step(w, v, f, gpa, NW_PDPTE, perm, &table, &e, &ep,
-			       wc))
-			goto entry;
-		level--;
-		fallthrough;
-	case NW_PDE:
-		if (!host_step(w, v, f, gpa, NW_PDE, perm, &table, &e, &ep,
-			       wc))
-			goto entry;
-		level--;
-		fallthrough;
-	case NW_PTE:
-		if (unlikely(!ref(w, v, table, pt_off(gpa, NW_PTE),
-				  NW_DIM_HOST, NW_PTE, &e, &ep) ||
-			     (e & f->fast_mask[NW_PTE]) !=
-				    f->fast_val[NW_PTE] ||
-			     (perm & need) != need ||
-			     ((need & NW_PERM_W) && ad && !(e & dbit))))
-			goto entry;
-		count_refs(w, NW_DIM_HOST, top, NW_PTE);
-		addr = e & f->addr;
-		*hsize = NW_PTE;
-		*hperm = perm | (!ad || (e & dbit) ? NW_PERM_D : 0);
-		if (wc && gpt && s->ntlb.entries)
-			ntlb_fill(s, vm, gpa, NW_PTE, addr, *hperm);
-		/* A table's GPA has no offset in its page. */
-		return gpt ? addr : addr + (gpa & (NW_PAGE_SIZE - 1));
-	}
-	for (;; level--) {
-		ref(w, v, table, pt_off(gpa, level), NW_DIM_HOST, level, &e,
-		    &ep);
-entry:
-		if (unlikely(!ep)) {
-			count_refs(w, NW_DIM_HOST, top, level);
-			return fault_hpa(w, NW_PHYS_FAULT, gpa, NW_DIM_HOST,
-					 level);
-		}
-		if (level != NW_PTE &&
-		    (e & f->fast_mask[level]) == f->fast_val[level]) {
-			table = e & f->addr;
-			if (wc && s->hpwc.on)
-				nw_pwc_fill(&s->hpwc, gpa, level, vm->htag, 0,
-					    table, perm);
+	NW_UNROLL(NW_PML5E)
+	for (level = NW_PML5E; level >= NW_PTE; level--) {
+		if (level > top)
 			continue;
-		}
-		st = __nw_fmt_check(f, e, level, ept);
-		if (unlikely(st != NW_PTE_OK)) {
-			count_refs(w, NW_DIM_HOST, top, level);
-			return fault_hpa(w, st == NW_PTE_NOT_PRESENT ?
-					 NW_EPT_VIOLATION : NW_EPT_MISCONFIG,
-					 gpa, NW_DIM_HOST, level);
-		}
-		perm &= __nw_fmt_perm(e, ept);
-		if (ad && !(e & abit)) {
-			ad_write(w, ep, abit);
-			e |= abit;
-		}
-		/* A branch, not a select: keeps the next address one AND away. */
-		if (nw_fmt_leaf(e, level))
-			break;
-		table = nw_fmt_addr(f, e, level, false);
-		if (wc && level >= NW_PDE && s->hpwc.on)
-			nw_pwc_fill(&s->hpwc, gpa, level, vm->htag, 0, table,
-				    perm);
+		st = host_step(w, v, gpa, level, &table, &perm, &e, &ep, ept,
+			       wc);
+		if (st == NW_STEP_TABLE)
+			continue;
+		count_refs(w, NW_DIM_HOST, top, level);
+		if (st != NW_STEP_LEAF)
+			return fault_hpa(w, st, gpa, NW_DIM_HOST, level);
+		return host_leaf(w, gpa, level, e, ep, perm, need, gpt,
+				 hsize, hperm, ept, wc);
 	}
-	count_refs(w, NW_DIM_HOST, top, level);
-	addr = nw_fmt_addr(f, e, level, true);
-	if ((perm & need) != need)
-		return fault_hpa(w, NW_EPT_VIOLATION, gpa, NW_DIM_HOST, level);
-	if ((need & NW_PERM_W) && ad && !(e & dbit)) {
-		ad_write(w, ep, dbit);
-		e |= dbit;
-	}
-	*hsize = level;
-	/* Without host A/D, nothing needs a write to find the page dirty. */
-	*hperm = perm | (!ad || (e & dbit) ? NW_PERM_D : 0);
-	if (wc && gpt && s->ntlb.entries)
-		ntlb_fill(s, vm, gpa, level, addr, *hperm);
-	return addr + (gpa & (nw_level_size(level) - 1));
+	return NW_NO_HPA;	/* not reached: a PTE is a leaf */
 }
 
 /*
@@ -377,18 +349,110 @@ static __always_inline u64 table_hpa(struct walk *w, const struct view *v,
 	return host_xlate(w, v, gpa, need, true, &hsize, &hperm, ept, wc);
 }
 
-static bool guest_perm_ok(u8 perm, unsigned int kind)
+/* What a guest walk carries from level to level. */
+struct gwalk {
+	struct nw_as *as;
+	u64 va;
+	u64 table;		/* HPA of the table of the current level */
+	u64 e;			/* the entry read, at ep */
+	u64 *ep;
+	u64 *eps[NW_PML5E + 1];	/* entries read with A clear, by level */
+	unsigned int a_clear;	/* their levels */
+	u8 perm;		/* rights of the levels so far */
+	u8 tneed;		/* what reading a guest table needs of the host */
+};
+
+/*
+ * One level of a guest walk (SDM 4.5): read the entry of @g->va and
+ * check it, then translate the next table's address (nested: a host
+ * walk). The common entry passes one compare (nw_fmt_fast(): present,
+ * A set, nothing reserved, R/W and U/S as they are); any other is
+ * checked in full, and its A flag is set once the walk succeeds.
+ * Returns NW_STEP_TABLE, NW_STEP_LEAF or, after fault(), an outcome.
+ */
+static __always_inline int guest_step(struct walk *w, const struct view *v,
+				      struct gwalk *g, int level,
+				      const bool nested, const bool ept,
+				      const bool wc)
 {
-	if ((kind & NW_USER) && !(perm & NW_PERM_U))
-		return false;
-	switch (kind & NW_KIND_MASK) {
-	case NW_WRITE:
-		return perm & NW_PERM_W;	/* CR0.WP = 1 */
-	case NW_FETCH:
-		return perm & NW_PERM_X;
-	default:
-		return true;
+	struct nw_vm *vm = w->vm;
+	const struct nw_fmt *f = &vm->gfmt;
+	u64 next;
+
+	if (unlikely(!ref(w, v, g->table, pt_off(g->va, level), NW_DIM_GUEST,
+			  level, &g->e, &g->ep)))
+		return fault(w, NW_PHYS_FAULT, g->va, NW_DIM_GUEST, level);
+	if (likely((g->e & f->fast_mask[level]) == f->fast_val[level])) {
+		g->perm &= nw_fmt_rw_us(g->e);
+		if (level == NW_PTE)
+			return NW_STEP_LEAF;
+		next = g->e & f->addr;
+	} else {
+		if (unlikely(__nw_fmt_check(f, g->e, level, false) !=
+			     NW_PTE_OK))
+			return fault(w, NW_GUEST_PF, g->va, NW_DIM_GUEST,
+				     level);
+		g->eps[level] = g->ep;
+		g->a_clear |= g->e & NW_X86_A ? 0 : BIT(level);
+		g->perm &= __nw_fmt_perm(g->e, false);
+		if (nw_fmt_leaf(g->e, level))
+			return NW_STEP_LEAF;
+		next = nw_fmt_addr(f, g->e, level, false);
 	}
+	g->table = table_hpa(w, v, nested, next, g->tneed, ept, wc);
+	if (unlikely(g->table == NW_NO_HPA))
+		return w->r->outcome;
+	if (wc && w->s->pwc.on)
+		nw_pwc_fill(&w->s->pwc, g->va, level, vm->tag, g->as->pcid,
+			    g->table, g->perm);
+	return NW_STEP_TABLE;
+}
+
+/*
+ * The end of a guest walk at its leaf (@level): the access's rights,
+ * A flags of the entries read and D of the leaf for a write (SDM 4.8),
+ * and in nested mode the host walk of the data's GPA.
+ */
+static __always_inline int guest_leaf(struct walk *w, const struct view *v,
+				      struct gwalk *g, int level,
+				      unsigned int kind, const bool nested,
+				      const bool ept, const bool wc)
+{
+	struct nw_walk_res *r = w->r;
+	u64 gpa;
+	u8 hperm;
+	int hsize;
+
+	if (!nw_perm_allows(g->perm, nw_perm_need(kind), true))
+		return fault(w, NW_GUEST_PF, g->va, NW_DIM_GUEST, level);
+	for (; g->a_clear; g->a_clear &= g->a_clear - 1)
+		ad_write(w, g->eps[__builtin_ctz(g->a_clear)], NW_X86_A);
+	if ((kind & NW_KIND_MASK) == NW_WRITE && !(g->e & NW_X86_D)) {
+		ad_write(w, g->ep, NW_X86_D);
+		g->e |= NW_X86_D;
+	}
+	gpa = nw_fmt_addr(&w->vm->gfmt, g->e, level, true) +
+	      (g->va & (nw_level_size(level) - 1));
+	r->guest_size = level;
+	r->perm = g->perm;
+	r->flags = (g->e & NW_X86_G ? NW_CE_GLOBAL : 0) |
+		   (g->e & NW_X86_D ? NW_CE_DIRTY : 0);
+	if (!nested) {
+		r->hpa = gpa;
+		r->host_size = level;
+		r->size = level;
+		return NW_OK;
+	}
+	r->hpa = host_xlate(w, v, gpa, nw_perm_need(kind & ~NW_USER), false,
+			    &hsize, &hperm, ept, wc);
+	if (r->hpa == NW_NO_HPA)
+		return r->outcome;
+	r->perm &= hperm | NW_PERM_U;
+	if (!(hperm & NW_PERM_D))
+		r->flags &= ~NW_CE_DIRTY;
+	r->host_size = hsize;
+	r->size = min_t(int, level, hsize);
+	return NW_OK;
 }
 
 static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
@@ -398,115 +462,40 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 {
 	struct nw_sim *s = w->s;
 	struct nw_vm *vm = w->vm;
-	struct nw_walk_res *r = w->r;
 	const struct nw_pt *pt = vm->cfg.mode == NW_MODE_SHADOW ? &as->spt :
 							       &as->gpt;
-	const struct nw_fmt *f = &vm->gfmt;
-	u64 *eps[NW_PML5E + 1];
-	u64 table = 0, gpa, e = 0, addr = 0, *ep = NULL;
-	u8 perm = NW_PERM_R | NW_PERM_W | NW_PERM_X | NW_PERM_U, hperm;
-	int top = pt->levels, level = top, first, st, hsize;
+	int top = pt->levels, level = top, first, st;
 	/* With EPT A/D, guest paging-structure accesses are EPT writes. */
-	const u8 tneed = ept && vm->ept_caps.ad ? NW_PERM_R | NW_PERM_W :
-						  NW_PERM_R | NW_PERM_U;
-	/*
-	 * Levels whose entry the walk read with A clear (entries that pass
-	 * the one-compare test have it set).
-	 */
-	unsigned int a_clear = 0;
+	struct gwalk g = {
+		.as = as, .va = va,
+		.perm = NW_PERM_R | NW_PERM_W | NW_PERM_X | NW_PERM_U,
+		.tneed = ept && vm->ept_caps.ad ? NW_PERM_R | NW_PERM_W :
+						  NW_PERM_R | NW_PERM_U,
+	};
 	struct view v;
 
 	if (unlikely(!pt->tables))	/* shadow table not built yet */
 		return fault(w, NW_GUEST_PF, va, NW_DIM_GUEST, top);
 	if (wc && s->pwc.on) {
 		level = nw_pwc_lookup(&s->pwc, va, top, vm->tag, as->pcid,
-				      &table, &perm);
+				      &g.table, &g.perm);
 		s->cnt[level < top ? NW_C_PWC_HIT : NW_C_PWC_MISS]++;
 	}
 	view_init(&v, &s->mem);
 	if (level == top) {
-		table = table_hpa(w, &v, nested, pt->root, tneed, ept,
-				  wc);
-		if (table == NW_NO_HPA)
-			return r->outcome;
+		g.table = table_hpa(w, &v, nested, pt->root, g.tneed, ept, wc);
+		if (g.table == NW_NO_HPA)
+			return w->r->outcome;
 	}
 	for (first = level;; level--) {
-		if (unlikely(!ref(w, &v, table, pt_off(va, level),
-				  NW_DIM_GUEST, level, &e, &ep))) {
-			count_refs(w, NW_DIM_GUEST, first, level);
-			return fault(w, NW_PHYS_FAULT, va, NW_DIM_GUEST,
-				     level);
-		}
-		if (likely((e & f->fast_mask[level]) == f->fast_val[level])) {
-			perm &= nw_fmt_rw_us(e);
-			if (level == NW_PTE)
-				break;
-			table = table_hpa(w, &v, nested, e & f->addr, tneed,
-					  ept, wc);
-			if (unlikely(table == NW_NO_HPA)) {
-				count_refs(w, NW_DIM_GUEST, first, level);
-				return r->outcome;
-			}
-			if (wc && s->pwc.on)
-				nw_pwc_fill(&s->pwc, va, level, vm->tag,
-					    as->pcid, table, perm);
+		st = guest_step(w, &v, &g, level, nested, ept, wc);
+		if (st == NW_STEP_TABLE)
 			continue;
-		}
-		if (unlikely(__nw_fmt_check(f, e, level, false) !=
-			     NW_PTE_OK)) {
-			count_refs(w, NW_DIM_GUEST, first, level);
-			return fault(w, NW_GUEST_PF, va, NW_DIM_GUEST, level);
-		}
-		eps[level] = ep;
-		a_clear |= e & NW_X86_A ? 0 : BIT(level);
-		perm &= __nw_fmt_perm(e, false);
-		if (nw_fmt_leaf(e, level))
-			break;
-		table = table_hpa(w, &v, nested,
-				  nw_fmt_addr(f, e, level, false), tneed, ept,
-				  wc);
-		if (table == NW_NO_HPA) {
-			count_refs(w, NW_DIM_GUEST, first, level);
-			return r->outcome;
-		}
-		if (wc && level >= NW_PDE && s->pwc.on)
-			nw_pwc_fill(&s->pwc, va, level, vm->tag, as->pcid,
-				    table, perm);
+		count_refs(w, NW_DIM_GUEST, first, level);
+		if (st != NW_STEP_LEAF)
+			return st;
+		return guest_leaf(w, &v, &g, level, kind, nested, ept, wc);
 	}
-	count_refs(w, NW_DIM_GUEST, first, level);
-	if (!guest_perm_ok(perm, kind))
-		return fault(w, NW_GUEST_PF, va, NW_DIM_GUEST, level);
-	for (; a_clear; a_clear &= a_clear - 1) {
-		st = __builtin_ctz(a_clear);
-		ad_write(w, eps[st], NW_X86_A);
-	}
-	if ((kind & NW_KIND_MASK) == NW_WRITE && !(e & NW_X86_D)) {
-		ad_write(w, ep, NW_X86_D);
-		e |= NW_X86_D;
-	}
-
-	addr = nw_fmt_addr(f, e, level, true);
-	gpa = addr + (va & (nw_level_size(level) - 1));
-	r->guest_size = level;
-	r->perm = perm;
-	r->flags = (e & NW_X86_G ? NW_CE_GLOBAL : 0) |
-		   (e & NW_X86_D ? NW_CE_DIRTY : 0);
-	if (!nested) {
-		r->hpa = gpa;
-		r->host_size = level;
-		r->size = level;
-		return NW_OK;
-	}
-	r->hpa = host_xlate(w, &v, gpa, need_perm(kind), false, &hsize,
-			    &hperm, ept, wc);
-	if (r->hpa == NW_NO_HPA)
-		return r->outcome;
-	r->perm &= hperm | NW_PERM_U;
-	if (!(hperm & NW_PERM_D))
-		r->flags &= ~NW_CE_DIRTY;
-	r->host_size = hsize;
-	r->size = min_t(int, level, hsize);
-	return NW_OK;
 }
 
 /*
@@ -524,10 +513,8 @@ static __always_inline int quick_2d(struct walk *w, struct nw_as *as, u64 va,
 	struct nw_sim *s = w->s;
 	struct nw_vm *vm = w->vm;
 	struct nw_walk_res *r = w->r;
-	const u64 dbit = ept ? NW_EPT_D : NW_X86_D;
-	const bool ad = host_ad(vm, ept);
 	u64 gtable, htable, e, h, gpa, *ep, *hp;
-	u8 perm, hperm, need = need_perm(kind);
+	u8 perm, hperm, need = nw_perm_need(kind & ~NW_USER);
 	struct view v;
 
 	if (!nw_pwc_pde(&s->pwc, va, vm->tag, as->pcid, &gtable, &perm))
@@ -537,15 +524,14 @@ static __always_inline int quick_2d(struct walk *w, struct nw_as *as, u64 va,
 	    (e & vm->gfmt.fast_mask[NW_PTE]) != vm->gfmt.fast_val[NW_PTE])
 		return -EAGAIN;
 	perm &= nw_fmt_rw_us(e);
-	if (!guest_perm_ok(perm, kind))
+	if (!nw_perm_allows(perm, nw_perm_need(kind), true))
 		return -EAGAIN;
 	gpa = (e & vm->gfmt.addr) + (va & (NW_PAGE_SIZE - 1));
 	if (!nw_pwc_pde(&s->hpwc, gpa, vm->htag, 0, &htable, &hperm))
 		return -EAGAIN;
 	if (!ref_window(&v, htable, pt_off(gpa, NW_PTE), &h, &hp) ||
 	    (h & vm->hfmt.fast_mask[NW_PTE]) != vm->hfmt.fast_val[NW_PTE] ||
-	    (hperm & need) != need ||
-	    ((need & NW_PERM_W) && ad && !(h & dbit)))
+	    !nw_perm_allows(hperm, need, host_dirty(vm, h, ept)))
 		return -EAGAIN;
 	/* What guest_walk() and host_xlate() find on this way. */
 	s->cnt[NW_C_PWC_HIT]++;
@@ -556,8 +542,7 @@ static __always_inline int quick_2d(struct walk *w, struct nw_as *as, u64 va,
 		ad_write(w, ep, NW_X86_D);
 		e |= NW_X86_D;
 	}
-	if (!ad || (h & dbit))
-		hperm |= NW_PERM_D;
+	hperm = host_perm(vm, h, hperm, ept);
 	r->hpa = (h & vm->hfmt.addr) + (gpa & (NW_PAGE_SIZE - 1));
 	r->guest_size = NW_PTE;
 	r->host_size = NW_PTE;
