@@ -41,7 +41,9 @@ figures() {
 	awk '
 	/^\(/ { name = $0; sub(/  +[0-9.]+ M.*/, "", name);
 		for (i = 1; i <= NF; i++) if ($(i+1) ~ /^M(acc|walks)\/s$/)
-			{ print name " (M/s)\t" $i; break } }
+			{ print name " (M/s)\t" $i; break }
+		for (i = 1; i <= NF; i++) if ($i == "ratio")
+			{ v = $(i+1); sub(/\).*/, "", v); print name " (of plain loop)\t" v } }
 	/same 32 pages in random order/ { print "(a) random order (M/s)\t" $7 }
 	/floor:/ { for (i = 1; i <= NF; i++) if ($i == "at")
 			{ v = $(i+1); sub(/%/, "", v); print name " (% of floor)\t" v } }

@@ -106,7 +106,8 @@ static __always_inline int access_tlb(struct nw_sim *s, struct nw_vm *vm,
 	pr = __nw_tlb_lookup(t, va, vm->tag, pcid, from, nw_tlb_nchain(t, sh),
 			     &e, &set, &way, sh);
 	if (likely(pr)) {
-		lv = sh.fast ? (int)(pr - t->chain) : pr->lv;
+		/* In a fast shape, probe i is level i: 0 or 1. */
+		lv = sh.fast ? pr != t->chain : pr->lv;
 		s->cnt[NW_C_TLB_L1_HIT + lv]++;
 		ok = tlb_ok(e, kind);
 		if (lv)
@@ -229,9 +230,26 @@ static __always_inline u32 batch_pcid(const struct nw_sim *s)
 	return s->as && s->as->vm == s->vm ? s->as->pcid : ~0U;
 }
 
-/* Make @pcid's space of the running VM the current one. */
-static int switch_space(struct nw_sim *s, u16 pcid)
+static __always_inline bool memo_serves(const struct memo_regs *m, u64 va,
+					unsigned int kind)
 {
+	/* Each test likely: most accesses of a batch end here. */
+	return likely(!((va ^ m->va) & m->mask)) && likely(kind < 8) &&
+	       likely(m->ok >> kind & 1);
+}
+
+/* access_other()'s outcome when the memo served the access. */
+#define NW_MEMO_HIT	0x100
+
+/*
+ * An access in another space than the current one: @pcid's space of the
+ * running VM becomes the current one, then the access runs as any other.
+ * Returns its outcome, or NW_MEMO_HIT.
+ */
+static noinline __cold int access_other(struct nw_sim *s, u64 va, u16 pcid,
+					unsigned int kind)
+{
+	struct memo_regs m;
 	struct nw_as *as;
 
 	if (!s->vm)
@@ -240,7 +258,10 @@ static int switch_space(struct nw_sim *s, u16 pcid)
 	if (!as)
 		return -EINVAL;
 	s->as = as;
-	return 0;
+	memo_load(&s->tlb, as, &m);
+	if (memo_serves(&m, va, kind))
+		return NW_MEMO_HIT;
+	return access_slow(s, va, pcid, kind, 0);
 }
 
 /*
@@ -253,53 +274,72 @@ static __always_inline u64 batch_shape(struct nw_sim *s,
 				       u64 n, int *st,
 				       const struct nw_tlb_shape sh)
 {
-	u64 i = *pos, end, faults = 0, hits;
+	u64 i = *pos, end, faults = 0, hits, last_i = ~0ULL;
 	u32 pcid = batch_pcid(s), from;
 	struct memo_regs m;
-	bool same = true;
+	int last = NW_OK;
 
 	memo_load(&s->tlb, s->as, &m);
-	while (i < n && same) {
+	for (; i < n; i = end) {
 		end = min_t(u64, n, i + NW_MEMO_FLUSH);
 		hits = 0;
-		while (i < end) {
-			u64 va = acc[i].va;
-			u8 kind = acc[i].kind;
+		for (; i < end; i++) {
+			const struct nw_acc *a = &acc[i];
 
-			if (unlikely(acc[i].pcid != pcid)) {
-				*st = switch_space(s, acc[i].pcid);
-				if (*st) {
-					faults++;
-					i++;
+			if (likely(a->pcid == pcid)) {
+				if (memo_serves(&m, a->va, a->kind) ||
+				    first_probe(s, a->va, pcid, a->kind, &from,
+						&m, sh)) {
+					hits += NW_MEMO_LANE(a->kind);
 					continue;
 				}
-				pcid = acc[i].pcid;
-				memo_load(&s->tlb, s->as, &m);
+				last = access_slow(s, a->va, pcid, a->kind,
+						   from);
+			} else {
+				last = access_other(s, a->va, a->pcid, a->kind);
+				pcid = batch_pcid(s);
+				if (last == NW_MEMO_HIT) {
+					hits += NW_MEMO_LANE(a->kind);
+					last = NW_OK;
+				}
 			}
-			*st = NW_OK;
-			i++;
-			if (likely(!((va ^ m.va) & m.mask) && kind < 8 &&
-				   (m.ok >> kind & 1))) {
-				hits += NW_MEMO_LANE(kind);
-				continue;
-			}
-			if (likely(first_probe(s, va, pcid, kind, &from, &m,
-					       sh))) {
-				hits += NW_MEMO_LANE(kind);
-				continue;
-			}
-			*st = access_slow(s, va, pcid, kind, from);
-			faults += *st != NW_OK;
+			last_i = i;
+			faults += last != NW_OK;
 			memo_load(&s->tlb, s->as, &m);
 			if (unlikely(s->tlb.fast != sh.fast)) {
-				same = false;
+				end = ++i;
 				break;
 			}
 		}
 		memo_flush(s, hits);
+		if (i == end && s->tlb.fast != sh.fast)
+			break;
 	}
+	if (i > *pos)
+		*st = last_i == i - 1 ? last : NW_OK;
 	*pos = i;
 	return faults;
+}
+
+/* batch_shape() of each shape, each a function of its own. */
+static noinline u64 batch_p1_o3(struct nw_sim *s, const struct nw_acc *acc,
+				u64 *pos, u64 n, int *st)
+{
+	return batch_shape(s, acc, pos, n, st,
+			   nw_tlb_shape(NW_TLB_FAST_P1_O3));
+}
+
+static noinline u64 batch_o1_o1(struct nw_sim *s, const struct nw_acc *acc,
+				u64 *pos, u64 n, int *st)
+{
+	return batch_shape(s, acc, pos, n, st,
+			   nw_tlb_shape(NW_TLB_FAST_O1_O1));
+}
+
+static noinline u64 batch_slow(struct nw_sim *s, const struct nw_acc *acc,
+			       u64 *pos, u64 n, int *st)
+{
+	return batch_shape(s, acc, pos, n, st, nw_tlb_shape(NW_TLB_SLOW));
 }
 
 static u64 batch(struct nw_sim *s, const struct nw_acc *acc, u64 n, int *st)
@@ -310,16 +350,13 @@ static u64 batch(struct nw_sim *s, const struct nw_acc *acc, u64 n, int *st)
 	while (i < n) {
 		switch (s->tlb.fast) {
 		case NW_TLB_FAST_P1_O3:
-			faults += batch_shape(s, acc, &i, n, st,
-					      nw_tlb_shape(NW_TLB_FAST_P1_O3));
+			faults += batch_p1_o3(s, acc, &i, n, st);
 			break;
 		case NW_TLB_FAST_O1_O1:
-			faults += batch_shape(s, acc, &i, n, st,
-					      nw_tlb_shape(NW_TLB_FAST_O1_O1));
+			faults += batch_o1_o1(s, acc, &i, n, st);
 			break;
 		default:
-			faults += batch_shape(s, acc, &i, n, st,
-					      nw_tlb_shape(NW_TLB_SLOW));
+			faults += batch_slow(s, acc, &i, n, st);
 		}
 	}
 	return faults;

@@ -88,6 +88,7 @@ typedef __s64 s64;
 #define unlikely(x)		__builtin_expect(!!(x), 0)
 #define fallthrough		__attribute__((__fallthrough__))
 #define noinline		__attribute_noinline__	/* <sys/cdefs.h> */
+#define __cold			__attribute__((__cold__))
 /* Each argument evaluated once, as the kernel's min_t/max_t do. */
 #define min_t(t, a, b)		__nw_cmp_t(t, a, b, <)
 #define max_t(t, a, b)		__nw_cmp_t(t, a, b, >)

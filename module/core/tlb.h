@@ -123,16 +123,24 @@ struct nw_tlb_shape {
 
 static __always_inline struct nw_tlb_shape nw_tlb_shape(const u8 fast)
 {
+	struct nw_tlb_shape sh = { .fast = fast, .size = NW_PTE };
+
 	static_assert(NW_TLB_FAST_NR == 3, "a shape for every fast kind");
 	switch (fast) {
 	case NW_TLB_FAST_P1_O3:
-		return (struct nw_tlb_shape){ fast, NW_PTE, { 1, 3 },
-			{ NW_REPL_PLRU, NW_REPL_ORDER } };
+		sh.fpw[0] = 1;
+		sh.repl[0] = NW_REPL_PLRU;
+		sh.fpw[1] = 3;
+		sh.repl[1] = NW_REPL_ORDER;
+		return sh;
 	case NW_TLB_FAST_O1_O1:
-		return (struct nw_tlb_shape){ fast, NW_PTE, { 1, 1 },
-			{ NW_REPL_ORDER, NW_REPL_ORDER } };
+		sh.fpw[0] = 1;
+		sh.repl[0] = NW_REPL_ORDER;
+		sh.fpw[1] = 1;
+		sh.repl[1] = NW_REPL_ORDER;
+		return sh;
 	default:
-		return (struct nw_tlb_shape){ NW_TLB_SLOW };
+		return (struct nw_tlb_shape){ .fast = NW_TLB_SLOW };
 	}
 }
 
@@ -242,12 +250,15 @@ __nw_tlb_lookup(struct nw_tlb *t, u64 va, u32 tag, u16 pcid, u32 from,
 {
 	u32 i;
 
+	/* From 0, so that each pass's probe is a constant when @to is. */
 	NW_UNROLL(NW_TLB_LEVELS)
-	for (i = from; i < to; i++) {
+	for (i = 0; i < to; i++) {
 		const struct nw_tlb_probe *pr = &t->chain[i];
 		int lv = sh.fast ? i : pr->lv;
 		struct nw_centry *e;
 
+		if (i < from)
+			continue;
 		e = nw_cache_find_as(pr->c, nw_tlb_key(pr, va, sh), tag, pcid,
 				     set, way, nw_tlb_fpw(lv, sh));
 		if (e) {

@@ -356,7 +356,7 @@ struct gwalk {
 	u64 table;		/* HPA of the table of the current level */
 	u64 e;			/* the entry read, at ep */
 	u64 *ep;
-	u64 *eps[NW_PML5E + 1];	/* entries read with A clear, by level */
+	u64 **eps;		/* entries read with A clear, by level */
 	unsigned int a_clear;	/* their levels */
 	u8 perm;		/* rights of the levels so far */
 	u8 tneed;		/* what reading a guest table needs of the host */
@@ -465,9 +465,10 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 	const struct nw_pt *pt = vm->cfg.mode == NW_MODE_SHADOW ? &as->spt :
 							       &as->gpt;
 	int top = pt->levels, level = top, first, st;
+	u64 *eps[NW_PML5E + 1];
 	/* With EPT A/D, guest paging-structure accesses are EPT writes. */
 	struct gwalk g = {
-		.as = as, .va = va,
+		.as = as, .va = va, .eps = eps,
 		.perm = NW_PERM_R | NW_PERM_W | NW_PERM_X | NW_PERM_U,
 		.tneed = ept && vm->ept_caps.ad ? NW_PERM_R | NW_PERM_W :
 						  NW_PERM_R | NW_PERM_U,
