@@ -129,6 +129,7 @@ unit: deps
 
 style: deps
 	@$(KSRC) && $(S)/style.sh checkpatch $$ksrc $(RESULTS)/style.tap
+	@$(S)/style.sh funcs $(KDIR) $(CACHE)/mod-funcs $(RESULTS)/style.tap
 
 sparse: deps
 	@$(S)/style.sh sparse $(KDIR) $(CACHE)/mod-sparse $(RESULTS)/sparse.tap
@@ -144,102 +145,66 @@ $(CACHE)/mod-vm/nestwalk.ko: FORCE
 	@$(S)/srccopy.sh $(CACHE)/mod-vm
 	$(MAKE) -C $(KDIR) M=$(CACHE)/mod-vm modules
 
+# One VM run of stage $(1): vm-run.sh with the arguments every stage
+# passes and $(2); its output kept in $(RESULTS)/$(1).out, its TAP lines in
+# $(RESULTS)/$(1).tap, its exit status the run's.
+define vm_run
+mkdir -p $(RESULTS) $(CACHE)/vm/$(1) && \
+{ $(S)/vm-run.sh -n $(1) -s $(CACHE)/selftests \
+	-u $(CACHE)/helper/nestwalk -o $(CACHE)/vm/$(1) $(2) \
+	> $(RESULTS)/$(1).out; rc=$$?; \
+	cat $(RESULTS)/$(1).out; \
+	grep -E '^(not )?ok' $(RESULTS)/$(1).out > $(RESULTS)/$(1).tap; \
+	exit $$rc; }
+endef
+
+# The debug kernel (built once, cached) in $$dk, and the module built
+# against it with CONFIG_NESTWALK_DEBUG=y.
+define debug_module
+$(KSRC) && dk=$$($(S)/debug-kernel.sh $$ksrc $(CACHE)) && \
+$(S)/srccopy.sh $(CACHE)/mod-debug && \
+$(MAKE) -s -C $$dk M=$(CACHE)/mod-debug CONFIG_NESTWALK_DEBUG=y modules
+endef
+DEBUG_VM := -k $$dk/arch/x86/boot/bzImage -m $(CACHE)/mod-debug/nestwalk.ko
+comma := ,
+
 vmtest: deps selftests helper $(NESTWALK_KO)
-	@mkdir -p $(RESULTS) $(CACHE)/vm-distro
-	@$(S)/vm-run.sh -n vmtest -k $(VM_KERNEL) -m $(NESTWALK_KO) \
-		-s $(CACHE)/selftests -u $(CACHE)/helper/nestwalk \
-		-o $(CACHE)/vm-distro -t 600 -M 6144 \
-		> $(RESULTS)/vmtest.out; rc=$$?; \
-		cat $(RESULTS)/vmtest.out; \
-		grep -E '^(not )?ok' $(RESULTS)/vmtest.out > $(RESULTS)/vmtest.tap; \
-		exit $$rc
+	@$(call vm_run,vmtest,-k $(VM_KERNEL) -m $(NESTWALK_KO) -t 600 -M 6144)
 
 # The hugepage commands on a host with two NUMA nodes (per-node pools).
 vmtest-numa: deps selftests helper $(NESTWALK_KO)
-	@mkdir -p $(RESULTS) $(CACHE)/vm-numa
-	@$(S)/vm-run.sh -n vmtest-numa -j helper -N 2 -k $(VM_KERNEL) \
-		-m $(NESTWALK_KO) -s $(CACHE)/selftests \
-		-u $(CACHE)/helper/nestwalk -o $(CACHE)/vm-numa -t 300 \
-		-M 2048 > $(RESULTS)/vmtest-numa.out; rc=$$?; \
-		cat $(RESULTS)/vmtest-numa.out; \
-		grep -E '^(not )?ok' $(RESULTS)/vmtest-numa.out \
-			> $(RESULTS)/vmtest-numa.tap; \
-		exit $$rc
+	@$(call vm_run,vmtest-numa,-j helper -N 2 -k $(VM_KERNEL) \
+		-m $(NESTWALK_KO) -t 300 -M 2048)
 
 # Injected allocation failures (failslab, fail_page_alloc) in the debug
 # kernel: every ioctl path and module init, the N-th allocation failing.
 vmtest-faults: deps selftests helper
-	@$(KSRC) && dk=$$($(S)/debug-kernel.sh $$ksrc $(CACHE)) && \
-	$(S)/srccopy.sh $(CACHE)/mod-debug && \
-	$(MAKE) -s -C $$dk M=$(CACHE)/mod-debug CONFIG_NESTWALK_DEBUG=y \
-		modules && \
-	mkdir -p $(RESULTS) $(CACHE)/vm-faults && \
-	{ $(S)/vm-run.sh -n vmtest-faults -j faults -a \
-		-k $$dk/arch/x86/boot/bzImage \
-		-m $(CACHE)/mod-debug/nestwalk.ko -s $(CACHE)/selftests \
-		-u $(CACHE)/helper/nestwalk -o $(CACHE)/vm-faults -t 900 \
-		-M 2048 -g $(CACHE)/gcov/vmtest-faults \
-		> $(RESULTS)/vmtest-faults.out; rc=$$?; \
-		cat $(RESULTS)/vmtest-faults.out; \
-		grep -E '^(not )?ok' $(RESULTS)/vmtest-faults.out \
-			> $(RESULTS)/vmtest-faults.tap; \
-		exit $$rc; }
+	@$(debug_module) && $(call vm_run,vmtest-faults,-j faults -a \
+		$(DEBUG_VM) -t 900 -M 2048 -g $(CACHE)/gcov/vmtest-faults)
 
 # The ioctl fuzzer in the debug kernel, for a budget and a seed.
 FUZZ_VM_SECONDS ?= 300
 FUZZ_SEED ?= 1
 vmtest-fuzz: deps selftests helper
-	@$(KSRC) && dk=$$($(S)/debug-kernel.sh $$ksrc $(CACHE)) && \
-	$(S)/srccopy.sh $(CACHE)/mod-debug && \
-	$(MAKE) -s -C $$dk M=$(CACHE)/mod-debug CONFIG_NESTWALK_DEBUG=y \
-		modules && \
-	mkdir -p $(RESULTS) $(CACHE)/vm-fuzz && \
-	{ $(S)/vm-run.sh -n vmtest-fuzz -j fuzz \
+	@$(debug_module) && $(call vm_run,vmtest-fuzz,-j fuzz \
 		-e "nwfuzz=$(FUZZ_VM_SECONDS) nwseed=$(FUZZ_SEED)" \
-		-k $$dk/arch/x86/boot/bzImage \
-		-m $(CACHE)/mod-debug/nestwalk.ko -s $(CACHE)/selftests \
-		-u $(CACHE)/helper/nestwalk -o $(CACHE)/vm-fuzz \
-		-t $$(( $(FUZZ_VM_SECONDS) + 600 )) -M 2048 \
-		-g $(CACHE)/gcov/vmtest-fuzz \
-		> $(RESULTS)/vmtest-fuzz.out; rc=$$?; \
-		cat $(RESULTS)/vmtest-fuzz.out; \
-		grep -E '^(not )?ok' $(RESULTS)/vmtest-fuzz.out \
-			> $(RESULTS)/vmtest-fuzz.tap; \
-		exit $$rc; }
+		$(DEBUG_VM) -t $$(( $(FUZZ_VM_SECONDS) + 600 )) -M 2048 \
+		-g $(CACHE)/gcov/vmtest-fuzz)
 
 # The whole VM suite again on Debian's 6.12 cloud kernel (bookworm-backports).
 vmtest-612: deps selftests helper
 	@k=$$($(S)/kernel-612.sh $(CACHE)) && eval "$$k" && \
 	$(S)/srccopy.sh $(CACHE)/mod-612 && \
 	$(MAKE) -s -C $$KDIR M=$(CACHE)/mod-612 modules && \
-	mkdir -p $(RESULTS) $(CACHE)/vm-612 && \
-	{ $(S)/vm-run.sh -n vmtest-612 -k $$VMLINUZ \
-		-m $(CACHE)/mod-612/nestwalk.ko -s $(CACHE)/selftests \
-		-u $(CACHE)/helper/nestwalk -o $(CACHE)/vm-612 -t 900 \
-		-M 6144 -1 -c ,-cx16 > $(RESULTS)/vmtest-612.out; rc=$$?; \
-		cat $(RESULTS)/vmtest-612.out; \
-		grep -E '^(not )?ok' $(RESULTS)/vmtest-612.out \
-			> $(RESULTS)/vmtest-612.tap; \
-		exit $$rc; }
+	$(call vm_run,vmtest-612,-k $$VMLINUZ -m $(CACHE)/mod-612/nestwalk.ko \
+		-t 900 -M 6144 -1 -c $(comma)-cx16)
 
 debug-kernel: deps
 	@$(KSRC) && $(S)/debug-kernel.sh $$ksrc $(CACHE)
 
 vmtest-debug: deps selftests helper
-	@$(KSRC) && dk=$$($(S)/debug-kernel.sh $$ksrc $(CACHE)) && \
-	$(S)/srccopy.sh $(CACHE)/mod-debug && \
-	$(MAKE) -s -C $$dk M=$(CACHE)/mod-debug CONFIG_NESTWALK_DEBUG=y \
-		modules && \
-	mkdir -p $(RESULTS) $(CACHE)/vm-debug && \
-	{ $(S)/vm-run.sh -n vmtest-debug -k $$dk/arch/x86/boot/bzImage \
-		-m $(CACHE)/mod-debug/nestwalk.ko -s $(CACHE)/selftests \
-		-u $(CACHE)/helper/nestwalk -o $(CACHE)/vm-debug -t 900 \
-		-M 2048 -S 30 -g $(CACHE)/gcov/vmtest-debug \
-		> $(RESULTS)/vmtest-debug.out; rc=$$?; \
-		cat $(RESULTS)/vmtest-debug.out; \
-		grep -E '^(not )?ok' $(RESULTS)/vmtest-debug.out \
-			> $(RESULTS)/vmtest-debug.tap; \
-		exit $$rc; }
+	@$(debug_module) && $(call vm_run,vmtest-debug,$(DEBUG_VM) -t 900 \
+		-M 2048 -S 30 -g $(CACHE)/gcov/vmtest-debug)
 
 # The README's test command: every stage, timed, then "N passed, N failed".
 check:

@@ -15,6 +15,7 @@
 #include <linux/nestwalk.h>
 
 #include "compat.h"
+#include "counters.h"
 #include "nestwalk.h"
 #include "sim.h"
 #include "version.h"
@@ -205,6 +206,18 @@ static long nw_ioctl_run(struct nw_session *s, void __user *uarg)
 	return ret ? ret : ret2;
 }
 
+/* Counter @i's name, NUL-padded, into the caller's array at @unames. */
+static int put_stat_name(u64 unames, u64 i)
+{
+	char name[NESTWALK_STAT_NAME_LEN] = { 0 };
+
+	strscpy(name, nw_counter_names[i], sizeof(name));
+	if (copy_to_user(u64_to_user_ptr(unames) + i * sizeof(name), name,
+			 sizeof(name)))
+		return -EFAULT;
+	return 0;
+}
+
 static long nw_ioctl_stats(struct nw_session *s, void __user *uarg)
 {
 	struct nestwalk_stats st;
@@ -219,6 +232,8 @@ static long nw_ioctl_stats(struct nw_session *s, void __user *uarg)
 	for (i = 0; i < min_t(u64, st.count, NW_C_NR); i++) {
 		v = nw_sim_counter(s->sim, i);
 		if (put_user(v, (u64 __user *)u64_to_user_ptr(st.values) + i))
+			return -EFAULT;
+		if (st.names && put_stat_name(st.names, i))
 			return -EFAULT;
 	}
 	st.count = NW_C_NR;

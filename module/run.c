@@ -9,42 +9,13 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include "nestwalk.h"
+#include "abi.h"
 #include "presets.h"
 #include "sim.h"
 #include "workload.h"
 
 /* Accesses copied from userspace per step of a run. */
 #define NW_RUN_CHUNK	4096
-
-static_assert(NESTWALK_PRESET_NEHALEM == NW_PRESET_NEHALEM);
-static_assert(NESTWALK_PRESET_SKYLAKE == NW_PRESET_SKYLAKE);
-static_assert(NESTWALK_PRESET_ZEN2 == NW_PRESET_ZEN2);
-static_assert(NESTWALK_MODE_EPT == NW_MODE_EPT);
-static_assert(NESTWALK_MODE_NPT == NW_MODE_NPT);
-static_assert(NESTWALK_MODE_SHADOW == NW_MODE_SHADOW);
-static_assert(NESTWALK_GEN_SEQUENTIAL == NW_WL_SEQUENTIAL);
-static_assert(NESTWALK_GEN_STRIDED == NW_WL_STRIDED);
-static_assert(NESTWALK_GEN_UNIFORM == NW_WL_UNIFORM);
-static_assert(NESTWALK_GEN_ZIPF == NW_WL_ZIPF);
-static_assert(NESTWALK_GEN_CHASE == NW_WL_CHASE);
-static_assert(NESTWALK_GEN_CHASE + 1 == NW_WL_NR);
-/* The uAPI's invalidation types are the SDM's operands. */
-static_assert(NW_INVPCID_ALL == 3);
-static_assert(NW_INVVPID_SINGLE_KEEP_GLOBAL == 3);
-static_assert(NW_INVEPT_SINGLE == 1);
-static_assert(NW_INVEPT_GLOBAL == 2);
-static_assert(NESTWALK_REPL_LRU == NW_REPL_LRU);
-static_assert(NESTWALK_REPL_PLRU == NW_REPL_PLRU);
-static_assert(NESTWALK_REPL_RANDOM == NW_REPL_RANDOM);
-static_assert(NESTWALK_TLB_SIZE(NESTWALK_PAGE_4K) == BIT(NW_PTE));
-static_assert(NESTWALK_TLB_SIZE(NESTWALK_PAGE_2M) == BIT(NW_PDE));
-static_assert(NESTWALK_TLB_SIZE(NESTWALK_PAGE_1G) == BIT(NW_PDPTE));
-static_assert(NESTWALK_TLB_MAX_LEVELS == NW_TLB_LEVELS);
-static_assert(NESTWALK_TLB_MAX_ARRAYS == NW_TLB_ARRAYS);
-static_assert(NESTWALK_TLB_MAX_WAYS == NW_CACHE_MAX_WAYS);
-static_assert(NESTWALK_READ == NW_READ && NESTWALK_WRITE == NW_WRITE &&
-	      NESTWALK_FETCH == NW_FETCH && NESTWALK_USER == NW_USER);
 
 static int tlb_array(const struct nestwalk_tlb_array *u,
 		     struct nw_cache_cfg *a)
@@ -223,7 +194,7 @@ int nw_map_ioctl(struct nw_session *s, const struct nestwalk_map *m)
 	int ret;
 
 	if (m->flags || memchr_inv(m->reserved, 0, sizeof(m->reserved)) ||
-	    m->prot & ~NESTWALK_PROT_FLAGS || m->pcid >= 4096 ||
+	    m->prot & ~NESTWALK_PROT_FLAGS || m->pcid > NESTWALK_PCID_MAX ||
 	    m->leaf < NESTWALK_PAGE_4K || m->leaf > NESTWALK_PAGE_1G)
 		return -EINVAL;
 	span = nw_level_size(m->leaf);
@@ -296,64 +267,97 @@ static void enter(struct nw_session *s, struct nw_gvm *vm)
 		nw_vm_switch(s->sim, vm->core);
 }
 
-int nw_run_ioctl(struct nw_session *s, struct nestwalk_run *r)
+/* Fill @acc with accesses @off to @off + @n - 1 of a run. */
+typedef int (*nw_fill_fn)(void *ctx, struct nw_acc *acc, u64 off, u64 n);
+
+/*
+ * The loop of RUN and GENERATE: @count accesses in @vm, NW_RUN_CHUNK at a
+ * time from @fill, stopping on a fatal signal; *@done: how many ran. With
+ * room for deltas (*@ndeltas), what the run added to each counter goes to
+ * @udeltas and *@ndeltas says how many.
+ */
+static int run_batches(struct nw_session *s, struct nw_gvm *vm, u64 count,
+		       u64 *done, nw_fill_fn fill, void *ctx, u64 udeltas,
+		       u64 *ndeltas)
 {
-	struct nestwalk_access __user *uacc = u64_to_user_ptr(r->accesses);
-	struct nw_gvm *vm = nw_vm_lookup(s, r->vm_id);
-	struct nestwalk_access *buf;
+	u64 room = *ndeltas, *before, n;
 	struct nw_acc *acc;
-	u64 n, i, room = r->ndeltas, *before;
 	int ret, ret2;
 
 	/* Nothing is written back unless the run gets going. */
-	r->ndeltas = 0;
-	if (r->flags || r->count > NESTWALK_RUN_MAX)
-		return -EINVAL;
-	if (!vm)
-		return -ENOENT;
-
+	*ndeltas = 0;
 	before = snapshot(s, room, &ret);
 	if (ret)
 		return ret;
-	buf = kvmalloc_array(NW_RUN_CHUNK, sizeof(*buf), GFP_KERNEL);
 	acc = kvmalloc_array(NW_RUN_CHUNK, sizeof(*acc), GFP_KERNEL);
-	if (!buf || !acc) {
-		ret = -ENOMEM;
-		goto out;
+	if (!acc) {
+		kvfree(before);
+		return -ENOMEM;
 	}
 	enter(s, vm);
-
-	for (r->done = 0; r->done < r->count; r->done += n) {
-		n = min_t(u64, NW_RUN_CHUNK, r->count - r->done);
-		if (copy_from_user(buf, uacc + r->done, n * sizeof(*buf))) {
-			ret = -EFAULT;
+	for (*done = 0; *done < count; *done += n) {
+		n = min_t(u64, NW_RUN_CHUNK, count - *done);
+		ret = fill(ctx, acc, *done, n);
+		if (ret)
 			break;
-		}
-		for (i = 0; i < n; i++) {
-			/* Reserved bits, or kind 3 (and 7): invalid. */
-			if (buf[i].attr & NESTWALK_ACCESS_RSVD ||
-			    (NESTWALK_ACCESS_KIND(buf[i].attr) & 3) == 3) {
-				ret = -EINVAL;
-				goto out;
-			}
-			acc[i].va = buf[i].gva;
-			acc[i].pcid = NESTWALK_ACCESS_PCID(buf[i].attr);
-			acc[i].kind = NESTWALK_ACCESS_KIND(buf[i].attr);
-		}
 		nw_access_batch(s->sim, acc, n);
 		if (fatal_signal_pending(current)) {
-			r->done += n;
+			*done += n;
 			ret = -EINTR;
 			break;
 		}
 		cond_resched();
 	}
-out:
 	kvfree(acc);
-	kvfree(buf);
-	r->ndeltas = room;
-	ret2 = put_deltas(s, before, r->deltas, &r->ndeltas);
+	*ndeltas = room;
+	ret2 = put_deltas(s, before, udeltas, ndeltas);
 	return ret ? ret : ret2;
+}
+
+struct user_accesses {
+	struct nestwalk_access __user *uacc;
+	struct nestwalk_access *buf;
+};
+
+/* Records of the caller's array; reserved bits or kind 3 (and 7): EINVAL. */
+static int fill_user(void *ctx, struct nw_acc *acc, u64 off, u64 n)
+{
+	struct user_accesses *u = ctx;
+	u64 i;
+
+	if (copy_from_user(u->buf, u->uacc + off, n * sizeof(*u->buf)))
+		return -EFAULT;
+	for (i = 0; i < n; i++) {
+		if (u->buf[i].attr & NESTWALK_ACCESS_RSVD ||
+		    (NESTWALK_ACCESS_KIND(u->buf[i].attr) & 3) == 3)
+			return -EINVAL;
+		acc[i].va = u->buf[i].gva;
+		acc[i].pcid = NESTWALK_ACCESS_PCID(u->buf[i].attr);
+		acc[i].kind = NESTWALK_ACCESS_KIND(u->buf[i].attr);
+	}
+	return 0;
+}
+
+int nw_run_ioctl(struct nw_session *s, struct nestwalk_run *r)
+{
+	struct user_accesses u = { .uacc = u64_to_user_ptr(r->accesses) };
+	struct nw_gvm *vm = nw_vm_lookup(s, r->vm_id);
+	u64 room = r->ndeltas;
+	int ret;
+
+	r->ndeltas = 0;
+	if (r->flags || r->count > NESTWALK_RUN_MAX)
+		return -EINVAL;
+	if (!vm)
+		return -ENOENT;
+	u.buf = kvmalloc_array(NW_RUN_CHUNK, sizeof(*u.buf), GFP_KERNEL);
+	if (!u.buf)
+		return -ENOMEM;
+	r->ndeltas = room;
+	ret = run_batches(s, vm, r->count, &r->done, fill_user, &u, r->deltas,
+			  &r->ndeltas);
+	kvfree(u.buf);
+	return ret;
 }
 
 int nw_invalidate_ioctl(struct nw_session *s,
@@ -364,8 +368,8 @@ int nw_invalidate_ioctl(struct nw_session *s,
 		     iv->op == NESTWALK_INV_VM_ENTER;
 
 	if (iv->flags || memchr_inv(iv->reserved, 0, sizeof(iv->reserved)) ||
-	    iv->op > NESTWALK_INV_VM_ENTER || iv->pcid >= 4096 ||
-	    iv->vpid > 0xffff || iv->type > 3)
+	    iv->op > NESTWALK_INV_VM_ENTER || iv->pcid > NESTWALK_PCID_MAX ||
+	    iv->vpid > NESTWALK_VPID_MAX || iv->type > 3)
 		return -EINVAL;
 	if ((in_vm || (iv->op == NESTWALK_INV_INVEPT &&
 		       iv->type == NW_INVEPT_SINGLE)) && !vm)
@@ -403,7 +407,7 @@ int nw_invalidate_ioctl(struct nw_session *s,
 static int check_generate(const struct nestwalk_generate *g)
 {
 	if (g->flags & ~NESTWALK_GEN_USER ||
-	    g->pattern > NESTWALK_GEN_CHASE || g->pcid >= 4096 ||
+	    g->pattern > NESTWALK_GEN_CHASE || g->pcid > NESTWALK_PCID_MAX ||
 	    g->write_pct > 100 || g->fetch_pct > 100 - g->write_pct ||
 	    g->count > BIT_ULL(40) || g->theta_milli > U32_MAX)
 		return -EINVAL;
@@ -429,6 +433,12 @@ static int wl_setup(struct nw_wl *wl)
 	return 0;
 }
 
+static int fill_generated(void *ctx, struct nw_acc *acc, u64 off, u64 n)
+{
+	nw_wl_fill(ctx, acc, n);
+	return 0;
+}
+
 int nw_generate_ioctl(struct nw_session *s, struct nestwalk_generate *g)
 {
 	struct nw_gvm *vm = nw_vm_lookup(s, g->vm_id);
@@ -440,10 +450,9 @@ int nw_generate_ioctl(struct nw_session *s, struct nestwalk_generate *g)
 		.base = g->base, .size = g->length, .stride = g->stride,
 		.seed = g->seed,
 	};
-	struct nw_acc *acc;
+	u64 room = g->ndeltas;
 	struct nw_wl wl;
-	u64 n, room = g->ndeltas, *before;
-	int ret, ret2;
+	int ret;
 
 	g->ndeltas = 0;
 	ret = check_generate(g);
@@ -452,38 +461,13 @@ int nw_generate_ioctl(struct nw_session *s, struct nestwalk_generate *g)
 	if (!vm)
 		return -ENOENT;
 	ret = nw_wl_start(&wl, &cfg);
-	if (ret)
-		goto out;
-	ret = wl_setup(&wl);
-	if (ret)
-		goto out;
-	before = snapshot(s, room, &ret);
-	if (ret)
-		goto out;
-	acc = kvmalloc_array(NW_RUN_CHUNK, sizeof(*acc), GFP_KERNEL);
-	if (!acc) {
-		kvfree(before);
-		ret = -ENOMEM;
-		goto out;
-	}
-	enter(s, vm);
-	for (g->done = 0; g->done < g->count; g->done += n) {
-		n = min_t(u64, NW_RUN_CHUNK, g->count - g->done);
-		nw_wl_fill(&wl, acc, n);
-		nw_access_batch(s->sim, acc, n);
-		if (fatal_signal_pending(current)) {
-			g->done += n;
-			ret = -EINTR;
-			break;
-		}
-		cond_resched();
-	}
-	kvfree(acc);
-	g->ndeltas = room;
-	ret2 = put_deltas(s, before, g->deltas, &g->ndeltas);
 	if (!ret)
-		ret = ret2;
-out:
+		ret = wl_setup(&wl);
+	if (!ret) {
+		g->ndeltas = room;
+		ret = run_batches(s, vm, g->count, &g->done, fill_generated,
+				  &wl, g->deltas, &g->ndeltas);
+	}
 	nw_wl_fini(&wl);
 	return ret;
 }

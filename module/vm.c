@@ -18,7 +18,7 @@ static int check_cfg(struct nw_session *s, const struct nestwalk_vm_create *c)
 	if (c->flags & ~NESTWALK_VM_FLAGS ||
 	    memchr_inv(c->reserved, 0, sizeof(c->reserved)))
 		return -EINVAL;
-	if (c->mode > NESTWALK_MODE_SHADOW || c->vpid > 0xffff)
+	if (c->mode > NESTWALK_MODE_SHADOW || c->vpid > NESTWALK_VPID_MAX)
 		return -EINVAL;
 	if (c->guest_levels != 4 && c->guest_levels != 5)
 		return -EINVAL;

@@ -18,13 +18,15 @@ mode=$1
 # versions: there, and only there, LINUX_VERSION_CODE is expected (and
 # checkpatch misreads "CODE >= KERNEL_VERSION()" as a constant on the left).
 # module/core/shim.h spells C99's _Pragma operator, which --no-tree takes
-# for a CamelCase identifier.
+# for a CamelCase identifier, and its userspace half defines the kernel's
+# attribute macros (__cold) from GCC's attributes.
 checkpatch_file() {
 	local ignore=()
 
 	[ "$1" = module/compat.h ] &&
 		ignore=(--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON)
-	[ "$1" = module/core/shim.h ] && ignore=(--ignore CAMELCASE)
+	[ "$1" = module/core/shim.h ] &&
+		ignore=(--ignore CAMELCASE,PREFER_DEFINED_ATTRIBUTE_MACRO)
 	"$ksrc/scripts/checkpatch.pl" --no-tree --strict --quiet \
 		--show-types "${ignore[@]}" -f "$1"
 }

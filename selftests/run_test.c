@@ -86,25 +86,32 @@ FIXTURE_VARIANT_ADD(nested, npt4x4_host2m_hugetlb) {
 };
 
 /* Counter @name of the session on @fd, from the device, checked against
- * debugfs @dir/stats.
+ * debugfs @dir/stats: its value, its index and the name the device gives.
  */
 static __u64 counter_of(struct __test_metadata *_metadata, int fd,
 			const char *dir, const char *name)
 {
+	static char names[128][NESTWALK_STAT_NAME_LEN];
 	__u64 values[128];
 	struct nestwalk_stats st = {
 		.size = sizeof(st), .values = (unsigned long)values,
-		.count = 128,
+		.count = 128, .names = (unsigned long)names,
 	};
 	long long dbg = -1;
 	int i;
 
+	memset(names, 0xff, sizeof(names));
 	EXPECT_EQ(0, ioctl(fd, NESTWALK_IOC_STATS, &st));
 	EXPECT_GE(128, st.count);
+	EXPECT_LT(NESTWALK_STAT_MCYCLES, st.count);
+	/* enum nestwalk_stat indexes the device's order. */
+	EXPECT_STREQ("walks", names[NESTWALK_STAT_WALKS]);
+	EXPECT_STREQ("mcycles", names[NESTWALK_STAT_MCYCLES]);
 	i = counter_index(dir, name, &dbg);
 	EXPECT_LE(0, i) TH_LOG("no counter %s in debugfs", name);
 	if (i < 0 || i >= (int)st.count)
 		return ~0ULL;
+	EXPECT_STREQ(name, names[i]);
 	EXPECT_EQ((__u64)dbg, values[i]) TH_LOG("%s differs", name);
 	return values[i];
 }

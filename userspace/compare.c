@@ -125,9 +125,9 @@ static int write_data(const char *path, const struct nw_exp *xs,
 		if (!ok[i])
 			continue;
 		fprintf(f, "%s\t%.6f\t%llu\t%.4f\t%.4f\t%.4f\n", xs[i].label,
-			nw_res_ratio(nw_res(&rs[i], "tlb_miss"),
-				     nw_res(&rs[i], "accesses")),
-			(unsigned long long)nw_res(&rs[i], "walks"),
+			nw_res_ratio(nw_res(&rs[i], NESTWALK_STAT_TLB_MISS),
+				     nw_res(&rs[i], NESTWALK_STAT_ACCESSES)),
+			(unsigned long long)nw_res(&rs[i], NESTWALK_STAT_WALKS),
 			nw_res_refs_per_walk(&rs[i]), cpa,
 			native > 0 ? cpa / native : 0.0);
 	}
@@ -251,11 +251,11 @@ int cmd_compare(int argc, char **argv)
 			}
 			printf("%-22s %10.3f %10llu %10.2f %10llu %10.3f %10.2f\n",
 			       rows[i].label,
-			       100 * nw_res_ratio(nw_res(&rs[i], "tlb_miss"),
-						  nw_res(&rs[i], "accesses")),
-			       (unsigned long long)nw_res(&rs[i], "walks"),
+			       100 * nw_res_ratio(nw_res(&rs[i], NESTWALK_STAT_TLB_MISS),
+						  nw_res(&rs[i], NESTWALK_STAT_ACCESSES)),
+			       (unsigned long long)nw_res(&rs[i], NESTWALK_STAT_WALKS),
 			       nw_res_refs_per_walk(&rs[i]),
-			       (unsigned long long)nw_res(&rs[i], "exits"),
+			       (unsigned long long)nw_res(&rs[i], NESTWALK_STAT_EXITS),
 			       cpa, native > 0 ? cpa / native : 0.0);
 		}
 	}

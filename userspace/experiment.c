@@ -9,7 +9,6 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "counters.h"
 #include "experiment.h"
 #include "libnestwalk.h"
 #include "size.h"
@@ -377,17 +376,15 @@ int nw_exp_run(const struct nw_exp *x, struct nw_exp_result *r, char *err,
 			goto out;
 	}
 	st.values = (uintptr_t)r->v;
+	st.names = (uintptr_t)r->names;
 	st.count = NW_MAX_COUNTERS;
 	if (ioctl(fd, NESTWALK_IOC_STATS, &st)) {
-		nw_errf(err, elen, "STATS: %s", strerror(errno));
+		nw_errf(err, elen, errno == EINVAL ?
+			"STATS: the module names no counters (API 2 or older): load this release's module" :
+			"STATS: %s", strerror(errno));
 		goto out;
 	}
-	r->n = st.count < NW_MAX_COUNTERS ? st.count : NW_MAX_COUNTERS;
-	if (r->n != NW_C_NR) {
-		nw_errf(err, elen, "the module reports %u counters, this helper knows %d: versions differ",
-		     r->n, NW_C_NR);
-		goto out;
-	}
+	nw_res_take(r, st.count);
 	if (!getrusage(RUSAGE_SELF, &ru))
 		r->max_rss_kib = ru.ru_maxrss;
 	ret = 0;
@@ -399,14 +396,18 @@ out:
 	return ret;
 }
 
-uint64_t nw_res(const struct nw_exp_result *r, const char *name)
+void nw_res_take(struct nw_exp_result *r, uint64_t count)
 {
 	unsigned int i;
 
-	for (i = 0; i < r->n && i < NW_C_NR; i++)
-		if (!strcmp(nw_counter_names[i], name))
-			return r->v[i];
-	return 0;
+	r->n = count < NW_MAX_COUNTERS ? count : NW_MAX_COUNTERS;
+	for (i = 0; i < r->n; i++)
+		r->names[i][NESTWALK_STAT_NAME_LEN - 1] = 0;
+}
+
+uint64_t nw_res(const struct nw_exp_result *r, enum nestwalk_stat c)
+{
+	return (unsigned int)c < r->n ? r->v[c] : 0;
 }
 
 double nw_res_ratio(uint64_t num, uint64_t den)
@@ -416,11 +417,11 @@ double nw_res_ratio(uint64_t num, uint64_t den)
 
 double nw_res_refs_per_walk(const struct nw_exp_result *r)
 {
-	return nw_res_ratio(nw_res(r, "walk_refs"), nw_res(r, "walks"));
+	return nw_res_ratio(nw_res(r, NESTWALK_STAT_WALK_REFS), nw_res(r, NESTWALK_STAT_WALKS));
 }
 
 double nw_res_cycles_per_access(const struct nw_exp_result *r)
 {
-	return nw_res_ratio(nw_res(r, "mcycles"), nw_res(r, "accesses")) /
+	return nw_res_ratio(nw_res(r, NESTWALK_STAT_MCYCLES), nw_res(r, NESTWALK_STAT_ACCESSES)) /
 	       1000.0;
 }

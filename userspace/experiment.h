@@ -52,8 +52,9 @@ struct nw_exp {
 };
 
 struct nw_exp_result {
-	unsigned int n;				/* counters */
-	uint64_t v[NW_MAX_COUNTERS];
+	unsigned int n;				/* counters the module has */
+	uint64_t v[NW_MAX_COUNTERS];		/* enum nestwalk_stat order */
+	char names[NW_MAX_COUNTERS][NESTWALK_STAT_NAME_LEN];	/* its names */
 	uint64_t host_pages[4];			/* memslot report, by level */
 	uint64_t trace_records;
 	uint64_t mapped_pages;			/* trace: guest pages mapped */
@@ -69,8 +70,13 @@ void nw_exp_defaults(struct nw_exp *x);
 /* 0, or -1 with a message in @err. */
 int nw_exp_run(const struct nw_exp *x, struct nw_exp_result *r, char *err,
 	       size_t errlen);
-/* Counter @name of @r; 0 if the module has none by that name. */
-uint64_t nw_res(const struct nw_exp_result *r, const char *name);
+/*
+ * The module reported @count counters (more than this helper knows, from
+ * a newer module, or fewer, from an older one): keep what fits.
+ */
+void nw_res_take(struct nw_exp_result *r, uint64_t count);
+/* Counter @c of @r; 0 if the module has none (an older module). */
+uint64_t nw_res(const struct nw_exp_result *r, enum nestwalk_stat c);
 /* Derived figures. */
 double nw_res_refs_per_walk(const struct nw_exp_result *r);
 double nw_res_cycles_per_access(const struct nw_exp_result *r);

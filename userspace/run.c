@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "cmds.h"
-#include "counters.h"
 #include "experiment.h"
 #include "runopts.h"
 #include "size.h"
@@ -293,7 +292,7 @@ static void json_str(FILE *f, const char *s)
 void nw_exp_json(FILE *f, const struct nw_exp *x,
 		 const struct nw_exp_result *r)
 {
-	uint64_t acc = nw_res(r, "accesses"), walks = nw_res(r, "walks");
+	uint64_t acc = nw_res(r, NESTWALK_STAT_ACCESSES), walks = nw_res(r, NESTWALK_STAT_WALKS);
 	unsigned int i;
 	char desc[256];
 
@@ -336,35 +335,32 @@ void nw_exp_json(FILE *f, const struct nw_exp *x,
 		(unsigned long long)r->host_pages[3]);
 	fprintf(f, "\"accesses\":%llu,\"tlb_miss_rate\":%.6f,\"walks\":%llu,\"refs_per_walk\":%.4f,\"guest_refs_per_walk\":%.4f,\"host_refs_per_walk\":%.4f,",
 		(unsigned long long)acc,
-		nw_res_ratio(nw_res(r, "tlb_miss"), acc),
+		nw_res_ratio(nw_res(r, NESTWALK_STAT_TLB_MISS), acc),
 		(unsigned long long)walks, nw_res_refs_per_walk(r),
-		nw_res_ratio(nw_res(r, "walk_refs") - nw_host_refs(r), walks),
+		nw_res_ratio(nw_res(r, NESTWALK_STAT_WALK_REFS) - nw_host_refs(r), walks),
 		nw_res_ratio(nw_host_refs(r), walks));
 	fprintf(f, "\"pwc_hit_rate\":%.6f,\"host_pwc_hit_rate\":%.6f,\"ntlb_hit_rate\":%.6f,\"cycles_per_access\":%.4f,\"helper_max_rss_kib\":%ld,\"counters\":{",
-		nw_res_ratio(nw_res(r, "pwc_hit"),
-			     nw_res(r, "pwc_hit") + nw_res(r, "pwc_miss")),
-		nw_res_ratio(nw_res(r, "host_pwc_hit"),
-			     nw_res(r, "host_pwc_hit") +
-			     nw_res(r, "host_pwc_miss")),
-		nw_res_ratio(nw_res(r, "ntlb_hit"),
-			     nw_res(r, "ntlb_hit") + nw_res(r, "ntlb_miss")),
+		nw_res_ratio(nw_res(r, NESTWALK_STAT_PWC_HIT),
+			     nw_res(r, NESTWALK_STAT_PWC_HIT) + nw_res(r, NESTWALK_STAT_PWC_MISS)),
+		nw_res_ratio(nw_res(r, NESTWALK_STAT_HPWC_HIT),
+			     nw_res(r, NESTWALK_STAT_HPWC_HIT) +
+			     nw_res(r, NESTWALK_STAT_HPWC_MISS)),
+		nw_res_ratio(nw_res(r, NESTWALK_STAT_NTLB_HIT),
+			     nw_res(r, NESTWALK_STAT_NTLB_HIT) + nw_res(r, NESTWALK_STAT_NTLB_MISS)),
 		nw_res_cycles_per_access(r), r->max_rss_kib);
 	for (i = 0; i < r->n; i++)
-		fprintf(f, "%s\"%s\":%llu", i ? "," : "", nw_counter_names[i],
+		fprintf(f, "%s\"%s\":%llu", i ? "," : "", r->names[i],
 			(unsigned long long)r->v[i]);
 	fprintf(f, "}}");
 }
 
 uint64_t nw_host_refs(const struct nw_exp_result *r)
 {
-	char name[32];
 	uint64_t n = 0;
 	int l;
 
-	for (l = 1; l <= 5; l++) {
-		snprintf(name, sizeof(name), "host_refs_l%d", l);
-		n += nw_res(r, name);
-	}
+	for (l = 0; l < 5; l++)
+		n += nw_res(r, NESTWALK_STAT_HOST_REFS_L1 + l);
 	return n;
 }
 
@@ -375,7 +371,7 @@ static double pct(uint64_t n, uint64_t of)
 
 static void print_table(const struct nw_exp *x, const struct nw_exp_result *r)
 {
-	uint64_t acc = nw_res(r, "accesses"), walks = nw_res(r, "walks");
+	uint64_t acc = nw_res(r, NESTWALK_STAT_ACCESSES), walks = nw_res(r, NESTWALK_STAT_WALKS);
 	uint64_t host = nw_host_refs(r);
 	char desc[256], ws[32];
 
@@ -408,43 +404,43 @@ static void print_table(const struct nw_exp *x, const struct nw_exp_result *r)
 		       x->warmup ? " (after a warm-up pass)" : "");
 	printf("%-14s %llu (reads %llu, writes %llu, fetches %llu)\n",
 	       "accesses", (unsigned long long)acc,
-	       (unsigned long long)nw_res(r, "reads"),
-	       (unsigned long long)nw_res(r, "writes"),
-	       (unsigned long long)nw_res(r, "fetches"));
+	       (unsigned long long)nw_res(r, NESTWALK_STAT_READS),
+	       (unsigned long long)nw_res(r, NESTWALK_STAT_WRITES),
+	       (unsigned long long)nw_res(r, NESTWALK_STAT_FETCHES));
 	printf("%-14s L1 %llu (%.2f%%), L2 %llu (%.2f%%), L3 %llu, misses %llu (%.2f%%)\n",
-	       "tlb hits", (unsigned long long)nw_res(r, "tlb_l1_hit"),
-	       pct(nw_res(r, "tlb_l1_hit"), acc),
-	       (unsigned long long)nw_res(r, "tlb_l2_hit"),
-	       pct(nw_res(r, "tlb_l2_hit"), acc),
-	       (unsigned long long)nw_res(r, "tlb_l3_hit"),
-	       (unsigned long long)nw_res(r, "tlb_miss"),
-	       pct(nw_res(r, "tlb_miss"), acc));
+	       "tlb hits", (unsigned long long)nw_res(r, NESTWALK_STAT_TLB_L1_HIT),
+	       pct(nw_res(r, NESTWALK_STAT_TLB_L1_HIT), acc),
+	       (unsigned long long)nw_res(r, NESTWALK_STAT_TLB_L2_HIT),
+	       pct(nw_res(r, NESTWALK_STAT_TLB_L2_HIT), acc),
+	       (unsigned long long)nw_res(r, NESTWALK_STAT_TLB_L3_HIT),
+	       (unsigned long long)nw_res(r, NESTWALK_STAT_TLB_MISS),
+	       pct(nw_res(r, NESTWALK_STAT_TLB_MISS), acc));
 	printf("%-14s %llu, %.2f references each (guest %.2f, host %.2f)\n",
 	       "walks", (unsigned long long)walks, nw_res_refs_per_walk(r),
-	       nw_res_ratio(nw_res(r, "walk_refs") - host, walks),
+	       nw_res_ratio(nw_res(r, NESTWALK_STAT_WALK_REFS) - host, walks),
 	       nw_res_ratio(host, walks));
 	printf("%-14s guest PSC %.2f%%, host PSC %.2f%%, nested TLB %.2f%% hits\n",
 	       "walk caches",
-	       pct(nw_res(r, "pwc_hit"),
-		   nw_res(r, "pwc_hit") + nw_res(r, "pwc_miss")),
-	       pct(nw_res(r, "host_pwc_hit"),
-		   nw_res(r, "host_pwc_hit") + nw_res(r, "host_pwc_miss")),
-	       pct(nw_res(r, "ntlb_hit"),
-		   nw_res(r, "ntlb_hit") + nw_res(r, "ntlb_miss")));
+	       pct(nw_res(r, NESTWALK_STAT_PWC_HIT),
+		   nw_res(r, NESTWALK_STAT_PWC_HIT) + nw_res(r, NESTWALK_STAT_PWC_MISS)),
+	       pct(nw_res(r, NESTWALK_STAT_HPWC_HIT),
+		   nw_res(r, NESTWALK_STAT_HPWC_HIT) + nw_res(r, NESTWALK_STAT_HPWC_MISS)),
+	       pct(nw_res(r, NESTWALK_STAT_NTLB_HIT),
+		   nw_res(r, NESTWALK_STAT_NTLB_HIT) + nw_res(r, NESTWALK_STAT_NTLB_MISS)));
 	printf("%-14s guest #PF %llu, EPT violations %llu, misconfigs %llu, fixed %llu, VM exits %llu\n",
-	       "faults", (unsigned long long)nw_res(r, "guest_pf"),
-	       (unsigned long long)nw_res(r, "ept_violation"),
-	       (unsigned long long)nw_res(r, "ept_misconfig"),
-	       (unsigned long long)nw_res(r, "pf_fixed"),
-	       (unsigned long long)nw_res(r, "exits"));
+	       "faults", (unsigned long long)nw_res(r, NESTWALK_STAT_GUEST_PF),
+	       (unsigned long long)nw_res(r, NESTWALK_STAT_EPT_VIOLATION),
+	       (unsigned long long)nw_res(r, NESTWALK_STAT_EPT_MISCONFIG),
+	       (unsigned long long)nw_res(r, NESTWALK_STAT_PF_FIXED),
+	       (unsigned long long)nw_res(r, NESTWALK_STAT_EXITS));
 	printf("%-14s PTE-write traps %llu, entries zapped %llu, shadow pages %llu\n",
-	       "shadow", (unsigned long long)nw_res(r, "mmu_pte_write"),
-	       (unsigned long long)nw_res(r, "mmu_shadow_zapped"),
-	       (unsigned long long)nw_res(r, "shadow_pages"));
+	       "shadow", (unsigned long long)nw_res(r, NESTWALK_STAT_MMU_PTE_WRITE),
+	       (unsigned long long)nw_res(r, NESTWALK_STAT_MMU_SHADOW_ZAPPED),
+	       (unsigned long long)nw_res(r, NESTWALK_STAT_SHADOW_PAGES));
 	printf("%-14s EPT/NPT leaves: 4K %llu, 2M %llu, 1G %llu\n", "pages",
-	       (unsigned long long)nw_res(r, "pages_4k"),
-	       (unsigned long long)nw_res(r, "pages_2m"),
-	       (unsigned long long)nw_res(r, "pages_1g"));
+	       (unsigned long long)nw_res(r, NESTWALK_STAT_PAGES_4K),
+	       (unsigned long long)nw_res(r, NESTWALK_STAT_PAGES_2M),
+	       (unsigned long long)nw_res(r, NESTWALK_STAT_PAGES_1G));
 	printf("%-14s %.3f cycles per access (estimated)\n", "cost",
 	       nw_res_cycles_per_access(r));
 }

@@ -88,7 +88,7 @@ int nw_invpcid(struct nw_sim *s, int type, u16 pcid, u64 va)
 	default:
 		return -EINVAL;
 	}
-	if (pcid >= 4096)
+	if (pcid >= NW_PCIDS)
 		return -EINVAL;
 	inval_linear(s, f);
 	return 0;

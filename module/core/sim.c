@@ -346,7 +346,7 @@ int nw_as_create(struct nw_vm *vm, u16 pcid, struct nw_as **out)
 	struct nw_as *as;
 	int a, err;
 
-	if (pcid >= 4096 || nw_as_find(vm, pcid))
+	if (pcid >= NW_PCIDS || nw_as_find(vm, pcid))
 		return -EINVAL;
 	for (a = 0; a < NW_MAX_AS && vm->as[a].used; a++)
 		;

@@ -21,6 +21,7 @@
 #define NW_MAX_VMS	8
 #define NW_MAX_AS	16
 #define NW_WP_SLOTS	4096	/* write-protected guest tables per VM */
+#define NW_PCIDS	4096	/* CR3 bits 11:0 (SDM 4.10.1) */
 /* Most entry reads one walk can make: 5-level guest over 5-level host. */
 #define NW_WALK_REFS_MAX	35
 

@@ -121,24 +121,27 @@ struct nw_tlb_shape {
 	u8 repl[2];		/* their policies (NW_REPL_ORDER: LRU nibbles) */
 };
 
-static __always_inline struct nw_tlb_shape nw_tlb_shape(const u8 fast)
+static __always_inline struct nw_tlb_shape
+nw_tlb_shape2(const u8 fast, const u8 fpw0, const u8 repl0, const u8 fpw1,
+	      const u8 repl1)
 {
 	struct nw_tlb_shape sh = { .fast = fast, .size = NW_PTE };
 
+	sh.fpw[0] = fpw0;
+	sh.repl[0] = repl0;
+	sh.fpw[1] = fpw1;
+	sh.repl[1] = repl1;
+	return sh;
+}
+
+static __always_inline struct nw_tlb_shape nw_tlb_shape(const u8 fast)
+{
 	static_assert(NW_TLB_FAST_NR == 3, "a shape for every fast kind");
 	switch (fast) {
 	case NW_TLB_FAST_P1_O3:
-		sh.fpw[0] = 1;
-		sh.repl[0] = NW_REPL_PLRU;
-		sh.fpw[1] = 3;
-		sh.repl[1] = NW_REPL_ORDER;
-		return sh;
+		return nw_tlb_shape2(fast, 1, NW_REPL_PLRU, 3, NW_REPL_ORDER);
 	case NW_TLB_FAST_O1_O1:
-		sh.fpw[0] = 1;
-		sh.repl[0] = NW_REPL_ORDER;
-		sh.fpw[1] = 1;
-		sh.repl[1] = NW_REPL_ORDER;
-		return sh;
+		return nw_tlb_shape2(fast, 1, NW_REPL_ORDER, 1, NW_REPL_ORDER);
 	default:
 		return (struct nw_tlb_shape){ .fast = NW_TLB_SLOW };
 	}

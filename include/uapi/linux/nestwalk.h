@@ -24,7 +24,11 @@
  * Bumped when a released interface gains an ioctl or a structure; never for
  * a change in meaning.
  */
-#define NESTWALK_API_VERSION	2
+#define NESTWALK_API_VERSION	3
+
+/* Largest PCID (CR3 bits 11:0, SDM 4.10.1) and VPID (SDM 29.1) operands. */
+#define NESTWALK_PCID_MAX	4095
+#define NESTWALK_VPID_MAX	65535
 
 /* 0xB8 is unassigned in Documentation/userspace-api/ioctl/ioctl-number.rst. */
 #define NESTWALK_IOC_MAGIC	0xB8
@@ -329,13 +333,116 @@ struct nestwalk_run {
 #define NESTWALK_RUN_SIZE_V1	64
 
 /**
+ * enum nestwalk_stat - the counters of NESTWALK_IOC_STATS, in its order
+ *
+ * The module names each (NESTWALK_IOC_STATS with @names, debugfs
+ * sessions/<id>/stats); the name is given after each member. New counters
+ * are only ever appended: a module may report more than a caller knows, or,
+ * older, fewer.
+ *
+ * @NESTWALK_STAT_ACCESSES: "accesses": reads + writes + fetches.
+ * @NESTWALK_STAT_READS: "reads": data reads.
+ * @NESTWALK_STAT_WRITES: "writes": data writes.
+ * @NESTWALK_STAT_FETCHES: "fetches": instruction fetches.
+ * @NESTWALK_STAT_TLB_L1_HIT: "tlb_l1_hit": accesses that hit the first TLB level.
+ * @NESTWALK_STAT_TLB_L2_HIT: "tlb_l2_hit": accesses that hit the second TLB level.
+ * @NESTWALK_STAT_TLB_L3_HIT: "tlb_l3_hit": accesses that hit the third TLB level.
+ * @NESTWALK_STAT_TLB_MISS: "tlb_miss": accesses that missed every TLB level.
+ * @NESTWALK_STAT_TLB_ASSIST: "tlb_assist": TLB hits that still walked (rights, first write).
+ * @NESTWALK_STAT_WALKS: "walks": page walks.
+ * @NESTWALK_STAT_WALK_REFS: "walk_refs": paging-structure entries read, both dimensions.
+ * @NESTWALK_STAT_GUEST_REFS_L1: "guest_refs_l1": guest (or native, shadow)
+ *	entries read at level 1 (PTE).
+ * @NESTWALK_STAT_GUEST_REFS_L2: "guest_refs_l2": ... at level 2 (PDE).
+ * @NESTWALK_STAT_GUEST_REFS_L3: "guest_refs_l3": ... at level 3 (PDPTE).
+ * @NESTWALK_STAT_GUEST_REFS_L4: "guest_refs_l4": ... at level 4 (PML4E).
+ * @NESTWALK_STAT_GUEST_REFS_L5: "guest_refs_l5": ... at level 5 (PML5E).
+ * @NESTWALK_STAT_HOST_REFS_L1: "host_refs_l1": EPT or NPT entries read at level 1.
+ * @NESTWALK_STAT_HOST_REFS_L2: "host_refs_l2": ... at level 2.
+ * @NESTWALK_STAT_HOST_REFS_L3: "host_refs_l3": ... at level 3.
+ * @NESTWALK_STAT_HOST_REFS_L4: "host_refs_l4": ... at level 4.
+ * @NESTWALK_STAT_HOST_REFS_L5: "host_refs_l5": ... at level 5.
+ * @NESTWALK_STAT_AD_WRITES: "ad_writes": accessed and dirty flag updates, both dimensions.
+ * @NESTWALK_STAT_PWC_HIT: "pwc_hit": guest-dimension paging-structure cache hits.
+ * @NESTWALK_STAT_PWC_MISS: "pwc_miss": ... and misses.
+ * @NESTWALK_STAT_HPWC_HIT: "host_pwc_hit": host-dimension paging-structure cache hits.
+ * @NESTWALK_STAT_HPWC_MISS: "host_pwc_miss": ... and misses.
+ * @NESTWALK_STAT_NTLB_HIT: "ntlb_hit": nested TLB (guest-physical mappings) hits.
+ * @NESTWALK_STAT_NTLB_MISS: "ntlb_miss": ... and misses.
+ * @NESTWALK_STAT_GUEST_PF: "guest_pf": page faults of the guest.
+ * @NESTWALK_STAT_EPT_VIOLATION: "ept_violation": EPT (NPT) violations not fixed.
+ * @NESTWALK_STAT_EPT_MISCONFIG: "ept_misconfig": EPT misconfigurations.
+ * @NESTWALK_STAT_PHYS_FAULT: "phys_fault": walks stopped by a table outside provided memory.
+ * @NESTWALK_STAT_PF_FIXED: "pf_fixed": EPT violations or shadow faults the hypervisor fixed.
+ * @NESTWALK_STAT_EXITS: "exits": VM exits.
+ * @NESTWALK_STAT_TLB_FLUSH: "tlb_flush": invalidations of any kind.
+ * @NESTWALK_STAT_MMU_PTE_WRITE: "mmu_pte_write": trapped guest page-table writes (shadow).
+ * @NESTWALK_STAT_MMU_SHADOW_ZAPPED: "mmu_shadow_zapped": shadow entries removed on those writes.
+ * @NESTWALK_STAT_SHADOW_PAGES: "shadow_pages": shadow table pages held (a gauge).
+ * @NESTWALK_STAT_PAGES_4K: "pages_4k": 4 KiB EPT/NPT leaves (a gauge, as in KVM).
+ * @NESTWALK_STAT_PAGES_2M: "pages_2m": 2 MiB EPT/NPT leaves (a gauge).
+ * @NESTWALK_STAT_PAGES_1G: "pages_1g": 1 GiB EPT/NPT leaves (a gauge).
+ * @NESTWALK_STAT_MCYCLES: "mcycles": estimated cost of everything counted, milli-cycles.
+ */
+enum nestwalk_stat {
+	NESTWALK_STAT_ACCESSES,
+	NESTWALK_STAT_READS,
+	NESTWALK_STAT_WRITES,
+	NESTWALK_STAT_FETCHES,
+	NESTWALK_STAT_TLB_L1_HIT,
+	NESTWALK_STAT_TLB_L2_HIT,
+	NESTWALK_STAT_TLB_L3_HIT,
+	NESTWALK_STAT_TLB_MISS,
+	NESTWALK_STAT_TLB_ASSIST,
+	NESTWALK_STAT_WALKS,
+	NESTWALK_STAT_WALK_REFS,
+	NESTWALK_STAT_GUEST_REFS_L1,
+	NESTWALK_STAT_GUEST_REFS_L2,
+	NESTWALK_STAT_GUEST_REFS_L3,
+	NESTWALK_STAT_GUEST_REFS_L4,
+	NESTWALK_STAT_GUEST_REFS_L5,
+	NESTWALK_STAT_HOST_REFS_L1,
+	NESTWALK_STAT_HOST_REFS_L2,
+	NESTWALK_STAT_HOST_REFS_L3,
+	NESTWALK_STAT_HOST_REFS_L4,
+	NESTWALK_STAT_HOST_REFS_L5,
+	NESTWALK_STAT_AD_WRITES,
+	NESTWALK_STAT_PWC_HIT,
+	NESTWALK_STAT_PWC_MISS,
+	NESTWALK_STAT_HPWC_HIT,
+	NESTWALK_STAT_HPWC_MISS,
+	NESTWALK_STAT_NTLB_HIT,
+	NESTWALK_STAT_NTLB_MISS,
+	NESTWALK_STAT_GUEST_PF,
+	NESTWALK_STAT_EPT_VIOLATION,
+	NESTWALK_STAT_EPT_MISCONFIG,
+	NESTWALK_STAT_PHYS_FAULT,
+	NESTWALK_STAT_PF_FIXED,
+	NESTWALK_STAT_EXITS,
+	NESTWALK_STAT_TLB_FLUSH,
+	NESTWALK_STAT_MMU_PTE_WRITE,
+	NESTWALK_STAT_MMU_SHADOW_ZAPPED,
+	NESTWALK_STAT_SHADOW_PAGES,
+	NESTWALK_STAT_PAGES_4K,
+	NESTWALK_STAT_PAGES_2M,
+	NESTWALK_STAT_PAGES_1G,
+	NESTWALK_STAT_MCYCLES,
+};
+
+/* Bytes of one name, with its terminating NUL. */
+#define NESTWALK_STAT_NAME_LEN	32
+
+/**
  * struct nestwalk_stats - the session's counters
  * @size: (in) sizeof(struct nestwalk_stats) as the caller knows it.
  * @flags: (in) must be zero.
  * @values: (in) user pointer to an array of @count __u64.
- * @count: (in) room in @values; (out) counters the module has. Values
- *	are in the order of the first @count lines of debugfs
- *	sessions/<id>/stats; new counters are only ever appended.
+ * @count: (in) room in @values (and @names); (out) counters the module
+ *	has. Values are in enum nestwalk_stat order, that of the first
+ *	@count lines of debugfs sessions/<id>/stats.
+ * @names: (in) optional user pointer to room for @count names of
+ *	NESTWALK_STAT_NAME_LEN bytes each, NUL-terminated, in the same
+ *	order; 0 for none. Since API 3 (before, a non-zero value is EINVAL).
  * @reserved: (in) must be zero.
  */
 struct nestwalk_stats {
@@ -343,7 +450,8 @@ struct nestwalk_stats {
 	__u64 flags;
 	__u64 values;
 	__u64 count;
-	__u64 reserved[4];
+	__u64 names;
+	__u64 reserved[3];
 };
 
 #define NESTWALK_STATS_SIZE_V1	64
