@@ -8,7 +8,7 @@
 
 #include "nestwalk.h"
 #include "presets.h"
-#include "sim.h"
+#include "invalidate.h"
 #include "workload.h"
 
 static_assert(NESTWALK_PRESET_NEHALEM == NW_PRESET_NEHALEM);

@@ -11,7 +11,7 @@
 
 #include "abi.h"
 #include "presets.h"
-#include "sim.h"
+#include "invalidate.h"
 #include "workload.h"
 
 /* Accesses copied from userspace per step of a run. */

@@ -6,7 +6,8 @@
  * instantiated for the TLB's shape, so that the compiler keeps in each
  * copy only what that shape needs.
  */
-#include "sim.h"
+#include "shadow.h"
+#include "walk.h"
 
 /*
  * A fix makes progress (one more GPA or shadow entry); a 2D walk needs

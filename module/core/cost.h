@@ -8,6 +8,7 @@
 #define _NESTWALK_CORE_COST_H
 
 #include "shim.h"
+#include "counters.h"
 #include "pte.h"
 
 enum nw_dim {
@@ -24,5 +25,39 @@ struct nw_cost_cfg {
 };
 
 void nw_cost_defaults(struct nw_cost_cfg *c);
+
+/*
+ * Every cost is charged here, with the event it is the cost of: @cnt is
+ * the simulated CPU's counters (NW_C_MCYCLES the sum). Entry reads are
+ * charged when the walks' tallies are folded in (nw_sim_fold_lanes()),
+ * TLB probe latencies when the total is read (nw_sim_counter()).
+ */
+static inline void nw_charge_exit(u64 *cnt, const struct nw_cost_cfg *c)
+{
+	cnt[NW_C_EXITS]++;
+	cnt[NW_C_MCYCLES] += c->exit_m;
+}
+
+/* The hypervisor's fix of a fault: an EPT violation or a shadow fill. */
+static inline void nw_charge_fix(u64 *cnt, const struct nw_cost_cfg *c)
+{
+	cnt[NW_C_PF_FIXED]++;
+	cnt[NW_C_MCYCLES] += c->fault_m;
+}
+
+static inline void nw_charge_ad_writes(u64 *cnt, const struct nw_cost_cfg *c,
+				       u64 n)
+{
+	cnt[NW_C_AD_WRITES] += n;
+	cnt[NW_C_MCYCLES] += n * c->ad_write_m;
+}
+
+/* @n entry reads of dimension @d at @level. */
+static inline void nw_charge_refs(u64 *cnt, const struct nw_cost_cfg *c,
+				  int d, int level, u64 n)
+{
+	cnt[NW_C_GUEST_REFS_L1 + 5 * d + level - 1] += n;
+	cnt[NW_C_MCYCLES] += n * c->ref_m[d][level];
+}
 
 #endif /* _NESTWALK_CORE_COST_H */

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Counter names: one token each, so "name value" lines suit grep and awk.
+ * The counters of a simulated CPU: their names (one token each, so that
+ * "name value" lines suit grep and awk), the fold of the walks' pending
+ * tallies into them, reading one (gauges computed) and resetting them.
  */
-#include "counters.h"
+#include "sim.h"
 
 const char *const nw_counter_names[] = {
 	[NW_C_ACCESSES] = "accesses",
@@ -51,3 +53,69 @@ const char *const nw_counter_names[] = {
 
 static_assert(ARRAY_SIZE(nw_counter_names) == NW_C_NR,
 	      "one name per counter");
+
+void nw_sim_reset_counters(struct nw_sim *s)
+{
+	memset(s->cnt, 0, sizeof(s->cnt));
+	memset(s->lanes, 0, sizeof(s->lanes));
+	s->lanes_walks = 0;
+	memset(s->walk_hist, 0, sizeof(s->walk_hist));
+}
+
+/* Reads at level @l of dimension @d not yet folded into cnt[]. */
+static u64 lane(const struct nw_sim *s, int d, int l)
+{
+	return (s->lanes[d] >> 8 * l) & 0xff;
+}
+
+void nw_sim_fold_lanes(struct nw_sim *s)
+{
+	int d, l;
+
+	for (d = 0; d < NW_DIMS; d++) {
+		for (l = NW_PTE; l <= NW_PML5E; l++)
+			nw_charge_refs(s->cnt, &s->cost, d, l, lane(s, d, l));
+		s->lanes[d] = 0;
+	}
+	s->lanes_walks = 0;
+}
+
+u64 nw_sim_counter(struct nw_sim *s, enum nw_counter c)
+{
+	u64 n = 0;
+	int i, a;
+
+	switch (c) {
+	case NW_C_PAGES_4K:
+	case NW_C_PAGES_2M:
+	case NW_C_PAGES_1G:
+		for (i = 0; i < NW_MAX_VMS; i++)
+			if (s->vms[i] && nw_vm_nested(s->vms[i]))
+				n += s->vms[i]->ept.leaves[NW_PTE + c -
+							   NW_C_PAGES_4K];
+		return n;
+	case NW_C_SHADOW_PAGES:
+		for (i = 0; i < NW_MAX_VMS; i++)
+			for (a = 0; s->vms[i] && a < NW_MAX_AS; a++)
+				n += s->vms[i]->as[a].spt.tables;
+		return n;
+	case NW_C_ACCESSES:
+		return s->cnt[NW_C_READS] + s->cnt[NW_C_WRITES] +
+		       s->cnt[NW_C_FETCHES];
+	case NW_C_MCYCLES:
+		/* Probe latencies: counted once here, not per access. */
+		n = s->cnt[NW_C_MCYCLES] +
+		    s->cnt[NW_C_TLB_MISS] * s->lat_sum[s->tlb.nlevels];
+		for (i = 0; i < s->tlb.nlevels; i++)
+			n += s->cnt[NW_C_TLB_L1_HIT + i] * s->lat_sum[i];
+		for (i = 0; i < NW_DIMS; i++)
+			for (a = NW_PTE; a <= NW_PML5E; a++)
+				n += lane(s, i, a) * s->cost.ref_m[i][a];
+		return n;
+	case NW_C_GUEST_REFS_L1 ... NW_C_HOST_REFS_L5:
+		i = c - NW_C_GUEST_REFS_L1;
+		return s->cnt[c] + lane(s, i / 5, i % 5 + 1);
+	default:
+		return c < NW_C_NR ? s->cnt[c] : 0;
+	}
+}

@@ -13,7 +13,7 @@
  * regardless of address; INVVPID individual-address only those that would
  * translate its address.
  */
-#include "sim.h"
+#include "invalidate.h"
 
 static u16 cur_pcid(const struct nw_sim *s)
 {
@@ -48,10 +48,8 @@ static void inval_linear(struct nw_sim *s, struct nw_inval f)
 /* Shadow paging intercepts the guest's TLB management. */
 static void shadow_intercept(struct nw_sim *s)
 {
-	if (s->vm && s->vm->cfg.mode == NW_MODE_SHADOW) {
-		s->cnt[NW_C_EXITS]++;
-		s->cnt[NW_C_MCYCLES] += s->cost.exit_m;
-	}
+	if (s->vm && s->vm->cfg.mode == NW_MODE_SHADOW)
+		nw_charge_exit(s->cnt, &s->cost);
 }
 
 void nw_invlpg(struct nw_sim *s, u64 va)
@@ -201,8 +199,7 @@ void nw_vm_exit(struct nw_sim *s)
 
 	if (!is_vm(vm))
 		return;
-	s->cnt[NW_C_EXITS]++;
-	s->cnt[NW_C_MCYCLES] += s->cost.exit_m;
+	nw_charge_exit(s->cnt, &s->cost);
 	if (!vm->cfg.vpid)
 		flush_vpid0(s);
 	s->vm = NULL;

@@ -11,7 +11,7 @@
  * write-protected; a guest store to one is a trap (another exit) that
  * removes the shadow entries derived from the entry it changed.
  */
-#include "sim.h"
+#include "shadow.h"
 
 static u32 wp_hash(u64 gfn)
 {
@@ -146,8 +146,7 @@ int nw_shadow_fill(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as,
 	u64 gpa, leaf, hpa, size, base, flags, before;
 	int level, hlevel, err;
 
-	s->cnt[NW_C_EXITS]++;
-	s->cnt[NW_C_MCYCLES] += s->cost.exit_m;
+	nw_charge_exit(s->cnt, &s->cost);
 	err = guest_soft_walk(vm, as, va, kind, r, &gpa, &leaf);
 	if (err)
 		return err;
@@ -182,8 +181,7 @@ int nw_shadow_fill(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as,
 		return NW_PHYS_FAULT;
 	if (as->spt.tables < before)
 		flush_walk_caches(vm);
-	s->cnt[NW_C_PF_FIXED]++;
-	s->cnt[NW_C_MCYCLES] += s->cost.fault_m;
+	nw_charge_fix(s->cnt, &s->cost);
 	return NW_OK;
 }
 
@@ -197,9 +195,8 @@ void nw_shadow_wrote(struct nw_vm *vm, u64 gpa)
 
 	if (!w)
 		return;
-	s->cnt[NW_C_EXITS]++;
+	nw_charge_exit(s->cnt, &s->cost);
 	s->cnt[NW_C_MMU_PTE_WRITE]++;
-	s->cnt[NW_C_MCYCLES] += s->cost.exit_m;
 	if (w->multi) {
 		nw_shadow_drop(vm);
 		return;

@@ -5,7 +5,8 @@
  * the GPA with the largest leaf the host backing allows (KVM's rule,
  * capped by the VM's policy). The per-access path is access.c.
  */
-#include "sim.h"
+#include "shadow.h"
+#include "walk.h"
 
 /* Host-physical table space: EPT, NPT and shadow tables. */
 static u64 *host_entry(void *ctx, u64 hpa)
@@ -28,11 +29,6 @@ static bool host_free(void *ctx, u64 hpa)
 
 	nw_mem_free_table(&s->mem, hpa);
 	return true;
-}
-
-static bool nested(const struct nw_vm *vm)
-{
-	return vm->cfg.mode == NW_MODE_EPT || vm->cfg.mode == NW_MODE_NPT;
 }
 
 /* Guest-physical table space: guest page tables, reached via memslots. */
@@ -156,76 +152,6 @@ void nw_sim_destroy(struct nw_sim *s)
 	nw_free(s);
 }
 
-void nw_sim_reset_counters(struct nw_sim *s)
-{
-	memset(s->cnt, 0, sizeof(s->cnt));
-	memset(s->lanes, 0, sizeof(s->lanes));
-	s->lanes_walks = 0;
-	memset(s->walk_hist, 0, sizeof(s->walk_hist));
-}
-
-/* Reads at level @l of dimension @d not yet folded into cnt[]. */
-static u64 lane(const struct nw_sim *s, int d, int l)
-{
-	return (s->lanes[d] >> 8 * l) & 0xff;
-}
-
-void nw_sim_fold_lanes(struct nw_sim *s)
-{
-	int d, l;
-
-	for (d = 0; d < NW_DIMS; d++) {
-		for (l = NW_PTE; l <= NW_PML5E; l++) {
-			u64 n = lane(s, d, l);
-
-			s->cnt[NW_C_GUEST_REFS_L1 + 5 * d + l - 1] += n;
-			s->cnt[NW_C_MCYCLES] += n * s->cost.ref_m[d][l];
-		}
-		s->lanes[d] = 0;
-	}
-	s->lanes_walks = 0;
-}
-
-u64 nw_sim_counter(struct nw_sim *s, enum nw_counter c)
-{
-	u64 n = 0;
-	int i, a;
-
-	switch (c) {
-	case NW_C_PAGES_4K:
-	case NW_C_PAGES_2M:
-	case NW_C_PAGES_1G:
-		for (i = 0; i < NW_MAX_VMS; i++)
-			if (s->vms[i] && nested(s->vms[i]))
-				n += s->vms[i]->ept.leaves[NW_PTE + c -
-							   NW_C_PAGES_4K];
-		return n;
-	case NW_C_SHADOW_PAGES:
-		for (i = 0; i < NW_MAX_VMS; i++)
-			for (a = 0; s->vms[i] && a < NW_MAX_AS; a++)
-				n += s->vms[i]->as[a].spt.tables;
-		return n;
-	case NW_C_ACCESSES:
-		return s->cnt[NW_C_READS] + s->cnt[NW_C_WRITES] +
-		       s->cnt[NW_C_FETCHES];
-	case NW_C_MCYCLES:
-		/* Probe latencies: counted once here, not per access. */
-		n = s->cnt[NW_C_MCYCLES] +
-		    s->cnt[NW_C_TLB_MISS] * s->lat_sum[s->tlb.nlevels];
-		for (i = 0; i < s->tlb.nlevels; i++)
-			n += s->cnt[NW_C_TLB_L1_HIT + i] * s->lat_sum[i];
-		for (i = 0; i < NW_DIMS; i++)
-			for (a = NW_PTE; a <= NW_PML5E; a++)
-				n += lane(s, i, a) * s->cost.ref_m[i][a];
-		return n;
-	case NW_C_GUEST_REFS_L1 ... NW_C_HOST_REFS_L5:
-		i = c - NW_C_GUEST_REFS_L1;
-		return s->cnt[c] + lane(s, i / 5, i % 5 + 1);
-	default:
-		return c < NW_C_NR ? s->cnt[c] : 0;
-	}
-}
-
 /* Forget every cached translation that carries @vm's tags. */
 static void vm_flush_caches(struct nw_sim *s, struct nw_vm *vm, bool host)
 {
@@ -266,7 +192,7 @@ int nw_vm_create(struct nw_sim *s, const struct nw_vm_cfg *cfg,
 	vm->sim = s;
 	vm->id = slot;
 	vm->cfg = *cfg;
-	vm->eptp_tag = nested(vm) ? slot + 1 : 0;
+	vm->eptp_tag = nw_vm_nested(vm) ? slot + 1 : 0;
 	vm->tag = cfg->vpid | (u32)vm->eptp_tag << NW_TAG_EPTP_SHIFT;
 	vm->htag = (u32)vm->eptp_tag << NW_TAG_EPTP_SHIFT;
 	vm->guest_caps.maxphyaddr = 46;
@@ -284,7 +210,7 @@ int nw_vm_create(struct nw_sim *s, const struct nw_vm_cfg *cfg,
 	vm->gspace.wrote = guest_wrote;
 	vm->gspace.ctx = vm;
 	nw_gpt_pool_init(&vm->gpt_pool, cfg->gpt_base, cfg->gpt_size);
-	if (nested(vm)) {
+	if (nw_vm_nested(vm)) {
 		err = nw_pt_init(&vm->ept, &s->hspace, cfg->host_levels,
 				 cfg->mode == NW_MODE_EPT ? NW_FMT_EPT :
 							    NW_FMT_X86);
@@ -323,7 +249,7 @@ void nw_vm_destroy(struct nw_vm *vm)
 		if (vm->as[a].used && vm->cfg.mode == NW_MODE_NATIVE)
 			nw_pt_destroy(&vm->as[a].gpt);
 	}
-	if (nested(vm))
+	if (nw_vm_nested(vm))
 		nw_pt_destroy(&vm->ept);
 	nw_free(vm->wp);
 	nw_gpt_pool_fini(&vm->gpt_pool);
@@ -405,16 +331,6 @@ int nw_vm_host_map(struct nw_sim *s, struct nw_vm *vm, u64 gpa)
 	return err;
 }
 
-static void count_exit(struct nw_sim *s, bool fixed)
-{
-	s->cnt[NW_C_EXITS]++;
-	s->cnt[NW_C_MCYCLES] += s->cost.exit_m;
-	if (fixed) {
-		s->cnt[NW_C_PF_FIXED]++;
-		s->cnt[NW_C_MCYCLES] += s->cost.fault_m;
-	}
-}
-
 /* An EPT violation the hypervisor can fix: a hole in a memslot's map. */
 bool nw_vm_fix_hole(struct nw_sim *s, struct nw_vm *vm, u64 gpa)
 {
@@ -423,10 +339,9 @@ bool nw_vm_fix_hole(struct nw_sim *s, struct nw_vm *vm, u64 gpa)
 
 	if (!nw_pt_lookup(&vm->ept, gpa, &pa, &level, NULL))
 		return false;	/* mapped: a rights violation, not a hole */
-	if (nw_vm_host_map(s, vm, gpa)) {
-		count_exit(s, false);
+	nw_charge_exit(s->cnt, &s->cost);
+	if (nw_vm_host_map(s, vm, gpa))
 		return false;
-	}
-	count_exit(s, true);
+	nw_charge_fix(s->cnt, &s->cost);
 	return true;
 }

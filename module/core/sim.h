@@ -174,10 +174,17 @@ struct nw_acc {
 	u8 pad[5];
 };
 
+/* A VM with host tables: EPT or NPT. */
+static inline bool nw_vm_nested(const struct nw_vm *vm)
+{
+	return vm->cfg.mode == NW_MODE_EPT || vm->cfg.mode == NW_MODE_NPT;
+}
+
 struct nw_sim *nw_sim_create(const struct nw_sim_cfg *cfg,
 			     const struct nw_mem_ops *ops, void *ctx,
 			     int *err);
 void nw_sim_destroy(struct nw_sim *s);
+/* counters.c: fold, read, reset. */
 void nw_sim_reset_counters(struct nw_sim *s);
 /* A walk reads at most 6 entries per level (5 table GPAs and the data). */
 #define NW_LANE_WALKS	(255 / 6)
@@ -219,45 +226,5 @@ static inline int nw_aligned_leaf(u64 gpa, u64 hpa, int level, u64 *base)
 
 /* The faults among @n accesses; nw_sim.status: the last one's outcome. */
 u64 nw_access_batch(struct nw_sim *s, const struct nw_acc *acc, u64 n);
-
-/* walk.c: one hardware walk, faults not handled. */
-int nw_walk(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as, u64 va,
-	    unsigned int kind, struct nw_walk_res *r);
-void nw_walk_prepare(struct nw_vm *vm);
-
-/* invalidate.c: the ISA's invalidations, executed by the running VM. */
-void nw_invlpg(struct nw_sim *s, u64 va);
-int nw_invpcid(struct nw_sim *s, int type, u16 pcid, u64 va);
-void nw_mov_cr3(struct nw_sim *s, u16 pcid, bool noflush);
-int nw_invvpid(struct nw_sim *s, int type, u16 vpid, u64 va);
-int nw_invept(struct nw_sim *s, int type, struct nw_vm *vm);
-void nw_vm_enter(struct nw_sim *s, struct nw_vm *vm);
-void nw_vm_exit(struct nw_sim *s);
-void nw_vm_switch(struct nw_sim *s, struct nw_vm *vm);
-
-/* shadow.c */
-int nw_shadow_fill(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as,
-		   u64 va, unsigned int kind, struct nw_walk_res *r);
-void nw_shadow_wrote(struct nw_vm *vm, u64 gpa);
-void nw_shadow_drop(struct nw_vm *vm);
-
-enum {
-	NW_INVPCID_ADDR,
-	NW_INVPCID_SINGLE,
-	NW_INVPCID_ALL_GLOBAL,
-	NW_INVPCID_ALL,
-};
-
-enum {
-	NW_INVVPID_ADDR,
-	NW_INVVPID_SINGLE,
-	NW_INVVPID_ALL,
-	NW_INVVPID_SINGLE_KEEP_GLOBAL,
-};
-
-enum {
-	NW_INVEPT_SINGLE = 1,
-	NW_INVEPT_GLOBAL,
-};
 
 #endif /* _NESTWALK_CORE_SIM_H */

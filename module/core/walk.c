@@ -16,7 +16,7 @@
  * References are tallied in the walk and added to the counters once at
  * its end, which keeps the per-reference path to a load and two compares.
  */
-#include "sim.h"
+#include "walk.h"
 
 struct walk {
 	struct nw_sim *s;
@@ -143,10 +143,8 @@ static void commit(struct walk *w)
 		nw_sim_fold_lanes(s);
 	s->cnt[NW_C_WALK_REFS] += refs;
 	s->walk_hist[min_t(u64, refs, NW_WALK_REFS_MAX)]++;
-	if (w->nad) {
-		s->cnt[NW_C_AD_WRITES] += w->nad;
-		s->cnt[NW_C_MCYCLES] += (u64)w->nad * s->cost.ad_write_m;
-	}
+	if (w->nad)
+		nw_charge_ad_writes(s->cnt, &s->cost, w->nad);
 	w->r->refs = refs;
 }
 

@@ -8,7 +8,10 @@
 #define _NESTWALK_CORETEST_H
 
 #include "presets.h"
+#include "invalidate.h"
+#include "shadow.h"
 #include "sim.h"
+#include "walk.h"
 #include "workload.h"
 
 /* One access: its outcome (enum nw_outcome) or -EINVAL. */
