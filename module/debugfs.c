@@ -229,7 +229,7 @@ static int tlb_show(struct seq_file *m, void *unused)
 				level = nw_cache_key_level(e.key);
 				seq_printf(m, "level %d array %d va 0x%llx size %s vpid %u eptp %u pcid %u global %d pa 0x%llx\n",
 					   l + 1, a,
-					   (e.key >> 4) << (NW_PAGE_SHIFT + 9 * (level - 1)),
+					   nw_cache_key_addr(e.key),
 					   size_name(level),
 					   e.tag & NW_TAG_VPID_MASK,
 					   e.tag >> NW_TAG_EPTP_SHIFT, e.pcid,

@@ -15,8 +15,8 @@
 #include "nestwalk.h"
 #include "pte.h"
 
-/* Largest guest-physical address the model accepts (MAXPHYADDR 46). */
-#define NW_GPA_LIMIT	BIT_ULL(46)
+/* Largest guest-physical address the model accepts (its MAXPHYADDR). */
+#define NW_GPA_LIMIT	BIT_ULL(NW_MAXPHYADDR)
 /* Pages pinned per call, so that a fatal signal is seen in time. */
 #define NW_PIN_CHUNK	512
 

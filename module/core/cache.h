@@ -95,17 +95,50 @@ struct nw_inval {
 
 #define NW_VA_MASK	(BIT_ULL(57) - 1)
 
-/* Page number of @addr at @level's size, the level, and a valid bit. */
+/*
+ * A key: the page number of an address at a level's page size (bits 63:4),
+ * the level (bits 3:1) and a valid bit (bit 0); 0 is no entry. Built and
+ * taken apart only by the helpers below.
+ */
+#define NW_KEY_VPN_SHIFT	4
+
+/* The page number of @addr at @level's size. */
+static __always_inline u64 nw_vpn(u64 addr, int level)
+{
+	return (addr & NW_VA_MASK) >> (NW_PAGE_SHIFT + 9 * (level - 1));
+}
+
+static __always_inline u64 nw_cache_key_of(u64 vpn, int level)
+{
+	return vpn << NW_KEY_VPN_SHIFT | (u64)level << 1 | 1;
+}
+
 static __always_inline u64 nw_cache_key(u64 addr, int level)
 {
-	u64 vpn = (addr & NW_VA_MASK) >> (NW_PAGE_SHIFT + 9 * (level - 1));
-
-	return vpn << 4 | (u64)level << 1 | 1;
+	return nw_cache_key_of(nw_vpn(addr, level), level);
 }
 
 static inline int nw_cache_key_level(u64 key)
 {
 	return (key >> 1) & 7;
+}
+
+static __always_inline u64 nw_cache_key_vpn(u64 key)
+{
+	return key >> NW_KEY_VPN_SHIFT;
+}
+
+/* The first address of the page @key names. */
+static inline u64 nw_cache_key_addr(u64 key)
+{
+	return nw_cache_key_vpn(key) << (NW_PAGE_SHIFT +
+					 9 * (nw_cache_key_level(key) - 1));
+}
+
+/* The set of an array with @set_mask that holds @key. */
+static __always_inline u32 nw_cache_key_set(u64 key, u32 set_mask)
+{
+	return nw_cache_key_vpn(key) & set_mask;
 }
 
 int nw_cache_init(struct nw_cache *c, const struct nw_cache_cfg *cfg,
@@ -143,7 +176,7 @@ static __always_inline bool nw_centry_match(const struct nw_centry *e,
 /* A key's fingerprint: odd, so never 0 (invalid) nor NW_FP_PAD. */
 static __always_inline u64 nw_cache_fp(u64 key)
 {
-	return ((key * 0x9e3779b97f4a7c15ULL) >> 48) | 1;
+	return nw_hash64(key, 16) | 1;
 }
 
 /*
@@ -287,7 +320,7 @@ static __always_inline struct nw_centry *
 nw_cache_find(struct nw_cache *c, u64 key, u32 tag, u16 pcid, u32 *set,
 	      u32 *way)
 {
-	*set = (key >> 4) & c->set_mask;
+	*set = nw_cache_key_set(key, c->set_mask);
 	if (unlikely(!c->ways))
 		return NULL;
 	switch (c->fpw) {
@@ -324,7 +357,7 @@ nw_cache_find_as(struct nw_cache *c, u64 key, u32 tag, u16 pcid, u32 *set,
 {
 	if (!fpw)
 		return nw_cache_find(c, key, tag, pcid, set, way);
-	*set = (key >> 4) & c->set_mask;
+	*set = nw_cache_key_set(key, c->set_mask);
 	return __nw_cache_find(c, key, tag, pcid, *set, way, fpw);
 }
 
@@ -404,7 +437,7 @@ __nw_cache_insert(struct nw_cache *c, u64 key, u32 tag, u16 pcid,
 		  struct nw_centry *evicted, const u32 fpw, const u8 repl,
 		  const bool absent)
 {
-	u32 set = (key >> 4) & c->set_mask, w, i;
+	u32 set = nw_cache_key_set(key, c->set_mask), w, i;
 	struct nw_centry *e = c->e + (size_t)set * c->ways;
 	const u64 *f = c->fps + (size_t)set * fpw;
 	u64 fp = nw_cache_fp(key), pat = fp * NW_LANES16, m, free;
@@ -476,14 +509,13 @@ static inline bool nw_inval_match(const struct nw_centry *e, const struct nw_inv
 	if (f->any_addr)
 		return true;
 	level = nw_cache_key_level(e->key);
-	return (e->key >> 4) == ((f->addr & NW_VA_MASK) >>
-				 (NW_PAGE_SHIFT + 9 * (level - 1)));
+	return nw_cache_key_vpn(e->key) == nw_vpn(f->addr, level);
 }
 
 /* Invalidate one entry of @c. */
 static inline void nw_cache_kill(struct nw_cache *c, struct nw_centry *e)
 {
-	u32 set = (e->key >> 4) & c->set_mask;
+	u32 set = nw_cache_key_set(e->key, c->set_mask);
 
 	if (!e->key)
 		return;

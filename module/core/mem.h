@@ -84,7 +84,7 @@ void nw_mem_free_table(struct nw_mem *m, u64 hpa);
 /* Hashed, so that table pages allocated in parallel runs don't collide. */
 static __always_inline unsigned int nw_frame_slot(u64 pfn)
 {
-	return (pfn * 0x9e3779b97f4a7c15ULL) >> 54;
+	return nw_hash64(pfn, 10);
 }
 
 /* Pointer to the 8-byte entry at @hpa (8-byte aligned), or NULL. */

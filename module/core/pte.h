@@ -27,6 +27,8 @@ enum nw_level {
 #define NW_PT_ENTRIES		512
 #define NW_PTE_SIZE		8
 #define NW_MAXPHYADDR_MAX	52
+/* What the model's CPU reports (CPUID 0x80000008): 64 TiB. */
+#define NW_MAXPHYADDR		46
 
 /* Bytes mapped by one entry at @level (4K, 2M, 1G, 512G, 256T). */
 static inline u64 nw_level_size(int level)

@@ -44,7 +44,7 @@ u64 nw_pwc_inval(struct nw_pwc *p, const struct nw_inval *f);
 static __always_inline struct nw_centry *
 nw_pwc_find_small(struct nw_cache *c, u64 key, u32 tag, u16 pcid)
 {
-	u32 set = (key >> 4) & c->set_mask, way;
+	u32 set = nw_cache_key_set(key, c->set_mask), way;
 	struct nw_centry *e = __nw_cache_find(c, key, tag, pcid, set, &way, 1);
 
 	/* A walk's entry is mostly the set's most recent. */

@@ -15,7 +15,7 @@
 
 static u32 wp_hash(u64 gfn)
 {
-	return (u32)((gfn * 0x9e3779b97f4a7c15ULL) >> 40) & (NW_WP_SLOTS - 1);
+	return (u32)nw_hash64(gfn, 24) & (NW_WP_SLOTS - 1);
 }
 
 static struct nw_wp *wp_find(struct nw_vm *vm, u64 gfn)

@@ -135,6 +135,18 @@ static inline bool try_cmpxchg64(u64 *p, u64 *old, u64 new)
 #endif /* __KERNEL__ */
 
 /*
+ * 2^64 / phi, odd: multiplying by it spreads any bits of @x into the high
+ * ones (Fibonacci hashing, Knuth 6.4); splitmix64's increment too.
+ */
+#define NW_GOLDEN64		0x9e3779b97f4a7c15ULL
+
+/* The top @bits bits of @x * NW_GOLDEN64 (1 <= @bits <= 63). */
+static __always_inline u64 nw_hash64(u64 x, unsigned int bits)
+{
+	return (x * NW_GOLDEN64) >> (64 - bits);
+}
+
+/*
  * The loop that follows runs up to @n times with bounds the compiler may
  * know (a specialised shape): unrolled, each pass's constants stay
  * constants. GCC and clang honour the pragma at -O2.

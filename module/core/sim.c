@@ -195,11 +195,11 @@ int nw_vm_create(struct nw_sim *s, const struct nw_vm_cfg *cfg,
 	vm->eptp_tag = nw_vm_nested(vm) ? slot + 1 : 0;
 	vm->tag = cfg->vpid | (u32)vm->eptp_tag << NW_TAG_EPTP_SHIFT;
 	vm->htag = (u32)vm->eptp_tag << NW_TAG_EPTP_SHIFT;
-	vm->guest_caps.maxphyaddr = 46;
+	vm->guest_caps.maxphyaddr = NW_MAXPHYADDR;
 	vm->guest_caps.nxe = true;
 	vm->guest_caps.gbpages = true;
 	vm->host_caps = vm->guest_caps;
-	vm->ept_caps.maxphyaddr = 46;
+	vm->ept_caps.maxphyaddr = NW_MAXPHYADDR;
 	vm->ept_caps.gbpages = true;
 	vm->ept_caps.exec_only = true;
 	vm->ept_caps.ad = cfg->ept_ad;

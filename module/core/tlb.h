@@ -197,7 +197,7 @@ static __always_inline u64 nw_tlb_key(const struct nw_tlb_probe *pr, u64 va,
 				      const struct nw_tlb_shape sh)
 {
 	return sh.fast ? nw_cache_key(va, sh.size) :
-	       ((va & NW_VA_MASK) >> pr->shift) << 4 | pr->size << 1 | 1;
+	       nw_cache_key_of((va & NW_VA_MASK) >> pr->shift, pr->size);
 }
 
 /*

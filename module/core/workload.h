@@ -63,7 +63,7 @@ u64 nw_exp2_neg_q30(u64 f);
 static inline u64 nw_rng_next(u64 *s)
 {
 	/* splitmix64: full period, good bits, cheap. */
-	u64 z = (*s += 0x9e3779b97f4a7c15ULL);
+	u64 z = (*s += NW_GOLDEN64);
 
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
