@@ -136,17 +136,12 @@ static void hm_free_table(void *ctx, u64 hpa)
 	s->free_tables[s->nfree++] = i;
 }
 
-/*
- * KVM's rule for the leaf mapping @gpa: no larger than the host mapping of
- * the page behind it, gpa and user address equally aligned at that size,
- * and the whole naturally aligned range inside the memslot.
- */
+/* The leaf that may map @gpa: nw_backing_level() over the user address. */
 static int hm_backing(void *ctx, u32 vm, u64 gpa, u64 *hpa, int *level)
 {
 	struct nw_session *s = ctx;
 	struct nw_memslot *slot;
-	u64 off, span, base;
-	int lv;
+	u64 off;
 
 	if (vm >= s->nvms)
 		return -EFAULT;
@@ -154,16 +149,10 @@ static int hm_backing(void *ctx, u32 vm, u64 gpa, u64 *hpa, int *level)
 		if (gpa < slot->gpa || gpa >= slot->gpa + slot->size)
 			continue;
 		off = gpa - slot->gpa;
-		for (lv = slot->level[off >> PAGE_SHIFT]; lv > NW_PTE; lv--) {
-			span = nw_level_size(lv);
-			base = gpa & ~(span - 1);
-			if (((slot->uaddr + off) & (span - 1)) == (gpa & (span - 1)) &&
-			    base >= slot->gpa &&
-			    base + span <= slot->gpa + slot->size)
-				break;
-		}
 		*hpa = slot->hpa_base + off;
-		*level = lv;
+		*level = nw_backing_level(gpa, slot->uaddr + off,
+					  slot->level[off >> PAGE_SHIFT],
+					  slot->gpa, slot->size);
 		return 0;
 	}
 	return -EFAULT;

@@ -81,6 +81,29 @@ void nw_mem_forget(struct nw_mem *m, u64 hpa);
 int nw_mem_alloc_table(struct nw_mem *m, u64 *hpa);
 void nw_mem_free_table(struct nw_mem *m, u64 hpa);
 
+/*
+ * KVM's rule for the leaf that may map @gpa (host_pfn_mapping_level() and
+ * the memslot's lpage_info, kvm_mmu_max_mapping_level()): no larger than
+ * @host_level, the host mapping of the page behind it; @gpa and @haddr,
+ * the host address of that page, equally aligned at that size; and the
+ * naturally aligned range inside the memslot [@slot_gpa, + @slot_size).
+ * The ->backing() ops answer with it.
+ */
+static inline int nw_backing_level(u64 gpa, u64 haddr, int host_level,
+				   u64 slot_gpa, u64 slot_size)
+{
+	int lv;
+
+	for (lv = host_level; lv > NW_PTE; lv--) {
+		u64 span = nw_level_size(lv), base = gpa & ~(span - 1);
+
+		if (!((gpa ^ haddr) & (span - 1)) && base >= slot_gpa &&
+		    base + span <= slot_gpa + slot_size)
+			break;
+	}
+	return lv;
+}
+
 /* Hashed, so that table pages allocated in parallel runs don't collide. */
 static __always_inline unsigned int nw_frame_slot(u64 pfn)
 {

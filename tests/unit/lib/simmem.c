@@ -146,7 +146,7 @@ static void op_free(void *ctx, u64 hpa)
 static int op_backing(void *ctx, u32 vm, u64 gpa, u64 *hpa, int *level)
 {
 	struct simmem *m = ctx;
-	int i, l;
+	int i;
 
 	for (i = 0; i < m->nslots; i++) {
 		struct simslot *s = &m->slot[i];
@@ -154,15 +154,8 @@ static int op_backing(void *ctx, u32 vm, u64 gpa, u64 *hpa, int *level)
 		if (s->vm != vm || gpa < s->gpa || gpa - s->gpa >= s->size)
 			continue;
 		*hpa = s->hpa + (gpa - s->gpa);
-		/* The host page must lie inside the slot, equally aligned. */
-		for (l = s->level; l > NW_PTE; l--) {
-			u64 sz = nw_level_size(l), base = gpa & ~(sz - 1);
-
-			if (!((gpa ^ *hpa) & (sz - 1)) && base >= s->gpa &&
-			    base + sz <= s->gpa + s->size)
-				break;
-		}
-		*level = l;
+		*level = nw_backing_level(gpa, *hpa, s->level, s->gpa,
+					  s->size);
 		return 0;
 	}
 	return -EFAULT;
