@@ -88,14 +88,68 @@ static int nw_release(struct inode *inode, struct file *file)
  * Reads the caller's structure whatever size it was built with (see the
  * uAPI header): @usize is its first field, bounded by @min and PAGE_SIZE.
  */
-static int nw_copy_in(void *dst, size_t ksize, size_t min,
+/*
+ * What every ioctl's structure may hold in its flags and reserved fields,
+ * checked in one place: flags outside @flags_ok or a non-zero reserved
+ * byte fail with EINVAL before the command looks at anything else.
+ */
+struct nw_arg_rule {
+	u64 flags_ok;
+	size_t flags_off;
+	size_t rsvd_off;
+	size_t rsvd_len;	/* 0: the structure has no reserved field */
+};
+
+#define NW_RULE(type, ok) {						\
+	.flags_ok = (ok), .flags_off = offsetof(type, flags),		\
+	.rsvd_off = offsetof(type, reserved),				\
+	.rsvd_len = sizeof_field(type, reserved),			\
+}
+
+#define NW_RULE_NO_RSVD(type, ok) {					\
+	.flags_ok = (ok), .flags_off = offsetof(type, flags),		\
+}
+
+static const struct nw_arg_rule nw_arg_rules[] = {
+	[_IOC_NR(NESTWALK_IOC_VERSION)] = NW_RULE(struct nestwalk_version, 0),
+	[_IOC_NR(NESTWALK_IOC_VM_CREATE)] =
+		NW_RULE(struct nestwalk_vm_create, NESTWALK_VM_FLAGS),
+	[_IOC_NR(NESTWALK_IOC_MEMSLOT)] = NW_RULE(struct nestwalk_memslot, 0),
+	[_IOC_NR(NESTWALK_IOC_CONFIG)] =
+		NW_RULE(struct nestwalk_config, NESTWALK_CFG_FLAGS),
+	[_IOC_NR(NESTWALK_IOC_MAP)] = NW_RULE(struct nestwalk_map, 0),
+	[_IOC_NR(NESTWALK_IOC_RUN)] = NW_RULE_NO_RSVD(struct nestwalk_run, 0),
+	[_IOC_NR(NESTWALK_IOC_STATS)] = NW_RULE(struct nestwalk_stats, 0),
+	[_IOC_NR(NESTWALK_IOC_INVALIDATE)] =
+		NW_RULE(struct nestwalk_invalidate, 0),
+	[_IOC_NR(NESTWALK_IOC_GENERATE)] =
+		NW_RULE_NO_RSVD(struct nestwalk_generate, NESTWALK_GEN_USER),
+};
+
+/*
+ * The caller's structure of command @cmd into @dst: any size from @min
+ * (the first published) up to PAGE_SIZE, as copy_struct_from_user()
+ * takes it, then the flags and reserved fields by nw_arg_rules[].
+ */
+static int nw_copy_in(unsigned int cmd, void *dst, size_t ksize, size_t min,
 		      void __user *uarg, u64 *usize)
 {
+	const struct nw_arg_rule *r = &nw_arg_rules[_IOC_NR(cmd)];
+	u64 flags;
+	int ret;
+
 	if (get_user(*usize, (u64 __user *)uarg))
 		return -EFAULT;
 	if (*usize < min || *usize > PAGE_SIZE)
 		return -EINVAL;
-	return copy_struct_from_user(dst, ksize, uarg, *usize);
+	ret = copy_struct_from_user(dst, ksize, uarg, *usize);
+	if (ret)
+		return ret;
+	memcpy(&flags, dst + r->flags_off, sizeof(flags));
+	if (flags & ~r->flags_ok ||
+	    (r->rsvd_len && memchr_inv(dst + r->rsvd_off, 0, r->rsvd_len)))
+		return -EINVAL;
+	return 0;
 }
 
 static int nw_copy_out(void __user *uarg, const void *src, size_t ksize,
@@ -112,12 +166,10 @@ static long nw_ioctl_version(void __user *uarg)
 	u64 usize;
 	int ret;
 
-	ret = nw_copy_in(&v, sizeof(v), NESTWALK_VERSION_SIZE_V1, uarg, &usize);
+	ret = nw_copy_in(NESTWALK_IOC_VERSION, &v, sizeof(v),
+			 NESTWALK_VERSION_SIZE_V1, uarg, &usize);
 	if (ret)
 		return ret;
-	if (v.flags || memchr_inv(v.reserved, 0, sizeof(v.reserved)))
-		return -EINVAL;
-
 	v.api_version = NESTWALK_API_VERSION;
 	v.module_version = NESTWALK_VERSION_CODE;
 	return nw_copy_out(uarg, &v, sizeof(v), usize);
@@ -129,8 +181,8 @@ static long nw_ioctl_vm_create(struct nw_session *s, void __user *uarg)
 	u64 usize;
 	int ret;
 
-	ret = nw_copy_in(&c, sizeof(c), NESTWALK_VM_CREATE_SIZE_V1, uarg,
-			 &usize);
+	ret = nw_copy_in(NESTWALK_IOC_VM_CREATE, &c, sizeof(c),
+			 NESTWALK_VM_CREATE_SIZE_V1, uarg, &usize);
 	if (ret)
 		return ret;
 	ret = nw_vm_create_ioctl(s, &c);
@@ -150,8 +202,8 @@ static long nw_ioctl_memslot(struct nw_session *s, void __user *uarg)
 	u64 usize;
 	int ret;
 
-	ret = nw_copy_in(&m, sizeof(m), NESTWALK_MEMSLOT_SIZE_V1, uarg,
-			 &usize);
+	ret = nw_copy_in(NESTWALK_IOC_MEMSLOT, &m, sizeof(m),
+			 NESTWALK_MEMSLOT_SIZE_V1, uarg, &usize);
 	if (ret)
 		return ret;
 	vm = nw_vm_lookup(s, m.vm_id);
@@ -172,7 +224,8 @@ static long nw_ioctl_config(struct nw_session *s, void __user *uarg)
 	u64 usize;
 	int ret;
 
-	ret = nw_copy_in(&c, sizeof(c), NESTWALK_CONFIG_SIZE_V1, uarg, &usize);
+	ret = nw_copy_in(NESTWALK_IOC_CONFIG, &c, sizeof(c),
+			 NESTWALK_CONFIG_SIZE_V1, uarg, &usize);
 	if (ret)
 		return ret;
 	return nw_sim_configure(s, &c);
@@ -184,7 +237,8 @@ static long nw_ioctl_map(struct nw_session *s, void __user *uarg)
 	u64 usize;
 	int ret;
 
-	ret = nw_copy_in(&m, sizeof(m), NESTWALK_MAP_SIZE_V1, uarg, &usize);
+	ret = nw_copy_in(NESTWALK_IOC_MAP, &m, sizeof(m),
+			 NESTWALK_MAP_SIZE_V1, uarg, &usize);
 	if (ret)
 		return ret;
 	return nw_map_ioctl(s, &m);
@@ -196,7 +250,8 @@ static long nw_ioctl_run(struct nw_session *s, void __user *uarg)
 	u64 usize;
 	int ret, ret2;
 
-	ret = nw_copy_in(&r, sizeof(r), NESTWALK_RUN_SIZE_V1, uarg, &usize);
+	ret = nw_copy_in(NESTWALK_IOC_RUN, &r, sizeof(r),
+			 NESTWALK_RUN_SIZE_V1, uarg, &usize);
 	if (ret)
 		return ret;
 	r.done = 0;
@@ -224,11 +279,10 @@ static long nw_ioctl_stats(struct nw_session *s, void __user *uarg)
 	u64 usize, i, v;
 	int ret;
 
-	ret = nw_copy_in(&st, sizeof(st), NESTWALK_STATS_SIZE_V1, uarg, &usize);
+	ret = nw_copy_in(NESTWALK_IOC_STATS, &st, sizeof(st),
+			 NESTWALK_STATS_SIZE_V1, uarg, &usize);
 	if (ret)
 		return ret;
-	if (st.flags || memchr_inv(st.reserved, 0, sizeof(st.reserved)))
-		return -EINVAL;
 	for (i = 0; i < min_t(u64, st.count, NW_C_NR); i++) {
 		v = nw_sim_counter(s->sim, i);
 		if (put_user(v, (u64 __user *)u64_to_user_ptr(st.values) + i))
@@ -246,8 +300,8 @@ static long nw_ioctl_invalidate(struct nw_session *s, void __user *uarg)
 	u64 usize;
 	int ret;
 
-	ret = nw_copy_in(&iv, sizeof(iv), NESTWALK_INVALIDATE_SIZE_V1, uarg,
-			 &usize);
+	ret = nw_copy_in(NESTWALK_IOC_INVALIDATE, &iv, sizeof(iv),
+			 NESTWALK_INVALIDATE_SIZE_V1, uarg, &usize);
 	if (ret)
 		return ret;
 	return nw_invalidate_ioctl(s, &iv);
@@ -259,8 +313,8 @@ static long nw_ioctl_generate(struct nw_session *s, void __user *uarg)
 	u64 usize;
 	int ret, ret2;
 
-	ret = nw_copy_in(&g, sizeof(g), NESTWALK_GENERATE_SIZE_V1, uarg,
-			 &usize);
+	ret = nw_copy_in(NESTWALK_IOC_GENERATE, &g, sizeof(g),
+			 NESTWALK_GENERATE_SIZE_V1, uarg, &usize);
 	if (ret)
 		return ret;
 	g.done = 0;

@@ -120,8 +120,6 @@ static bool overlaps(struct nw_gvm *vm, u64 gpa, u64 size)
 
 static int check_args(struct nw_gvm *vm, const struct nestwalk_memslot *m)
 {
-	if (m->flags || memchr_inv(m->reserved, 0, sizeof(m->reserved)))
-		return -EINVAL;
 	if (!m->memory_size || !PAGE_ALIGNED(m->memory_size) ||
 	    !PAGE_ALIGNED(m->gpa) || !PAGE_ALIGNED(m->userspace_addr))
 		return -EINVAL;

@@ -111,6 +111,8 @@ int nw_vm_create_ioctl(struct nw_session *s, struct nestwalk_vm_create *c);
 void nw_vm_destroy_last(struct nw_session *s);
 void nw_vms_destroy(struct nw_session *s);
 struct nw_gvm *nw_vm_lookup(struct nw_session *s, u64 id);
+/* Make @vm the running VM, as a VM exit and entry would. */
+void nw_session_enter(struct nw_session *s, struct nw_gvm *vm);
 
 int nw_memslot_add(struct nw_session *s, struct nw_gvm *vm,
 		   struct nestwalk_memslot *m);

@@ -7,7 +7,7 @@
 #include <linux/string.h>
 
 #include "nestwalk.h"
-#include "sim.h"
+#include "invalidate.h"
 
 static int check_cfg(struct nw_session *s, const struct nestwalk_vm_create *c)
 {
@@ -15,9 +15,6 @@ static int check_cfg(struct nw_session *s, const struct nestwalk_vm_create *c)
 		      c->mode == NESTWALK_MODE_NPT;
 	u32 i;
 
-	if (c->flags & ~NESTWALK_VM_FLAGS ||
-	    memchr_inv(c->reserved, 0, sizeof(c->reserved)))
-		return -EINVAL;
 	if (c->mode > NESTWALK_MODE_SHADOW || c->vpid > NESTWALK_VPID_MAX)
 		return -EINVAL;
 	if (c->guest_levels != 4 && c->guest_levels != 5)
@@ -152,4 +149,11 @@ void nw_vms_destroy(struct nw_session *s)
 {
 	while (s->nvms)
 		nw_vm_destroy_last(s);
+}
+
+/* Make @vm the running VM, as a VM exit and entry would. */
+void nw_session_enter(struct nw_session *s, struct nw_gvm *vm)
+{
+	if (s->sim->vm != vm->core)
+		nw_vm_switch(s->sim, vm->core);
 }

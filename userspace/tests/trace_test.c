@@ -23,6 +23,18 @@ static FILE *text(const char *s)
 
 #define USER(kind)	NESTWALK_ACCESS(0, (kind) | NESTWALK_USER)
 
+/* @s as a trace file, opened as @fmt into *@t; NULL if either failed. */
+static FILE *opened(const char *s, int fmt, struct nw_trace *t)
+{
+	FILE *f = text(s);
+
+	if (f && nw_trace_open(t, f, fmt)) {
+		fclose(f);
+		return NULL;
+	}
+	return f;
+}
+
 TEST(lackey_records)
 {
 	FILE *f = text("==123== Lackey, an example Valgrind tool\n"
@@ -59,12 +71,11 @@ TEST(lackey_records)
 /* An M record split across two batches keeps both halves. */
 TEST(lackey_modify_across_batches)
 {
-	FILE *f = text(" M 1000,4\n L 2000,8\n");
 	struct nestwalk_access acc[1];
 	struct nw_trace t;
+	FILE *f = opened(" M 1000,4\n L 2000,8\n", NW_TRACE_LACKEY, &t);
 
 	ASSERT_NE(NULL, f);
-	ASSERT_EQ(0, nw_trace_open(&t, f, NW_TRACE_LACKEY));
 	ASSERT_EQ(1, nw_trace_read(&t, acc, 1));
 	EXPECT_EQ(USER(NESTWALK_READ), acc[0].attr);
 	ASSERT_EQ(1, nw_trace_read(&t, acc, 1));
@@ -76,14 +87,14 @@ TEST(lackey_modify_across_batches)
 	fclose(f);
 }
 
+/* A bad record fails the read that meets it, naming its line. */
 TEST(lackey_garbage_is_an_error)
 {
-	FILE *f = text("I  0401ab70,3\n L zz12,8\n");
-	struct nestwalk_access acc[4];
 	struct nw_trace t;
+	FILE *f = opened("I  0401ab70,3\n L zz12,8\n", NW_TRACE_AUTO, &t);
+	struct nestwalk_access acc[4];
 
 	ASSERT_NE(NULL, f);
-	ASSERT_EQ(0, nw_trace_open(&t, f, NW_TRACE_AUTO));
 	EXPECT_EQ(-1, nw_trace_read(&t, acc, 4));
 	EXPECT_NE(NULL, strstr(t.err, "line 2"));
 	fclose(f);
