@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # nwbench of a baseline commit's core against the working tree's, built
-# side by side from the tree's bench/bench.c and run alternately; prints
+# side by side from the tree's bench/bench.c and run alternately (ABBA); prints
 # per figure the median of the runs for both and their ratio.
 # Usage: scripts/bench-ab.sh [BASE] [RUNS] [WHICH] [BUILD-DIR]
 #   WHICH: nwbench's argument (default abc), RUNS: pairs (default 6).
@@ -31,9 +31,16 @@ fi
 build "$out/$rev" "$out/nwbench-$rev"
 build "$top" "$out/nwbench-tree"
 rm -f "$out"/run-*.txt
+# ABBA: which runs first alternates, as the second of a pair may find
+# memory the first just freed (huge pages for the simulated memory).
 for i in $(seq "$runs"); do
-	"$out/nwbench-$rev" "$which" >"$out/run-base-$i.txt"
-	"$out/nwbench-tree" "$which" >"$out/run-tree-$i.txt"
+	if [ $((i % 2)) = 1 ]; then
+		"$out/nwbench-$rev" "$which" >"$out/run-base-$i.txt"
+		"$out/nwbench-tree" "$which" >"$out/run-tree-$i.txt"
+	else
+		"$out/nwbench-tree" "$which" >"$out/run-tree-$i.txt"
+		"$out/nwbench-$rev" "$which" >"$out/run-base-$i.txt"
+	fi
 done
 
 # The figures: a rate (M/s) or a share of a floor (%), one per line.
