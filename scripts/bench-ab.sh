@@ -13,23 +13,12 @@ base=${1:-31883ee}
 runs=${2:-6}
 which=${3:-abc}
 out=${4:-$top/build/bench-ab}
-cflags="-O2 -g -std=gnu11 -w"
 
-build() {	# build SRC-TREE BINARY
-	gcc $cflags -I"$1/module/core" -I"$1/tests/unit/lib" -o "$2" \
-		"$top/bench/bench.c" "$1"/module/core/*.c \
-		$(ls "$1"/tests/unit/lib/*.c | grep -v failalloc) -lm
-}
-
-rev=$(git -C "$top" rev-parse --short "$base")
-mkdir -p "$out/$rev"
-if [ ! -f "$out/$rev/.tree" ]; then
-	git -C "$top" archive "$rev" module/core tests/unit/lib |
-		tar -x -C "$out/$rev"
-	touch "$out/$rev/.tree"
-fi
-build "$out/$rev" "$out/nwbench-$rev"
-build "$top" "$out/nwbench-tree"
+. "$top/scripts/core-at.sh"
+basedir=$(core_at "$base" "$out")
+rev=$(basename "$basedir")
+core_build "$basedir" "$out/nwbench-$rev" "$top/bench/bench.c" -lm
+core_build "$top" "$out/nwbench-tree" "$top/bench/bench.c" -lm
 rm -f "$out"/run-*.txt
 # ABBA: which runs first alternates, as the second of a pair may find
 # memory the first just freed (huge pages for the simulated memory).

@@ -11,23 +11,12 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 base=${1:-31883ee}
 out=${2:-$top/build/equiv}
-cflags="-O2 -std=gnu11 -w"
 
-build() {	# build SRC-TREE BINARY
-	gcc $cflags -I"$1/module/core" -I"$1/tests/unit/lib" -o "$2" \
-		"$top/tests/equiv/scenarios.c" "$1"/module/core/*.c \
-		$(ls "$1"/tests/unit/lib/*.c | grep -v failalloc)
-}
-
-rev=$(git -C "$top" rev-parse --short "$base")
-mkdir -p "$out/$rev"
-if [ ! -f "$out/$rev/.tree" ]; then
-	git -C "$top" archive "$rev" module/core tests/unit/lib |
-		tar -x -C "$out/$rev"
-	touch "$out/$rev/.tree"
-fi
-build "$out/$rev" "$out/nwscen-$rev"
-build "$top" "$out/nwscen-tree"
+. "$top/scripts/core-at.sh"
+basedir=$(core_at "$base" "$out")
+rev=$(basename "$basedir")
+core_build "$basedir" "$out/nwscen-$rev" "$top/tests/equiv/scenarios.c"
+core_build "$top" "$out/nwscen-tree" "$top/tests/equiv/scenarios.c"
 "$out/nwscen-$rev" -v >"$out/$rev.hashes"
 "$out/nwscen-tree" -v >"$out/tree.hashes"
 echo "base $rev: $(tail -1 "$out/$rev.hashes")"
