@@ -303,7 +303,7 @@ static __always_inline u64 host_xlate(struct walk *w, const struct view *v,
 	struct nw_vm *vm = w->vm;
 	u64 table = vm->ept.root, *ep = NULL, e = 0, addr;
 	u8 perm = NW_PERM_R | NW_PERM_W | NW_PERM_X | NW_PERM_U;
-	int level, top = vm->cfg.host_levels, st;
+	int level, top = vm->cfg.host_levels, st = NW_PHYS_FAULT;
 
 	if (wc && gpt && s->ntlb.entries &&
 	    ntlb_lookup(s, vm, gpa, need, &addr, hsize, hperm))
@@ -320,15 +320,19 @@ static __always_inline u64 host_xlate(struct walk *w, const struct view *v,
 			continue;
 		st = host_step(w, v, gpa, level, &table, &perm, &e, &ep, ept,
 			       wc);
-		if (st == NW_STEP_TABLE)
-			continue;
-		count_refs(w, NW_DIM_HOST, top, level);
-		if (st != NW_STEP_LEAF)
-			return fault_hpa(w, st, gpa, NW_DIM_HOST, level);
-		return host_leaf(w, gpa, level, e, ep, perm, need, gpt,
-				 hsize, hperm, ept, wc);
+		if (st != NW_STEP_TABLE) {
+			count_refs(w, NW_DIM_HOST, top, level);
+			break;
+		}
 	}
-	return NW_NO_HPA;	/* not reached: a PTE is a leaf */
+	if (st != NW_STEP_LEAF)
+		return fault_hpa(w, st, gpa, NW_DIM_HOST, level);
+	/* The common leaf, a 4 KiB page, with its level a constant. */
+	if (likely(level == NW_PTE))
+		return host_leaf(w, gpa, NW_PTE, e, ep, perm, need, gpt, hsize,
+				 hperm, ept, wc);
+	return host_leaf(w, gpa, level, e, ep, perm, need, gpt, hsize, hperm,
+			 ept, wc);
 }
 
 /*
