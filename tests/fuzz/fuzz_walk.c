@@ -16,7 +16,9 @@
  * model changes nothing of guest data below the gpt region but the
  * accessed and dirty flags of entries it walks, and entries of pages a
  * stored value names (a crafted entry leads the builders there, as it
- * would lead a guest OS); nothing reads or writes outside the simulated
+ * would lead a guest OS), unless a store hit the model's own tables
+ * (kernel memory in the module: a corrupted EPT entry may lead the
+ * builders anywhere); nothing reads or writes outside the simulated
  * memory (ASan, and simmem's bounds).
  */
 #include <stdio.h>
@@ -129,6 +131,13 @@ struct run {
 	u64 *data;		/* guest data as the fuzzer left it */
 	/* Data pages a stored value names, as a GPA or as an HPA. */
 	bool named[DATA_PAGES];
+	/*
+	 * A store hit the model's own tables (host memory below GUEST_HPA):
+	 * in the module they are kernel memory no caller can write, and a
+	 * corrupted EPT/NPT entry may lead the builders anywhere, guest data
+	 * included, so the data check no longer applies.
+	 */
+	bool tables_hit;
 };
 
 static void name_page(struct run *r, u64 val)
@@ -154,6 +163,8 @@ static void poke(struct run *r, u64 i, u64 val)
 	check(page != NULL, "simmem page");
 	page[i % 512] = val;
 	name_page(r, val);
+	if (i < GUEST_HPA / 8)
+		r->tables_hit = true;
 	if (i >= GUEST_HPA / 8 && i - GUEST_HPA / 8 < DATA_WORDS)
 		r->data[i - GUEST_HPA / 8] = val;
 }
@@ -162,7 +173,7 @@ static void data_check(struct run *r)
 {
 	u64 i;
 
-	for (i = 0; i < DATA_WORDS; i++) {
+	for (i = 0; i < DATA_WORDS && !r->tables_hit; i++) {
 		if (r->named[i / 512] ||
 		    !((*guest_word(r, i) ^ r->data[i]) & ~AD_BITS))
 			continue;
