@@ -147,14 +147,17 @@ $(CACHE)/mod-vm/nestwalk.ko: FORCE
 
 # One VM run of stage $(1): vm-run.sh with the arguments every stage
 # passes and $(2); its output kept in $(RESULTS)/$(1).out, its TAP lines in
-# $(RESULTS)/$(1).tap, its exit status the run's.
+# $(RESULTS)/$(1).tap (vm-run.sh's own, "ok N - $(1): ...": a job other
+# than the suite also prints the guest's raw lines, not counted twice),
+# its exit status the run's.
 define vm_run
 mkdir -p $(RESULTS) $(CACHE)/vm/$(1) && \
 { $(S)/vm-run.sh -n $(1) -s $(CACHE)/selftests \
 	-u $(CACHE)/helper/nestwalk -o $(CACHE)/vm/$(1) $(2) \
 	> $(RESULTS)/$(1).out; rc=$$?; \
 	cat $(RESULTS)/$(1).out; \
-	grep -E '^(not )?ok' $(RESULTS)/$(1).out > $(RESULTS)/$(1).tap; \
+	grep -E '^(not )?ok [0-9]+ - $(1): ' $(RESULTS)/$(1).out \
+		> $(RESULTS)/$(1).tap; \
 	exit $$rc; }
 endef
 
