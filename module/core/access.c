@@ -22,25 +22,10 @@ static const u8 fault_counter[] = {
 	[NW_PHYS_FAULT] = NW_C_PHYS_FAULT,
 };
 
-/*
- * The kinds of access a TLB entry serves as it is, bit k for kind k
- * (kind: enum nw_kind | NW_USER): reads always, writes if writable and
- * already dirty (else the walk sets D: SDM 4.8), fetches if executable,
- * user kinds if the page is user (SDM 4.6). Kinds that are not valid
- * (kind & NW_KIND_MASK == 3) have no bit. Without branches: W and DIRTY
- * share a bit, as do X and the bit of NW_FETCH; U doubles the set into
- * the NW_USER kinds.
- */
+/* The kinds of access TLB entry @e serves as it is, bit k for kind k. */
 static __always_inline u8 tlb_ok_kinds(const struct nw_centry *e)
 {
-	u8 ok;
-
-	static_assert(NW_PERM_W == BIT(NW_WRITE) && NW_CE_DIRTY == NW_PERM_W &&
-		      NW_PERM_X == BIT(NW_FETCH) && 2 * NW_PERM_U == BIT(NW_USER),
-		      "rights map onto the bits of the kinds they allow");
-	ok = BIT(NW_READ) | (e->perm & e->flags & NW_PERM_W) |
-	     (e->perm & NW_PERM_X);
-	return ok * (1 + 2 * (e->perm & NW_PERM_U));
+	return nw_perm_kinds(e->perm, e->flags & NW_CE_DIRTY);
 }
 
 static __always_inline bool tlb_ok(const struct nw_centry *e,

@@ -58,6 +58,26 @@ static __always_inline u8 nw_perm_need(unsigned int kind)
 	return need[kind & NW_KIND_MASK] | (kind & NW_USER ? NW_PERM_U : 0);
 }
 
+/*
+ * nw_perm_allows() for every kind at once, bit k for kind k, with R
+ * taken as granted (a TLB entry always serves reads), for the memo's
+ * one-bit test: W and D share a bit, as do X and the bit of NW_FETCH;
+ * U doubles the set into the NW_USER kinds. Kinds that are not valid
+ * (kind & NW_KIND_MASK == 3) have no bit. tests/unit/tlb_test.c
+ * (perm_kinds) checks it against nw_perm_allows() for every input.
+ */
+static __always_inline u8 nw_perm_kinds(u8 perm, bool dirty)
+{
+	u8 ok;
+
+	static_assert(NW_PERM_W == BIT(NW_WRITE) && NW_CE_DIRTY == NW_PERM_W &&
+		      NW_PERM_X == BIT(NW_FETCH) && 2 * NW_PERM_U == BIT(NW_USER),
+		      "rights map onto the bits of the kinds they allow");
+	ok = BIT(NW_READ) | (perm & (dirty ? NW_PERM_W : 0)) |
+	     (perm & NW_PERM_X);
+	return ok * (1 + 2 * (perm & NW_PERM_U));
+}
+
 enum nw_outcome {
 	NW_OK,
 	NW_GUEST_PF,		/* the guest's own page fault */

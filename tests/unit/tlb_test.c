@@ -375,6 +375,29 @@ TEST_F(ref, million_accesses_match)
 	EXPECT_LT(n / 20, hits[0]);
 }
 
+/* The memo's rights bits are nw_perm_allows(), kind by kind. */
+TEST(perm_kinds)
+{
+	unsigned int perm, dirty, kind;
+
+	for (perm = 0; perm < 32; perm++) {
+		for (dirty = 0; dirty < 2; dirty++) {
+			u8 bits = nw_perm_kinds(perm, dirty);
+
+			for (kind = 0; kind < 8; kind++) {
+				bool ok = (kind & NW_KIND_MASK) != 3 &&
+					  nw_perm_allows(perm | NW_PERM_R,
+							 nw_perm_need(kind),
+							 dirty);
+
+				EXPECT_EQ(ok, bits >> kind & 1)
+					TH_LOG("perm %u dirty %u kind %u",
+					       perm, dirty, kind);
+			}
+		}
+	}
+}
+
 TEST(nehalem_reach)
 {
 	struct nw_sim_cfg cfg;
