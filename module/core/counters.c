@@ -49,6 +49,14 @@ const char *const nw_counter_names[] = {
 	[NW_C_PAGES_2M] = "pages_2m",
 	[NW_C_PAGES_1G] = "pages_1g",
 	[NW_C_MCYCLES] = "mcycles",
+	[NW_C_ITLB_L1_HIT] = "itlb_l1_hit",
+	[NW_C_ITLB_L2_HIT] = "itlb_l2_hit",
+	[NW_C_ITLB_L3_HIT] = "itlb_l3_hit",
+	[NW_C_ITLB_MISS] = "itlb_miss",
+	[NW_C_PAGE_CROSS] = "page_cross",
+	[NW_C_GP_FAULT] = "gp_fault",
+	[NW_C_MMU_UNSYNC] = "mmu_unsync",
+	[NW_C_MMU_RECYCLED] = "mmu_recycled",
 };
 
 static_assert(ARRAY_SIZE(nw_counter_names) == NW_C_NR,

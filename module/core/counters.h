@@ -44,9 +44,9 @@ enum nw_counter {
 	NW_C_PHYS_FAULT,	/* a table pointed outside provided memory */
 	NW_C_PF_FIXED,		/* EPT violations or shadow faults fixed */
 	NW_C_EXITS,
-	NW_C_TLB_FLUSH,		/* invalidations of any kind */
+	NW_C_TLB_FLUSH,		/* flushes the hypervisor makes (KVM's) */
 	NW_C_MMU_PTE_WRITE,	/* trapped guest page-table writes */
-	NW_C_MMU_SHADOW_ZAPPED,	/* shadow entries removed on those writes */
+	NW_C_MMU_SHADOW_ZAPPED,	/* shadow pages zapped */
 	NW_C_SHADOW_PAGES,	/* shadow table pages held (a gauge) */
 	NW_C_PAGES_4K,		/* EPT/NPT leaves (gauges, as in KVM) */
 	NW_C_PAGES_2M,
@@ -55,6 +55,14 @@ enum nw_counter {
 				 * latencies are derived from the hit and
 				 * miss counts when read
 				 */
+	NW_C_ITLB_L1_HIT,	/* fetches, instruction TLB levels */
+	NW_C_ITLB_L2_HIT,
+	NW_C_ITLB_L3_HIT,
+	NW_C_ITLB_MISS,
+	NW_C_PAGE_CROSS,	/* accesses that touched two pages */
+	NW_C_GP_FAULT,		/* non-canonical addresses */
+	NW_C_MMU_UNSYNC,	/* unsync shadow pages (a gauge) */
+	NW_C_MMU_RECYCLED,	/* shadow pages zapped for the quota */
 	NW_C_NR
 };
 

@@ -24,7 +24,7 @@
  * Bumped when a released interface gains an ioctl or a structure; never for
  * a change in meaning.
  */
-#define NESTWALK_API_VERSION	3
+#define NESTWALK_API_VERSION	4
 
 /* Largest PCID (CR3 bits 11:0, SDM 4.10.1) and VPID (SDM 29.1) operands. */
 #define NESTWALK_PCID_MAX	4095
@@ -65,9 +65,16 @@ struct nestwalk_version {
 #define NESTWALK_PAGE_2M	2
 #define NESTWALK_PAGE_1G	3
 
-/* struct nestwalk_vm_create.flags */
+/*
+ * struct nestwalk_vm_create.flags: the guest's control registers as its
+ * kernel sets them (SDM 4.6 "Access Rights", 4.6.2 "Protection Keys").
+ */
 #define NESTWALK_VM_EPT_AD	(1ULL << 0)	/* EPT accessed/dirty flags */
-#define NESTWALK_VM_FLAGS	NESTWALK_VM_EPT_AD
+#define NESTWALK_VM_NO_WP	(1ULL << 1)	/* CR0.WP = 0 (API 4) */
+#define NESTWALK_VM_SMEP	(1ULL << 2)	/* CR4.SMEP = 1 (API 4) */
+#define NESTWALK_VM_SMAP	(1ULL << 3)	/* CR4.SMAP = 1 (API 4) */
+#define NESTWALK_VM_PKE		(1ULL << 4)	/* CR4.PKE = 1, @pkru (API 4) */
+#define NESTWALK_VM_FLAGS	0x1fULL
 
 /**
  * struct nestwalk_vm_create - a VM on the session's simulated CPU
@@ -86,6 +93,9 @@ struct nestwalk_version {
  *	guest's page-table pages are taken (it must lie in the VM's memslots
  *	by the time NESTWALK_IOC_MAP writes them). Unused in native mode.
  * @gpt_size: (in) bytes of that region.
+ * @pkru: (in) the guest's PKRU register (bits 31:0) with NESTWALK_VM_PKE:
+ *	for key i, bit 2i disables access, bit 2i+1 write (SDM 4.6.2); must
+ *	be zero without it. Since API 4.
  * @reserved: (in) must be zero.
  */
 struct nestwalk_vm_create {
@@ -99,7 +109,8 @@ struct nestwalk_vm_create {
 	__u64 vm_id;
 	__u64 gpt_base;
 	__u64 gpt_size;
-	__u64 reserved[6];
+	__u64 pkru;
+	__u64 reserved[5];
 };
 
 #define NESTWALK_VM_CREATE_SIZE_V1	128
@@ -156,7 +167,33 @@ struct nestwalk_memslot {
 #define NESTWALK_CFG_NO_PWC	(1ULL << 1)	/* guest-dimension PSCs */
 #define NESTWALK_CFG_NO_HPWC	(1ULL << 2)	/* host-dimension PSCs */
 #define NESTWALK_CFG_NO_NTLB	(1ULL << 3)	/* nested TLB */
-#define NESTWALK_CFG_FLAGS	0xfULL
+/* API 4: fetches use the data TLB, as before API 4 (no instruction TLB). */
+#define NESTWALK_CFG_UNIFIED_TLB	(1ULL << 4)
+/* API 4: @cpu_caps replaces the preset's capabilities. */
+#define NESTWALK_CFG_CAPS	(1ULL << 5)
+#define NESTWALK_CFG_FLAGS	0x3fULL
+
+/*
+ * struct nestwalk_config.cpu_caps: what the simulated CPU can do (API 4).
+ * Guest leaves the CPU lacks fault as the SDM says; host leaves its EPT or
+ * NPT cannot use are not built (KVM's rule); the rest refuse the request
+ * that needs them with EOPNOTSUPP.
+ */
+#define NESTWALK_CAP_PDPE1GB	(1ULL << 0)	/* 1 GiB guest pages, CPUID
+						 * 80000001H:EDX[26]
+						 */
+#define NESTWALK_CAP_LA57	(1ULL << 1)	/* 5-level paging, CPUID
+						 * 07H:ECX[16]
+						 */
+#define NESTWALK_CAP_PCID	(1ULL << 2)	/* CPUID 01H:ECX[17] */
+#define NESTWALK_CAP_INVPCID	(1ULL << 3)	/* CPUID 07H:EBX[10] */
+#define NESTWALK_CAP_EPT_2M	(1ULL << 4)	/* 2 MiB EPT/NPT leaves,
+						 * IA32_VMX_EPT_VPID_CAP[16]
+						 */
+#define NESTWALK_CAP_EPT_1G	(1ULL << 5)	/* 1 GiB EPT/NPT leaves, [17] */
+#define NESTWALK_CAP_EPT_XO	(1ULL << 6)	/* execute-only EPT, [0] */
+#define NESTWALK_CAP_EPT_5L	(1ULL << 7)	/* 5-level EPT/NPT, [7] */
+#define NESTWALK_CAPS		0xffULL
 
 /* struct nestwalk_tlb_array.repl: replacement policy of a set. */
 #define NESTWALK_REPL_LRU	0	/* true least-recently used */
@@ -196,7 +233,13 @@ struct nestwalk_tlb_array {
 
 /* struct nestwalk_tlb_level.flags */
 #define NESTWALK_TLB_VICTIM	(1ULL << 0)	/* filled by evictions above */
-#define NESTWALK_TLB_FLAGS	NESTWALK_TLB_VICTIM
+/*
+ * API 4, instruction levels only: this level is the data hierarchy's level
+ * of the same index (Nehalem's and Skylake's STLB serve both); its arrays
+ * and latency must be zero.
+ */
+#define NESTWALK_TLB_SHARED	(1ULL << 1)
+#define NESTWALK_TLB_FLAGS	0x3ULL
 
 /**
  * struct nestwalk_tlb_level - one level of an explicit TLB hierarchy
@@ -226,6 +269,15 @@ struct nestwalk_tlb_level {
  *	walk caches and memory latencies stay). 0 with @ntlb_levels 0: the
  *	preset's own.
  * @ntlb_levels: (in) 0 to NESTWALK_TLB_MAX_LEVELS.
+ * @itlb_levels: (in) user pointer to @nitlb_levels struct
+ *	nestwalk_tlb_level: the instruction TLB, first level first; a level
+ *	may be NESTWALK_TLB_SHARED with the data level of its index. 0 with
+ *	@nitlb_levels 0: the preset's instruction TLB, its shared levels
+ *	those of the data hierarchy in use. Since API 4.
+ * @nitlb_levels: (in) 0 to NESTWALK_TLB_MAX_LEVELS.
+ * @cpu_caps: (in) NESTWALK_CAP_* bits, read with NESTWALK_CFG_CAPS (else
+ *	must be zero); (out) the capabilities the session's CPU has. Since
+ *	API 4.
  * @reserved: (in) must be zero.
  *
  * Only before the session's first VM (EBUSY after). Until then the
@@ -239,10 +291,14 @@ struct nestwalk_config {
 	__u64 seed;
 	__u64 tlb_levels;
 	__u64 ntlb_levels;
-	__u64 reserved[2];
+	__u64 itlb_levels;
+	__u64 nitlb_levels;
+	__u64 cpu_caps;
+	__u64 reserved[3];
 };
 
 #define NESTWALK_CONFIG_SIZE_V1	64
+#define NESTWALK_CONFIG_SIZE_V2	96
 
 /* struct nestwalk_map.prot */
 #define NESTWALK_PROT_WRITE	(1ULL << 0)
@@ -287,10 +343,28 @@ struct nestwalk_map {
 #define NESTWALK_FETCH		2
 #define NESTWALK_USER		4	/* or-ed in: a user-mode access */
 
+/*
+ * Or-ed into @attr (API 4). A supervisor access with EFLAGS.AC = 1, which
+ * SMAP lets read and write user pages (SDM 4.6.1):
+ */
+#define NESTWALK_ACCESS_AC		(1ULL << 20)
+/*
+ * An implicit supervisor-mode access made at CPL 3 (a descriptor table
+ * read, SDM 4.6.1): checked as a supervisor access, SMAP whatever
+ * EFLAGS.AC; not with NESTWALK_USER.
+ */
+#define NESTWALK_ACCESS_IMPLICIT	(1ULL << 21)
+
 /**
  * struct nestwalk_access - one access of a run
- * @gva: guest-virtual address.
- * @attr: NESTWALK_ACCESS(pcid, kind).
+ * @gva: guest-virtual address; canonical for the guest's paging mode, or
+ *	the access takes a #GP (counted as gp_fault).
+ * @attr: NESTWALK_ACCESS(pcid, kind), NESTWALK_ACCESS_SIZE(bytes) and the
+ *	NESTWALK_ACCESS_AC/IMPLICIT bits or-ed in.
+ *
+ * An access of more than one byte whose last byte lies on the next 4 KiB
+ * page translates both pages, first to last (SDM 4.10.2.3 caches each
+ * translation); if either faults, no part of the access happens.
  */
 struct nestwalk_access {
 	__u64 gva;
@@ -300,7 +374,11 @@ struct nestwalk_access {
 #define NESTWALK_ACCESS(pcid, kind)	((__u64)(pcid) | (__u64)(kind) << 16)
 #define NESTWALK_ACCESS_PCID(attr)	((attr) & 0xfff)
 #define NESTWALK_ACCESS_KIND(attr)	(((attr) >> 16) & 0x7)
-#define NESTWALK_ACCESS_RSVD		(~0x70fffULL)
+/* Bytes accessed, 1 to 4096; 0 (before API 4) means one byte. */
+#define NESTWALK_ACCESS_SIZE(bytes)	((__u64)(bytes) << 32)
+#define NESTWALK_ACCESS_BYTES(attr)	(((attr) >> 32) & 0x1fff)
+#define NESTWALK_ACCESS_SIZE_MAX	4096
+#define NESTWALK_ACCESS_RSVD		(~0x1fff00370fffULL)
 
 /* Accesses one NESTWALK_IOC_RUN takes at most. */
 #define NESTWALK_RUN_MAX	(1ULL << 24)
@@ -344,11 +422,14 @@ struct nestwalk_run {
  * @NESTWALK_STAT_READS: "reads": data reads.
  * @NESTWALK_STAT_WRITES: "writes": data writes.
  * @NESTWALK_STAT_FETCHES: "fetches": instruction fetches.
- * @NESTWALK_STAT_TLB_L1_HIT: "tlb_l1_hit": accesses that hit the first TLB level.
- * @NESTWALK_STAT_TLB_L2_HIT: "tlb_l2_hit": accesses that hit the second TLB level.
- * @NESTWALK_STAT_TLB_L3_HIT: "tlb_l3_hit": accesses that hit the third TLB level.
- * @NESTWALK_STAT_TLB_MISS: "tlb_miss": accesses that missed every TLB level.
- * @NESTWALK_STAT_TLB_ASSIST: "tlb_assist": TLB hits that still walked (rights, first write).
+ * @NESTWALK_STAT_TLB_L1_HIT: "tlb_l1_hit": data accesses (reads, writes; and
+ *	fetches with NESTWALK_CFG_UNIFIED_TLB) that hit the first data TLB level;
+ *	each page of a page-crossing access counts.
+ * @NESTWALK_STAT_TLB_L2_HIT: "tlb_l2_hit": ... the second data TLB level.
+ * @NESTWALK_STAT_TLB_L3_HIT: "tlb_l3_hit": ... the third data TLB level.
+ * @NESTWALK_STAT_TLB_MISS: "tlb_miss": ... that missed every data TLB level.
+ * @NESTWALK_STAT_TLB_ASSIST: "tlb_assist": TLB hits that still walked
+ *	(rights, first write), data and instruction TLB.
  * @NESTWALK_STAT_WALKS: "walks": page walks.
  * @NESTWALK_STAT_WALK_REFS: "walk_refs": paging-structure entries read, both dimensions.
  * @NESTWALK_STAT_GUEST_REFS_L1: "guest_refs_l1": guest (or native, shadow)
@@ -375,14 +456,29 @@ struct nestwalk_run {
  * @NESTWALK_STAT_PHYS_FAULT: "phys_fault": walks stopped by a table outside provided memory.
  * @NESTWALK_STAT_PF_FIXED: "pf_fixed": EPT violations or shadow faults the hypervisor fixed.
  * @NESTWALK_STAT_EXITS: "exits": VM exits.
- * @NESTWALK_STAT_TLB_FLUSH: "tlb_flush": invalidations of any kind.
+ * @NESTWALK_STAT_TLB_FLUSH: "tlb_flush": TLB flushes the hypervisor makes
+ *	(KVM's tlb_flush: kvm_vcpu_flush_tlb_*()); guest INVLPG, INVPCID and
+ *	MOV to CR3 count only when they exit (shadow paging).
  * @NESTWALK_STAT_MMU_PTE_WRITE: "mmu_pte_write": trapped guest page-table writes (shadow).
- * @NESTWALK_STAT_MMU_SHADOW_ZAPPED: "mmu_shadow_zapped": shadow entries removed on those writes.
+ * @NESTWALK_STAT_MMU_SHADOW_ZAPPED: "mmu_shadow_zapped": shadow pages zapped
+ *	(KVM's kvm_mmu_prepare_zap_page()).
  * @NESTWALK_STAT_SHADOW_PAGES: "shadow_pages": shadow table pages held (a gauge).
  * @NESTWALK_STAT_PAGES_4K: "pages_4k": 4 KiB EPT/NPT leaves (a gauge, as in KVM).
  * @NESTWALK_STAT_PAGES_2M: "pages_2m": 2 MiB EPT/NPT leaves (a gauge).
  * @NESTWALK_STAT_PAGES_1G: "pages_1g": 1 GiB EPT/NPT leaves (a gauge).
  * @NESTWALK_STAT_MCYCLES: "mcycles": estimated cost of everything counted, milli-cycles.
+ * @NESTWALK_STAT_ITLB_L1_HIT: "itlb_l1_hit": fetches that hit the first
+ *	instruction TLB level (API 4).
+ * @NESTWALK_STAT_ITLB_L2_HIT: "itlb_l2_hit": ... the second level (its own
+ *	or the one shared with data).
+ * @NESTWALK_STAT_ITLB_L3_HIT: "itlb_l3_hit": ... the third level.
+ * @NESTWALK_STAT_ITLB_MISS: "itlb_miss": fetches that missed every level.
+ * @NESTWALK_STAT_PAGE_CROSS: "page_cross": accesses that touched two pages.
+ * @NESTWALK_STAT_GP_FAULT: "gp_fault": accesses to a non-canonical address.
+ * @NESTWALK_STAT_MMU_UNSYNC: "mmu_unsync": last-level shadow pages unsync
+ *	now (a gauge, KVM's mmu_unsync).
+ * @NESTWALK_STAT_MMU_RECYCLED: "mmu_recycled": shadow pages zapped to stay
+ *	within the quota (KVM's mmu_recycled).
  */
 enum nestwalk_stat {
 	NESTWALK_STAT_ACCESSES,
@@ -427,6 +523,14 @@ enum nestwalk_stat {
 	NESTWALK_STAT_PAGES_2M,
 	NESTWALK_STAT_PAGES_1G,
 	NESTWALK_STAT_MCYCLES,
+	NESTWALK_STAT_ITLB_L1_HIT,
+	NESTWALK_STAT_ITLB_L2_HIT,
+	NESTWALK_STAT_ITLB_L3_HIT,
+	NESTWALK_STAT_ITLB_MISS,
+	NESTWALK_STAT_PAGE_CROSS,
+	NESTWALK_STAT_GP_FAULT,
+	NESTWALK_STAT_MMU_UNSYNC,
+	NESTWALK_STAT_MMU_RECYCLED,
 };
 
 /* Bytes of one name, with its terminating NUL. */
