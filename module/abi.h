@@ -40,6 +40,17 @@ static_assert(NESTWALK_TLB_MAX_WAYS == NW_CACHE_MAX_WAYS);
 static_assert(NESTWALK_READ == NW_READ && NESTWALK_WRITE == NW_WRITE &&
 	      NESTWALK_FETCH == NW_FETCH && NESTWALK_USER == NW_USER);
 static_assert(NESTWALK_PCID_MAX + 1 == NW_PCIDS);
+/* The capabilities are the core's NW_CAP_* bits. */
+#define NW_SAME_CAP(x)	static_assert((u32)NESTWALK_CAP_##x == (u32)NW_CAP_##x)
+NW_SAME_CAP(PDPE1GB);
+NW_SAME_CAP(LA57);
+NW_SAME_CAP(PCID);
+NW_SAME_CAP(INVPCID);
+NW_SAME_CAP(EPT_2M);
+NW_SAME_CAP(EPT_1G);
+NW_SAME_CAP(EPT_XO);
+NW_SAME_CAP(EPT_5L);
+static_assert((u32)NESTWALK_CAPS == (u32)NW_CAPS);
 
 /* enum nestwalk_stat is the core's enum nw_counter, member by member. */
 #define NW_SAME_STAT(x)	static_assert((int)NW_C_##x == (int)NESTWALK_STAT_##x)

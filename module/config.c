@@ -80,6 +80,10 @@ int nw_sim_configure(struct nw_session *s, const struct nestwalk_config *c)
 	if (ret)
 		return ret;
 	cfg.seed = c->seed;
+	if (c->cpu_caps & ~(c->flags & NESTWALK_CFG_CAPS ? NESTWALK_CAPS : 0))
+		return -EINVAL;
+	if (c->flags & NESTWALK_CFG_CAPS)
+		cfg.caps = c->cpu_caps;
 	if (c->flags & NESTWALK_CFG_NO_TLB)
 		cfg.tlb.nlevels = 0;
 	if (c->flags & NESTWALK_CFG_NO_PWC)

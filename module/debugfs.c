@@ -166,12 +166,33 @@ static int presets_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(presets);
 
+/* NESTWALK_CAP_* bit by bit, as the helper's --cpu-caps names them. */
+static const char *const cap_names[] = {
+	"pdpe1gb", "la57", "pcid", "invpcid", "ept_2m", "ept_1g", "ept_xo",
+	"ept_5l",
+};
+
+static_assert(BIT(ARRAY_SIZE(cap_names)) == NW_CAPS + 1,
+	      "a name per capability");
+
+static void show_caps(struct seq_file *m, u32 caps)
+{
+	int i;
+
+	seq_puts(m, "cpu_caps");
+	for (i = 0; i < ARRAY_SIZE(cap_names); i++)
+		if (caps & BIT(i))
+			seq_printf(m, " %s", cap_names[i]);
+	seq_putc(m, '\n');
+}
+
 static int config_show(struct seq_file *m, void *unused)
 {
 	struct nw_session *s = m->private;
 
 	mutex_lock(&s->objs_lock);
 	seq_printf(m, "preset %s\n", nw_preset_names[s->cfg.preset]);
+	show_caps(m, s->sim->caps);
 	seq_printf(m, "tlb %d\n", !(s->cfg.flags & NESTWALK_CFG_NO_TLB));
 	seq_printf(m, "pwc %d\n", !(s->cfg.flags & NESTWALK_CFG_NO_PWC));
 	seq_printf(m, "host_pwc %d\n",

@@ -228,7 +228,11 @@ static long nw_ioctl_config(struct nw_session *s, void __user *uarg)
 			 NESTWALK_CONFIG_SIZE_V1, uarg, &usize);
 	if (ret)
 		return ret;
-	return nw_sim_configure(s, &c);
+	ret = nw_sim_configure(s, &c);
+	if (ret)
+		return ret;
+	c.cpu_caps = s->sim->caps;
+	return nw_copy_out(uarg, &c, sizeof(c), usize);
 }
 
 static long nw_ioctl_map(struct nw_session *s, void __user *uarg)

@@ -19,6 +19,16 @@ int nw_invalidate_ioctl(struct nw_session *s,
 		       iv->type == NW_INVEPT_SINGLE)) && !vm)
 		return -ENOENT;
 
+	/*
+	 * What the CPU lacks: INVPCID is #UD without it, CR3 bit 63 is
+	 * reserved without CR4.PCIDE (SDM vol. 2, INVPCID and MOV CR).
+	 */
+	if ((iv->op == NESTWALK_INV_INVPCID &&
+	     !(s->sim->caps & NW_CAP_INVPCID)) ||
+	    (iv->op == NESTWALK_INV_MOV_CR3 && iv->type &&
+	     !(s->sim->caps & NW_CAP_PCID)))
+		return -EOPNOTSUPP;
+
 	switch (iv->op) {
 	case NESTWALK_INV_INVLPG:
 		nw_session_enter(s, vm);

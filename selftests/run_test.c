@@ -400,7 +400,10 @@ FIXTURE_SETUP(onedim)
 	struct nestwalk_config cfg = {
 		.size = sizeof(cfg), .preset = NESTWALK_PRESET_SKYLAKE,
 		.flags = NESTWALK_CFG_NO_TLB | NESTWALK_CFG_NO_PWC |
-			 NESTWALK_CFG_NO_HPWC | NESTWALK_CFG_NO_NTLB,
+			 NESTWALK_CFG_NO_HPWC | NESTWALK_CFG_NO_NTLB |
+			 NESTWALK_CFG_CAPS,
+		/* Skylake has no 5-level paging: add it. */
+		.cpu_caps = NESTWALK_CAPS,
 	};
 	struct nestwalk_vm_create vc = {
 		.size = sizeof(vc), .mode = variant->mode,
@@ -717,6 +720,76 @@ TEST(presets_file)
 	EXPECT_NE(NULL, strstr(p, "preset nehalem level 2 array 0 entries 512 ways 4 sizes 4k "));
 }
 
+/*
+ * CPU capabilities: CONFIG reports the preset's; what the CPU lacks is
+ * refused (5-level paging without LA57, a PCID without PCID, INVPCID
+ * without INVPCID), and the session's config file lists them.
+ */
+TEST(cpu_caps)
+{
+	struct nestwalk_config cfg = {
+		.size = sizeof(cfg), .preset = NESTWALK_PRESET_NEHALEM,
+	};
+	struct nestwalk_vm_create vc = {
+		.size = sizeof(vc), .mode = NESTWALK_MODE_EPT,
+		.guest_levels = 5, .host_levels = 4, .gpt_size = 1 << 20,
+	};
+	struct nestwalk_invalidate iv = {
+		.size = sizeof(iv), .op = NESTWALK_INV_INVPCID, .type = 3,
+	};
+	struct nestwalk_map m = {
+		.size = sizeof(m), .pcid = 1, .gva = 1ULL << 30,
+		.gpa = 1ULL << 30, .length = 4096, .leaf = NESTWALK_PAGE_4K,
+	};
+	char dir[128];
+	int fd;
+
+	if (geteuid() || access(NW_DEV, F_OK))
+		SKIP(return, "must be root with the module loaded");
+	fd = open(NW_DEV, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	nwt_newest_session(dir, sizeof(dir));
+	ASSERT_EQ(0, ioctl(fd, NESTWALK_IOC_CONFIG, &cfg));
+	EXPECT_EQ(NESTWALK_CAP_EPT_2M | NESTWALK_CAP_EPT_XO, cfg.cpu_caps);
+	EXPECT_NE(NULL, strstr(file_of(dir, "config"),
+			       "cpu_caps ept_2m ept_xo\n"));
+	/* Capabilities without NESTWALK_CFG_CAPS, or unknown ones. */
+	cfg.cpu_caps = NESTWALK_CAP_LA57;
+	EXPECT_EQ(-1, ioctl(fd, NESTWALK_IOC_CONFIG, &cfg));
+	EXPECT_EQ(EINVAL, errno);
+	cfg.flags = NESTWALK_CFG_CAPS;
+	cfg.cpu_caps = NESTWALK_CAPS + 1;
+	EXPECT_EQ(-1, ioctl(fd, NESTWALK_IOC_CONFIG, &cfg));
+	EXPECT_EQ(EINVAL, errno);
+	cfg.flags = 0;
+	cfg.cpu_caps = 0;
+	ASSERT_EQ(0, ioctl(fd, NESTWALK_IOC_CONFIG, &cfg));
+	EXPECT_EQ(-1, ioctl(fd, NESTWALK_IOC_VM_CREATE, &vc));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	vc.guest_levels = 4;
+	ASSERT_EQ(0, ioctl(fd, NESTWALK_IOC_VM_CREATE, &vc));
+	m.vm_id = vc.vm_id;
+	EXPECT_EQ(-1, ioctl(fd, NESTWALK_IOC_MAP, &m));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	iv.vm_id = vc.vm_id;
+	EXPECT_EQ(-1, ioctl(fd, NESTWALK_IOC_INVALIDATE, &iv));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	close(fd);
+
+	/* With the capabilities given, the same calls succeed. */
+	fd = open(NW_DEV, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	cfg.flags = NESTWALK_CFG_CAPS;
+	cfg.cpu_caps = NESTWALK_CAPS;
+	ASSERT_EQ(0, ioctl(fd, NESTWALK_IOC_CONFIG, &cfg));
+	EXPECT_EQ(NESTWALK_CAPS, cfg.cpu_caps);
+	vc.guest_levels = 5;
+	EXPECT_EQ(0, ioctl(fd, NESTWALK_IOC_VM_CREATE, &vc));
+	iv.vm_id = vc.vm_id;
+	EXPECT_EQ(0, ioctl(fd, NESTWALK_IOC_INVALIDATE, &iv));
+	close(fd);
+}
+
 /* Invalid calls of every run-time ioctl fail and leave all state alone. */
 TEST_F(two_vms, invalid_calls_change_nothing)
 {
@@ -746,7 +819,7 @@ TEST_F(two_vms, invalid_calls_change_nothing)
 	cfg.preset = 9;
 	FAILS(EINVAL, NESTWALK_IOC_CONFIG, &cfg);
 	cfg.preset = 0;
-	cfg.flags = 16;
+	cfg.flags = NESTWALK_CFG_FLAGS + 1;
 	FAILS(EINVAL, NESTWALK_IOC_CONFIG, &cfg);
 	cfg.flags = 0;
 	cfg.reserved[1] = 1;
@@ -767,7 +840,7 @@ TEST_F(two_vms, invalid_calls_change_nothing)
 	r.vm_id = 2;
 	FAILS(ENOENT, NESTWALK_IOC_RUN, &r);
 	r.vm_id = 0;
-	self->acc[0].attr |= 1ULL << 40;
+	self->acc[0].attr |= 1ULL << 45;
 	FAILS(EINVAL, NESTWALK_IOC_RUN, &r);
 	self->acc[0].attr = NESTWALK_ACCESS(0, NESTWALK_READ);
 	r.accesses = 16;

@@ -333,6 +333,46 @@ out:
 	return ret;
 }
 
+_Static_assert((1ULL << NW_CAP_NAMES) == NESTWALK_CAPS + 1,
+	       "a name per capability");
+
+const char *const nw_cap_names[NW_CAP_NAMES] = {
+	"pdpe1gb", "la57", "pcid", "invpcid", "ept_2m", "ept_1g", "ept_xo",
+	"ept_5l",
+};
+
+/*
+ * The session's CPU: the preset, with the capabilities --cpu-caps
+ * changes (CONFIG reports the preset's; a second CONFIG sets them).
+ * What the experiment needs and the CPU lacks is refused here, with the
+ * option that adds it, rather than faulting every access.
+ */
+static int configure(int fd, const struct nw_exp *x,
+		     struct nestwalk_config *cfg, char *err, size_t elen)
+{
+	uint64_t caps;
+
+	if (ioctl(fd, NESTWALK_IOC_CONFIG, cfg))
+		return nw_errf(err, elen, "CONFIG: %s", strerror(errno));
+	caps = ((x->caps_set ? 0 : cfg->cpu_caps) | x->caps_on) & ~x->caps_off;
+	if (caps != cfg->cpu_caps) {
+		cfg->flags |= NESTWALK_CFG_CAPS;
+		cfg->cpu_caps = caps;
+		if (ioctl(fd, NESTWALK_IOC_CONFIG, cfg))
+			return nw_errf(err, elen, "CONFIG: %s",
+				       strerror(errno));
+	}
+	if (x->guest_page == NESTWALK_PAGE_1G &&
+	    !(caps & NESTWALK_CAP_PDPE1GB))
+		return nw_errf(err, elen, "this CPU has no 1 GiB pages: every access would fault (--cpu-caps +pdpe1gb adds them)");
+	if (x->guest_levels == 5 && !(caps & NESTWALK_CAP_LA57))
+		return nw_errf(err, elen, "this CPU has no 5-level paging (--cpu-caps +la57 adds it)");
+	if (x->mode != NESTWALK_MODE_NATIVE && x->mode != NESTWALK_MODE_SHADOW &&
+	    x->host_levels == 5 && !(caps & NESTWALK_CAP_EPT_5L))
+		return nw_errf(err, elen, "this CPU has no 5-level EPT/NPT (--cpu-caps +ept_5l adds it)");
+	return 0;
+}
+
 int nw_exp_run(const struct nw_exp *x, struct nw_exp_result *r, char *err,
 	       size_t elen)
 {
@@ -355,10 +395,8 @@ int nw_exp_run(const struct nw_exp *x, struct nw_exp_result *r, char *err,
 	fd = nw_open();
 	if (fd < 0)
 		return nw_errf(err, elen, "%s: %s", NW_DEV_PATH, strerror(-fd));
-	if (ioctl(fd, NESTWALK_IOC_CONFIG, &cfg)) {
-		nw_errf(err, elen, "CONFIG: %s", strerror(errno));
+	if (configure(fd, x, &cfg, err, elen))
 		goto out;
-	}
 	for (i = 0; i < nvms; i++)
 		if (setup_vm(fd, x, &l, i, &vm[i], r, err, elen))
 			goto out;

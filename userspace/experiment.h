@@ -25,6 +25,7 @@ enum nw_backing {
 };
 
 #define NW_MAX_COUNTERS	128
+#define NW_CAP_NAMES	8
 
 struct nw_exp {
 	const char *label;
@@ -32,6 +33,10 @@ struct nw_exp {
 	int preset;		/* NESTWALK_PRESET_* */
 	struct nw_geometry tlb;	/* levels given: replaces the preset's TLB */
 	uint64_t cfg_flags;	/* NESTWALK_CFG_NO_* */
+	/* --cpu-caps: the preset's capabilities, or none with @caps_set... */
+	int caps_set;
+	uint64_t caps_on;	/* ...with these NESTWALK_CAP_* added */
+	uint64_t caps_off;	/* and these taken away */
 	int vpid;		/* VMs get VPIDs 1 and 2, else 0 */
 	int ept_ad;
 	uint64_t switch_every;	/* > 0: two VMs take turns this often */
@@ -64,6 +69,8 @@ struct nw_exp_result {
 extern const char *const nw_backing_names[NW_BACK_NR];
 extern const char *const nw_mode_names[4];
 extern const char *const nw_preset_names[4];
+/* NESTWALK_CAP_* bit i is named nw_cap_names[i]. */
+extern const char *const nw_cap_names[NW_CAP_NAMES];
 
 /* Defaults: nested EPT, nehalem, 4-level, 4 KiB guest pages, 4k backing. */
 void nw_exp_defaults(struct nw_exp *x);

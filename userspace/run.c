@@ -88,6 +88,40 @@ static int parse_workload(struct nw_exp *x, const char *s)
 	}
 }
 
+/*
+ * --cpu-caps [+|-]NAME,...: names alone replace the preset's
+ * capabilities, +NAME adds one and -NAME takes one away.
+ */
+static int parse_caps(struct nw_exp *x, const char *arg)
+{
+	char buf[256], *tok, *save = NULL;
+	int i, sign;
+
+	if (snprintf(buf, sizeof(buf), "%s", arg) >= (int)sizeof(buf))
+		return -1;
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		sign = *tok == '+' ? 1 : *tok == '-' ? -1 : 0;
+		i = lookup(tok + !!sign, nw_cap_names, NW_CAP_NAMES);
+		if (i < 0 && !sign && !strcmp(tok, "none")) {
+			x->caps_set = 1;
+			continue;
+		}
+		if (i < 0)
+			return -1;
+		if (!sign)
+			x->caps_set = 1;
+		if (sign < 0) {
+			x->caps_off |= 1ULL << i;
+			x->caps_on &= ~(1ULL << i);
+		} else {
+			x->caps_on |= 1ULL << i;
+			x->caps_off &= ~(1ULL << i);
+		}
+	}
+	return 0;
+}
+
 static int parse_u64(const char *s, uint64_t *v)
 {
 	int rel;
@@ -103,6 +137,7 @@ const struct option nw_run_longopts[] = {
 	{ "no-pwc", no_argument, NULL, 'P' },
 	{ "no-hpwc", no_argument, NULL, 'H' },
 	{ "no-ntlb", no_argument, NULL, 'N' },
+	{ "cpu-caps", required_argument, NULL, 'C' },
 	{ "walk-caches", required_argument, NULL, 'c' },
 	{ "vpid", required_argument, NULL, 'v' },
 	{ "switch-every", required_argument, NULL, 'S' },
@@ -161,6 +196,8 @@ int nw_run_option(struct nw_exp *x, struct nw_run_extra *e, int opt,
 	case 'N':
 		x->cfg_flags |= NESTWALK_CFG_NO_NTLB;
 		return 0;
+	case 'C':
+		return parse_caps(x, arg);
 	case 'c':
 		i = onoff(arg);
 		if (i < 0)
@@ -237,6 +274,10 @@ const char *nw_run_options_help =
 	"                                   4k=64x4,2m=32x4 then victim,4k=512x4\n"
 	"  --walk-caches on|off             all walk caches (default on)\n"
 	"  --no-tlb --no-pwc --no-hpwc --no-ntlb   switch single parts off\n"
+	"  --cpu-caps [+|-]CAP,...          the CPU's capabilities: names alone\n"
+	"                                   replace the preset's, +CAP adds,\n"
+	"                                   -CAP removes; CAP: pdpe1gb la57 pcid\n"
+	"                                   invpcid ept_2m ept_1g ept_xo ept_5l\n"
 	"  --vpid on|off                    VPIDs for the VMs (default on)\n"
 	"  --switch-every N                 two VMs take turns every N accesses\n"
 	"  --ept-ad                         EPT accessed/dirty flags on\n"

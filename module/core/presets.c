@@ -96,11 +96,34 @@ static void zen2(struct nw_sim_cfg *c)
 						  NW_REPL_LRU };
 }
 
+/*
+ * What each CPU can do (NW_CAP_*). Nehalem (2008), the first part with
+ * EPT: 2 MiB and execute-only EPT pages, no 1 GiB pages, PCID or
+ * INVPCID (Westmere, 2010, brought 1 GiB pages and PCID; Haswell
+ * INVPCID). Skylake: 1 GiB pages, PCID, INVPCID, 2 MiB and 1 GiB and
+ * execute-only EPT pages, 4-level EPT (5-level paging and EPT came with
+ * Ice Lake). Zen 2: 1 GiB pages, NPT with 2 MiB and 1 GiB leaves (NPT
+ * has no execute-only entries), no PCID or INVPCID (they first appear
+ * in AMD's APM for Zen 3, 2020), no 5-level paging.
+ */
+static const u32 preset_caps[] = {
+	[NW_PRESET_CUSTOM] = NW_CAPS,
+	[NW_PRESET_NEHALEM] = NW_CAP_EPT_2M | NW_CAP_EPT_XO,
+	[NW_PRESET_SKYLAKE] = NW_CAP_PDPE1GB | NW_CAP_PCID | NW_CAP_INVPCID |
+			      NW_CAP_EPT_2M | NW_CAP_EPT_1G | NW_CAP_EPT_XO,
+	[NW_PRESET_ZEN2] = NW_CAP_PDPE1GB | NW_CAP_EPT_2M | NW_CAP_EPT_1G,
+};
+
+static_assert(ARRAY_SIZE(preset_caps) == NW_PRESET_NR,
+	      "capabilities for every preset");
+
 int nw_preset(enum nw_preset p, struct nw_sim_cfg *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	nw_cost_defaults(&cfg->cost);
 	cfg->seed = 1;
+	if ((unsigned int)p < NW_PRESET_NR)
+		cfg->caps = preset_caps[p];
 	switch (p) {
 	case NW_PRESET_CUSTOM:
 		/* A small one-level TLB; callers overwrite what they need. */

@@ -90,7 +90,9 @@ void nw_fmt_ept(struct nw_fmt *f, const struct nw_ept_caps *caps)
 			continue;
 		}
 		f->rsvd[level][0] = high | GENMASK_ULL(7, 3);
-		if (level == NW_PDE || (level == NW_PDPTE && caps->gbpages))
+		/* SDM 29.3.3.1: bit 7 is reserved where no page is allowed. */
+		if ((level == NW_PDE && caps->mbpages) ||
+		    (level == NW_PDPTE && caps->gbpages))
 			f->rsvd[level][1] = high | nw_large_rsvd(level, 12);
 		else
 			f->rsvd[level][1] = high | NW_EPT_LARGE;

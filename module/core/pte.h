@@ -163,6 +163,7 @@ struct nw_x86_caps {
 /* VMX capabilities that change how an EPT entry is checked. */
 struct nw_ept_caps {
 	u8 maxphyaddr;
+	bool mbpages;		/* IA32_VMX_EPT_VPID_CAP bit 16 */
 	bool gbpages;		/* IA32_VMX_EPT_VPID_CAP bit 17 */
 	bool exec_only;		/* bit 0: execute-only translations */
 	bool ad;		/* EPTP bit 6: accessed and dirty flags on */

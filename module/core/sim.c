@@ -107,6 +107,7 @@ struct nw_sim *nw_sim_create(const struct nw_sim_cfg *cfg,
 	s->hspace.free = host_free;
 	s->hspace.ctx = s;
 	s->cost = cfg->cost;
+	s->caps = cfg->caps & NW_CAPS;
 	*err = nw_tlb_init(&s->tlb, &cfg->tlb, cfg->seed);
 	if (*err)
 		goto err_free;
@@ -169,6 +170,44 @@ static void vm_flush_caches(struct nw_sim *s, struct nw_vm *vm, bool host)
 	nw_cache_inval(&s->ntlb, &f);
 }
 
+/*
+ * The largest host leaf the CPU can walk, as KVM sets it up
+ * (kvm_configure_mmu()): under EPT from the EPT capabilities (vmx.c,
+ * ept_caps_to_lpage_level()), under NPT from the CPU's pages (svm.c; a
+ * preset gives an NPT CPU the EPT bits of the pages it has), shadow and
+ * native tables from PDPE1GB (max_huge_page_level).
+ */
+static int cap_max_level(u32 caps, int mode)
+{
+	if (mode == NW_MODE_NATIVE || mode == NW_MODE_SHADOW)
+		return caps & NW_CAP_PDPE1GB ? NW_PDPTE : NW_PDE;
+	if (caps & NW_CAP_EPT_1G)
+		return NW_PDPTE;
+	return caps & NW_CAP_EPT_2M ? NW_PDE : NW_PTE;
+}
+
+/*
+ * The entry formats as the CPU checks them: PS in a PDPTE is reserved
+ * without PDPE1GB (SDM 4.5.4), as bit 7 of an EPT PDE or PDPTE is
+ * without the page size (SDM 29.3.3.1), and so are execute-only EPT
+ * entries without that capability.
+ */
+static void vm_caps(struct nw_vm *vm, u32 caps)
+{
+	vm->guest_caps.maxphyaddr = NW_MAXPHYADDR;
+	vm->guest_caps.nxe = true;
+	vm->guest_caps.gbpages = caps & NW_CAP_PDPE1GB;
+	vm->host_caps = vm->guest_caps;
+	vm->host_caps.gbpages = caps & NW_CAP_EPT_1G;
+	vm->ept_caps.maxphyaddr = NW_MAXPHYADDR;
+	vm->ept_caps.mbpages = caps & NW_CAP_EPT_2M;
+	vm->ept_caps.gbpages = caps & NW_CAP_EPT_1G;
+	vm->ept_caps.exec_only = caps & NW_CAP_EPT_XO;
+	vm->ept_caps.ad = vm->cfg.ept_ad;
+	vm->cfg.max_level = min_t(int, vm->cfg.max_level,
+				  cap_max_level(caps, vm->cfg.mode));
+}
+
 int nw_vm_create(struct nw_sim *s, const struct nw_vm_cfg *cfg,
 		 struct nw_vm **out)
 {
@@ -182,6 +221,11 @@ int nw_vm_create(struct nw_sim *s, const struct nw_vm_cfg *cfg,
 	    cfg->max_level < NW_PTE || cfg->max_level > NW_PDPTE ||
 	    ((cfg->gpt_base | cfg->gpt_size) & (NW_PAGE_SIZE - 1)))
 		return -EINVAL;
+	/* A paging mode the CPU does not have (SDM 4.1.4, vol. 3D A.10). */
+	if ((cfg->guest_levels == 5 && !(s->caps & NW_CAP_LA57)) ||
+	    (nw_mode_nested(cfg->mode) && cfg->host_levels == 5 &&
+	     !(s->caps & NW_CAP_EPT_5L)))
+		return -EOPNOTSUPP;
 	for (slot = 0; slot < NW_MAX_VMS && s->vms[slot]; slot++)
 		;
 	if (slot == NW_MAX_VMS)
@@ -195,14 +239,7 @@ int nw_vm_create(struct nw_sim *s, const struct nw_vm_cfg *cfg,
 	vm->eptp_tag = nw_vm_nested(vm) ? slot + 1 : 0;
 	vm->tag = cfg->vpid | (u32)vm->eptp_tag << NW_TAG_EPTP_SHIFT;
 	vm->htag = (u32)vm->eptp_tag << NW_TAG_EPTP_SHIFT;
-	vm->guest_caps.maxphyaddr = NW_MAXPHYADDR;
-	vm->guest_caps.nxe = true;
-	vm->guest_caps.gbpages = true;
-	vm->host_caps = vm->guest_caps;
-	vm->ept_caps.maxphyaddr = NW_MAXPHYADDR;
-	vm->ept_caps.gbpages = true;
-	vm->ept_caps.exec_only = true;
-	vm->ept_caps.ad = cfg->ept_ad;
+	vm_caps(vm, s->caps);
 	nw_walk_prepare(vm);
 	vm->gspace.entry = guest_entry;
 	vm->gspace.alloc = guest_alloc;
@@ -274,6 +311,9 @@ int nw_as_create(struct nw_vm *vm, u16 pcid, struct nw_as **out)
 
 	if (pcid >= NW_PCIDS || nw_as_find(vm, pcid))
 		return -EINVAL;
+	/* Without CR4.PCIDE every translation is PCID 0's (SDM 4.10.1). */
+	if (pcid && !(vm->sim->caps & NW_CAP_PCID))
+		return -EOPNOTSUPP;
 	for (a = 0; a < NW_MAX_AS && vm->as[a].used; a++)
 		;
 	if (a == NW_MAX_AS)

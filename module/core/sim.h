@@ -115,7 +115,9 @@ struct nw_vm_cfg {
 	u16 vpid;		/* 0: VPID disabled */
 	u8 guest_levels;	/* 4 or 5 */
 	u8 host_levels;		/* 4 or 5 (EPT, NPT) */
-	u8 max_level;		/* policy: largest EPT/shadow leaf */
+	u8 max_level;		/* policy: largest EPT/shadow leaf; the CPU's
+				 * capabilities lower it (nw_vm_create)
+				 */
 	bool ept_ad;		/* EPTP bit 6 */
 	u64 gpt_base;		/* guest-physical region for guest tables */
 	u64 gpt_size;
@@ -150,7 +152,23 @@ struct nw_vm {
 	u32 wp_used;
 };
 
+/*
+ * What the simulated CPU can do: CPUID bits (SDM 4.1.4) and VMX
+ * capabilities (IA32_VMX_EPT_VPID_CAP, SDM vol. 3D A.10), the uAPI's
+ * NESTWALK_CAP_* bits.
+ */
+#define NW_CAP_PDPE1GB	BIT(0)	/* 1 GiB pages: PS in a PDPTE */
+#define NW_CAP_LA57	BIT(1)	/* 5-level paging */
+#define NW_CAP_PCID	BIT(2)	/* CR4.PCIDE may be set */
+#define NW_CAP_INVPCID	BIT(3)
+#define NW_CAP_EPT_2M	BIT(4)	/* 2 MiB EPT/NPT leaves */
+#define NW_CAP_EPT_1G	BIT(5)	/* 1 GiB EPT/NPT leaves */
+#define NW_CAP_EPT_XO	BIT(6)	/* execute-only EPT entries */
+#define NW_CAP_EPT_5L	BIT(7)	/* 5-level EPT/NPT */
+#define NW_CAPS		0xffU
+
 struct nw_sim_cfg {
+	u32 caps;		/* NW_CAP_* */
 	struct nw_tlb_cfg tlb;
 	struct nw_pwc_cfg pwc;	/* guest dimension */
 	struct nw_pwc_cfg hpwc;	/* host dimension */
@@ -160,6 +178,7 @@ struct nw_sim_cfg {
 };
 
 struct nw_sim {
+	u32 caps;		/* NW_CAP_* */
 	struct nw_mem mem;
 	struct nw_tlb tlb;
 	struct nw_pwc pwc;
@@ -194,10 +213,15 @@ struct nw_acc {
 	u8 pad[5];
 };
 
-/* A VM with host tables: EPT or NPT. */
+/* A mode with host tables: EPT or NPT. */
+static inline bool nw_mode_nested(int mode)
+{
+	return mode == NW_MODE_EPT || mode == NW_MODE_NPT;
+}
+
 static inline bool nw_vm_nested(const struct nw_vm *vm)
 {
-	return vm->cfg.mode == NW_MODE_EPT || vm->cfg.mode == NW_MODE_NPT;
+	return nw_mode_nested(vm->cfg.mode);
 }
 
 struct nw_sim *nw_sim_create(const struct nw_sim_cfg *cfg,

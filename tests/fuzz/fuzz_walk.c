@@ -292,6 +292,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		cfg.ntlb = (struct nw_cache_cfg){ 8, 2, BIT(NW_PTE) |
 			BIT(NW_PDE) | BIT(NW_PDPTE), NW_REPL_LRU };
 	nw_cost_defaults(&cfg.cost);
+	cfg.caps = NW_CAPS;
 
 	/* Without the window, each page apart: ASan sees past its end. */
 	if ((h.flags & 64 ? simmem_init_paged : simmem_init)(&r.mem,

@@ -72,6 +72,7 @@ static int scenario(unsigned long nth)
 		err = nw_preset(p, &cfg);
 		if (err)
 			break;
+		cfg.caps = NW_CAPS;	/* every scenario on every TLB */
 		s = nw_sim_create(&cfg, &simmem_ops, &mem, &err);
 		if (!s)
 			break;

@@ -17,6 +17,7 @@ void env_cfg_bare(struct nw_sim_cfg *c)
 	};
 	nw_cost_defaults(&c->cost);
 	c->seed = 1;
+	c->caps = NW_CAPS;	/* tests of a missing capability clear it */
 }
 
 static int init(struct env *e, const struct nw_sim_cfg *cfg,
