@@ -112,12 +112,16 @@ static int fill_user(void *ctx, struct nw_acc *acc, u64 off, u64 n)
 	if (copy_from_user(u->buf, u->uacc + off, n * sizeof(*u->buf)))
 		return -EFAULT;
 	for (i = 0; i < n; i++) {
-		if (u->buf[i].attr & NESTWALK_ACCESS_RSVD ||
-		    (NESTWALK_ACCESS_KIND(u->buf[i].attr) & 3) == 3)
+		u64 attr = u->buf[i].attr, bytes = NESTWALK_ACCESS_BYTES(attr);
+
+		if (attr & NESTWALK_ACCESS_RSVD ||
+		    (NESTWALK_ACCESS_KIND(attr) & 3) == 3 ||
+		    bytes > NESTWALK_ACCESS_SIZE_MAX)
 			return -EINVAL;
 		acc[i].va = u->buf[i].gva;
-		acc[i].pcid = NESTWALK_ACCESS_PCID(u->buf[i].attr);
-		acc[i].kind = NESTWALK_ACCESS_KIND(u->buf[i].attr);
+		acc[i].pcid = NESTWALK_ACCESS_PCID(attr);
+		acc[i].kind = NESTWALK_ACCESS_KIND(attr) |
+			      nw_cross(u->buf[i].gva, bytes);
 	}
 	return 0;
 }

@@ -475,6 +475,42 @@ TEST_F(onedim, references_per_walk)
 	       walks ? (double)refs / walks : 0.0);
 }
 
+/*
+ * Records that end on the next page translate both pages (SDM 4.10.2.3):
+ * with no TLB, two walks each, one access and one page_cross each; one
+ * that ends past the mapped range faults as a whole; a record larger
+ * than a page is refused.
+ */
+TEST_F(onedim, page_crossing_records)
+{
+	const __u64 n = 64;
+	__u64 done, i;
+
+	ASSERT_EQ(0, run(self->fd, self->acc, NPAGES, &done));
+	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_RESET, 0));
+	for (i = 0; i < n; i++) {
+		self->acc[i].gva = GVA + i * 4096 + 4092;
+		self->acc[i].attr = NESTWALK_ACCESS(0, NESTWALK_READ) |
+				    NESTWALK_ACCESS_SIZE(8);
+	}
+	ASSERT_EQ(0, run(self->fd, self->acc, n, &done));
+	EXPECT_EQ(n, counter(_metadata, self, "page_cross"));
+	EXPECT_EQ(n, counter(_metadata, self, "reads"));
+	EXPECT_EQ(2 * n, counter(_metadata, self, "walks"));
+	EXPECT_EQ(0, counter(_metadata, self, "guest_pf"));
+	/* The last page's end: the next page is not mapped. */
+	self->acc[0].gva = GVA + DATA_LEN - 2;
+	ASSERT_EQ(0, run(self->fd, self->acc, 1, &done));
+	EXPECT_EQ(1, counter(_metadata, self, "guest_pf"));
+	EXPECT_EQ(n + 1, counter(_metadata, self, "page_cross"));
+	self->acc[0].attr = NESTWALK_ACCESS(0, NESTWALK_READ) |
+			    NESTWALK_ACCESS_SIZE(4097);
+	EXPECT_EQ(-1, run(self->fd, self->acc, 1, &done));
+	EXPECT_EQ(EINVAL, errno);
+	for (i = 0; i < n; i++)
+		self->acc[i].attr = NESTWALK_ACCESS(0, NESTWALK_READ);
+}
+
 /* Shadow paging traps every guest PTE write; native paging none. */
 TEST_F(onedim, pte_writes_after_fill)
 {

@@ -259,17 +259,58 @@ static int pageset_add(struct pageset *s, uint64_t pn)
 	}
 }
 
+/* Where a trace's pages go: the next free guest-physical page. */
+struct trace_map {
+	int fd;
+	uint64_t vm;
+	uint64_t psize;
+	uint64_t next_gpa;
+	struct pageset set;
+};
+
+/* Map the guest page holding @gva in @pcid's space, if it is new. */
+static int map_touched(struct trace_map *t, const struct nw_exp *x,
+		       const struct layout *l, uint64_t gva, uint64_t pcid,
+		       char *err, size_t elen)
+{
+	uint64_t page = gva & ~(t->psize - 1);
+	struct nestwalk_map map = {
+		.size = sizeof(map), .vm_id = t->vm, .pcid = pcid,
+		.gva = page, .length = t->psize, .leaf = x->guest_page,
+		.prot = NESTWALK_PROT_WRITE | NESTWALK_PROT_USER |
+			NESTWALK_PROT_EXEC,
+	};
+	int added = pageset_add(&t->set, page / t->psize | pcid << 52);
+
+	if (added < 0)
+		return nw_errf(err, elen, "out of memory");
+	if (!added)
+		return 0;
+	if (t->next_gpa + t->psize > l->data)
+		return nw_errf(err, elen, "the trace touches more than %llu MiB of pages: raise --mem",
+			       (unsigned long long)(l->data >> 20));
+	map.gpa = t->next_gpa;
+	if (ioctl(t->fd, NESTWALK_IOC_MAP, &map))
+		return nw_errf(err, elen, "MAP of %#llx: %s",
+			       (unsigned long long)page, strerror(errno));
+	t->next_gpa += t->psize;
+	return 0;
+}
+
 /*
  * Stream the trace: each batch's new guest pages are mapped (to the next
- * free guest-physical page) before the batch runs.
+ * free guest-physical page) before the batch runs; an access that ends
+ * on the next page maps that one too.
  */
 static int replay(int fd, const struct nw_exp *x, const struct layout *l,
 		  uint64_t vm, struct nw_exp_result *r, char *err,
 		  size_t elen)
 {
-	uint64_t psize = page_bytes(x->guest_page), next_gpa = 0;
 	struct nestwalk_access *acc = calloc(TRACE_BATCH, sizeof(*acc));
-	struct pageset set = { 0 };
+	struct trace_map t = {
+		.fd = fd, .vm = vm, .psize = page_bytes(x->guest_page),
+	};
+	uint64_t bytes, pcid;
 	int ret = -1;
 	long n, i;
 
@@ -282,38 +323,14 @@ static int replay(int fd, const struct nw_exp *x, const struct layout *l,
 		};
 
 		for (i = 0; i < n; i++) {
-			uint64_t page = acc[i].gva & ~(psize - 1);
-			struct nestwalk_map map = {
-				.size = sizeof(map), .vm_id = vm,
-				.pcid = NESTWALK_ACCESS_PCID(acc[i].attr),
-				.gva = page, .length = psize,
-				.leaf = x->guest_page,
-				.prot = NESTWALK_PROT_WRITE |
-					NESTWALK_PROT_USER |
-					NESTWALK_PROT_EXEC,
-			};
-			int added = pageset_add(&set, page / psize |
-						(uint64_t)map.pcid << 52);
-
-			if (added < 0) {
-				nw_errf(err, elen, "out of memory");
+			bytes = NESTWALK_ACCESS_BYTES(acc[i].attr);
+			pcid = NESTWALK_ACCESS_PCID(acc[i].attr);
+			if (map_touched(&t, x, l, acc[i].gva, pcid, err,
+					elen) ||
+			    (bytes > 1 &&
+			     map_touched(&t, x, l, acc[i].gva + bytes - 1,
+					 pcid, err, elen)))
 				goto out;
-			}
-			if (!added)
-				continue;
-			if (next_gpa + psize > l->data) {
-				nw_errf(err, elen, "the trace touches more than %llu MiB of pages: raise --mem",
-				     (unsigned long long)(l->data >> 20));
-				goto out;
-			}
-			map.gpa = next_gpa;
-			if (ioctl(fd, NESTWALK_IOC_MAP, &map)) {
-				nw_errf(err, elen, "MAP of %#llx: %s",
-				     (unsigned long long)page,
-				     strerror(errno));
-				goto out;
-			}
-			next_gpa += psize;
 		}
 		if (ioctl(fd, NESTWALK_IOC_RUN, &run)) {
 			nw_errf(err, elen, "RUN: %s", strerror(errno));
@@ -325,10 +342,10 @@ static int replay(int fd, const struct nw_exp *x, const struct layout *l,
 		goto out;
 	}
 	r->trace_records = x->trace->records;
-	r->mapped_pages = set.n;
+	r->mapped_pages = t.set.n;
 	ret = 0;
 out:
-	free(set.slot);
+	free(t.set.slot);
 	free(acc);
 	return ret;
 }

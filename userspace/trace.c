@@ -93,7 +93,9 @@ static long read_binary(struct nw_trace *t, struct nestwalk_access *acc,
 		if (acc[n].attr & NESTWALK_ACCESS_RSVD ||
 		    NESTWALK_ACCESS_KIND(acc[n].attr) > (NESTWALK_FETCH |
 							 NESTWALK_USER) ||
-		    (NESTWALK_ACCESS_KIND(acc[n].attr) & 3) == 3) {
+		    (NESTWALK_ACCESS_KIND(acc[n].attr) & 3) == 3 ||
+		    NESTWALK_ACCESS_BYTES(acc[n].attr) >
+		    NESTWALK_ACCESS_SIZE_MAX) {
 			snprintf(t->err, sizeof(t->err),
 				 "record %llu: bad attribute %#llx",
 				 (unsigned long long)t->records,
@@ -147,8 +149,8 @@ static char *next_line(struct nw_trace *t, int *err)
 	return line;
 }
 
-/* "ADDR,SIZE" in hex and decimal; the address. */
-static int lackey_addr(const char *s, uint64_t *va)
+/* "ADDR,SIZE" in hex and decimal: the address and the size. */
+static int lackey_addr(const char *s, uint64_t *va, uint64_t *size)
 {
 	char *end;
 
@@ -157,8 +159,8 @@ static int lackey_addr(const char *s, uint64_t *va)
 	if (errno || end == s || *end != ',' || !end[1])
 		return -1;
 	s = end + 1;
-	strtoul(s, &end, 10);
-	return *end || errno ? -1 : 0;
+	*size = strtoull(s, &end, 10);
+	return *end || errno || *size > NESTWALK_ACCESS_SIZE_MAX ? -1 : 0;
 }
 
 static long read_lackey(struct nw_trace *t, struct nestwalk_access *acc,
@@ -168,14 +170,15 @@ static long read_lackey(struct nw_trace *t, struct nestwalk_access *acc,
 	int err;
 
 	while (n < max) {
+		uint64_t va, size;
 		__u64 kind;
-		uint64_t va;
 		char *l;
 
 		if (t->pending) {
 			acc[n].gva = t->pending_va;
 			acc[n].attr = NESTWALK_ACCESS(0, NESTWALK_WRITE |
-						      NESTWALK_USER);
+						      NESTWALK_USER) |
+				      NESTWALK_ACCESS_SIZE(t->pending_size);
 			t->pending = 0;
 			n++;
 			continue;
@@ -193,19 +196,22 @@ static long read_lackey(struct nw_trace *t, struct nestwalk_access *acc,
 			kind = NESTWALK_READ;	/* and a write, below */
 		else
 			continue;		/* valgrind's own lines */
-		if (lackey_addr(l + 3, &va)) {
+		if (lackey_addr(l + 3, &va, &size)) {
 			snprintf(t->err, sizeof(t->err),
 				 "line %llu: bad record \"%.40s\"",
 				 (unsigned long long)t->line, l);
 			return -1;
 		}
 		acc[n].gva = va;
-		acc[n].attr = NESTWALK_ACCESS(0, kind | NESTWALK_USER);
+		/* An access that ends on the next page translates both. */
+		acc[n].attr = NESTWALK_ACCESS(0, kind | NESTWALK_USER) |
+			      NESTWALK_ACCESS_SIZE(size);
 		n++;
 		t->records++;
 		if (l[1] == 'M') {
 			t->pending = 1;
 			t->pending_va = va;
+			t->pending_size = size;
 		}
 	}
 	return n;

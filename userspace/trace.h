@@ -38,6 +38,7 @@ struct nw_trace {
 	uint64_t records;	/* records read (an M record is one) */
 	int pending;		/* the store half of an M record is due */
 	uint64_t pending_va;
+	uint64_t pending_size;
 	char err[160];
 };
 

@@ -85,10 +85,6 @@ static __always_inline int access_tlb(struct nw_sim *s, struct nw_vm *vm,
 	int lv, st;
 	bool ok;
 
-	if (unlikely((kind & NW_KIND_MASK) > NW_FETCH ||
-		     (kind & ~(NW_KIND_MASK | NW_USER))))
-		return -EINVAL;
-	s->cnt[NW_C_READS + (kind & NW_KIND_MASK)]++;
 	pr = __nw_tlb_lookup(t, va, vm->tag, pcid, from, nw_tlb_nchain(t, sh),
 			     &e, &set, &way, sh);
 	if (likely(pr)) {
@@ -115,9 +111,9 @@ static __always_inline int access_tlb(struct nw_sim *s, struct nw_vm *vm,
 	return st;
 }
 
-/* access_tlb() for the TLB's shape, out of the batch's loop. */
-static noinline int access_slow(struct nw_sim *s, u64 va, u16 pcid,
-				unsigned int kind, u32 from)
+/* access_tlb() for the TLB's shape. */
+static int access_shape(struct nw_sim *s, u64 va, u16 pcid,
+			unsigned int kind, u32 from)
 {
 	switch (s->tlb.fast) {
 	case NW_TLB_FAST_P1_O3:
@@ -130,6 +126,47 @@ static noinline int access_slow(struct nw_sim *s, u64 va, u16 pcid,
 		return access_tlb(s, s->vm, s->as, va, pcid, kind, from,
 				  nw_tlb_shape(NW_TLB_SLOW));
 	}
+}
+
+static __always_inline bool kind_valid(unsigned int kind)
+{
+	return (kind & NW_KIND_MASK) <= NW_FETCH &&
+	       !(kind & ~(NW_KIND_MASK | NW_USER));
+}
+
+/*
+ * An access that ends on the next page (NW_CROSS): one access, counted
+ * once, that translates the page it starts on and then the next one
+ * (SDM 4.10.2.3); a fault of either is the access's fault, and a fault
+ * of the first leaves the second untranslated.
+ */
+static noinline __cold int access_cross(struct nw_sim *s, u64 va, u16 pcid,
+					unsigned int kind, u32 from)
+{
+	int st;
+
+	kind &= ~NW_CROSS;
+	if (unlikely(!kind_valid(kind)))
+		return -EINVAL;
+	s->cnt[NW_C_READS + (kind & NW_KIND_MASK)]++;
+	s->cnt[NW_C_PAGE_CROSS]++;
+	st = access_shape(s, va, pcid, kind, from);
+	if (st == NW_OK)
+		st = access_shape(s, (va | (NW_PAGE_SIZE - 1)) + 1, pcid,
+				  kind, 0);
+	return st;
+}
+
+/* An access the memo and the first probe did not serve. */
+static noinline int access_slow(struct nw_sim *s, u64 va, u16 pcid,
+				unsigned int kind, u32 from)
+{
+	if (unlikely(kind & NW_CROSS))
+		return access_cross(s, va, pcid, kind, from);
+	if (unlikely(!kind_valid(kind)))
+		return -EINVAL;
+	s->cnt[NW_C_READS + (kind & NW_KIND_MASK)]++;
+	return access_shape(s, va, pcid, kind, from);
 }
 
 /*

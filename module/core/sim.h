@@ -41,6 +41,20 @@ enum nw_kind {
 
 #define NW_KIND_MASK	3
 #define NW_USER		4
+/*
+ * The access ends on the next 4 KiB page: both pages are translated,
+ * first to last (SDM 4.10.2.3: an access that crosses a page boundary
+ * uses a translation per page). Never served by the memo: the batch's
+ * kind < 8 tests send it down the slow path.
+ */
+#define NW_CROSS	0x80
+
+/* NW_CROSS for an access of @bytes (0 or 1: one byte) at @va. */
+static inline u8 nw_cross(u64 va, u64 bytes)
+{
+	return bytes > 1 && (va & (NW_PAGE_SIZE - 1)) + bytes > NW_PAGE_SIZE ?
+	       NW_CROSS : 0;
+}
 
 /*
  * The rights an access of @kind needs (SDM 4.6, with CR0.WP = 1): reads

@@ -22,6 +22,8 @@ static FILE *text(const char *s)
 }
 
 #define USER(kind)	NESTWALK_ACCESS(0, (kind) | NESTWALK_USER)
+/* A record's attribute carries its size, for page-crossing accesses. */
+#define USIZE(kind, n)	(USER(kind) | NESTWALK_ACCESS_SIZE(n))
 
 /* @s as a trace file, opened as @fmt into *@t; NULL if either failed. */
 static FILE *opened(const char *s, int fmt, struct nw_trace *t)
@@ -53,16 +55,17 @@ TEST(lackey_records)
 	EXPECT_EQ(NW_TRACE_LACKEY, t.format);
 	ASSERT_EQ(6, nw_trace_read(&t, acc, 8));
 	EXPECT_EQ(0x0401ab70, acc[0].gva);
-	EXPECT_EQ(USER(NESTWALK_FETCH), acc[0].attr);
+	EXPECT_EQ(USIZE(NESTWALK_FETCH, 3), acc[0].attr);
 	EXPECT_EQ(0x1fff0006f8, acc[1].gva);
-	EXPECT_EQ(USER(NESTWALK_WRITE), acc[1].attr);
-	EXPECT_EQ(USER(NESTWALK_READ), acc[2].attr);
+	EXPECT_EQ(USIZE(NESTWALK_WRITE, 8), acc[1].attr);
+	EXPECT_EQ(USIZE(NESTWALK_READ, 8), acc[2].attr);
 	/* M: a load, then a store to the same address. */
 	EXPECT_EQ(0x0421d5c8, acc[3].gva);
-	EXPECT_EQ(USER(NESTWALK_READ), acc[3].attr);
+	EXPECT_EQ(USIZE(NESTWALK_READ, 4), acc[3].attr);
 	EXPECT_EQ(0x0421d5c8, acc[4].gva);
-	EXPECT_EQ(USER(NESTWALK_WRITE), acc[4].attr);
+	EXPECT_EQ(USIZE(NESTWALK_WRITE, 4), acc[4].attr);
 	EXPECT_EQ(0x0401ab73, acc[5].gva);
+	EXPECT_EQ(USIZE(NESTWALK_FETCH, 5), acc[5].attr);
 	EXPECT_EQ(5, t.records);
 	EXPECT_EQ(0, nw_trace_read(&t, acc, 8));
 	fclose(f);
@@ -77,10 +80,10 @@ TEST(lackey_modify_across_batches)
 
 	ASSERT_NE(NULL, f);
 	ASSERT_EQ(1, nw_trace_read(&t, acc, 1));
-	EXPECT_EQ(USER(NESTWALK_READ), acc[0].attr);
+	EXPECT_EQ(USIZE(NESTWALK_READ, 4), acc[0].attr);
 	ASSERT_EQ(1, nw_trace_read(&t, acc, 1));
 	EXPECT_EQ(0x1000, acc[0].gva);
-	EXPECT_EQ(USER(NESTWALK_WRITE), acc[0].attr);
+	EXPECT_EQ(USIZE(NESTWALK_WRITE, 4), acc[0].attr);
 	ASSERT_EQ(1, nw_trace_read(&t, acc, 1));
 	EXPECT_EQ(0x2000, acc[0].gva);
 	EXPECT_EQ(0, nw_trace_read(&t, acc, 1));
