@@ -31,6 +31,7 @@ struct nw_exp {
 	int mode;		/* NESTWALK_MODE_* */
 	int preset;		/* NESTWALK_PRESET_* */
 	struct nw_geometry tlb;	/* levels given: replaces the preset's TLB */
+	struct nw_geometry itlb;	/* the same, its instruction TLB */
 	uint64_t cfg_flags;	/* NESTWALK_CFG_NO_* */
 	int vpid;		/* VMs get VPIDs 1 and 2, else 0 */
 	int ept_ad;
