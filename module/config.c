@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * CONFIG: the session's simulated CPU, from a preset, parts switched off,
- * or an explicit TLB hierarchy.
+ * or explicit TLB hierarchies (data, and instruction beside it).
  */
 #include <linux/slab.h>
 
@@ -25,39 +25,95 @@ static int tlb_array(const struct nestwalk_tlb_array *u,
 	return 1;
 }
 
-/* The caller's TLB hierarchy, if it gives one, into @t. */
-static int tlb_geometry(const struct nestwalk_config *c, struct nw_tlb_cfg *t)
+/*
+ * One level of an explicit hierarchy; @instr: an instruction level, which
+ * may be NESTWALK_TLB_SHARED with the data level of its index (not the
+ * first: each hierarchy has its own), its arrays, latency and victim flag
+ * then zero (the data level's hold).
+ */
+static int tlb_level(const struct nestwalk_tlb_level *u, u64 i, bool instr,
+		     struct nw_tlb_level_cfg *l)
+{
+	u64 ok = instr ? NESTWALK_TLB_FLAGS : NESTWALK_TLB_VICTIM;
+	int used = 0, ret, a;
+
+	if (u->flags & ~ok || (!i && u->flags) ||
+	    u->latency_milli > 1000000 ||
+	    memchr_inv(u->reserved, 0, sizeof(u->reserved)))
+		return -EINVAL;
+	if (u->flags & NESTWALK_TLB_SHARED) {
+		l->shared = true;
+		return u->flags != NESTWALK_TLB_SHARED || u->latency_milli ||
+		       memchr_inv(u->arrays, 0, sizeof(u->arrays)) ?
+		       -EINVAL : 0;
+	}
+	l->lat_m = u->latency_milli;
+	l->victim = u->flags & NESTWALK_TLB_VICTIM;
+	for (a = 0; a < NESTWALK_TLB_MAX_ARRAYS; a++) {
+		ret = tlb_array(&u->arrays[a], &l->a[a]);
+		if (ret < 0)
+			return ret;
+		used += ret;
+	}
+	return used ? 0 : -EINVAL;
+}
+
+/*
+ * The caller's hierarchy, if it gives one (@n levels at @uptr), into @l
+ * and *@nlevels; else they stay the preset's.
+ */
+static int tlb_geometry(u64 uptr, u64 n, bool instr,
+			struct nw_tlb_level_cfg *l, u8 *nlevels)
 {
 	struct nestwalk_tlb_level lv[NESTWALK_TLB_MAX_LEVELS];
-	u64 i, a;
-	int used, ret;
+	u64 i;
+	int ret;
 
-	if (!c->ntlb_levels)
-		return c->tlb_levels ? -EINVAL : 0;
-	if (c->ntlb_levels > NESTWALK_TLB_MAX_LEVELS)
+	if (!n)
+		return uptr ? -EINVAL : 0;
+	if (n > NESTWALK_TLB_MAX_LEVELS)
 		return -EINVAL;
-	if (copy_from_user(lv, u64_to_user_ptr(c->tlb_levels),
-			   c->ntlb_levels * sizeof(lv[0])))
+	if (copy_from_user(lv, u64_to_user_ptr(uptr), n * sizeof(lv[0])))
 		return -EFAULT;
-	memset(t, 0, sizeof(*t));
-	for (i = 0; i < c->ntlb_levels; i++) {
-		if (lv[i].flags & ~NESTWALK_TLB_FLAGS ||
-		    (!i && lv[i].flags & NESTWALK_TLB_VICTIM) ||
-		    lv[i].latency_milli > 1000000 ||
-		    memchr_inv(lv[i].reserved, 0, sizeof(lv[i].reserved)))
-			return -EINVAL;
-		t->l[i].lat_m = lv[i].latency_milli;
-		t->l[i].victim = lv[i].flags & NESTWALK_TLB_VICTIM;
-		for (used = 0, a = 0; a < NESTWALK_TLB_MAX_ARRAYS; a++) {
-			ret = tlb_array(&lv[i].arrays[a], &t->l[i].a[a]);
-			if (ret < 0)
-				return ret;
-			used += ret;
-		}
-		if (!used)
-			return -EINVAL;
+	memset(l, 0, sizeof(*l) * NW_TLB_LEVELS);
+	for (i = 0; i < n; i++) {
+		ret = tlb_level(&lv[i], i, instr, &l[i]);
+		if (ret)
+			return ret;
 	}
-	t->nlevels = c->ntlb_levels;
+	*nlevels = n;
+	return 0;
+}
+
+/*
+ * Both hierarchies. The preset's instruction TLB over an explicit data
+ * TLB keeps its levels down to the first it shares with a data level the
+ * caller left out; an explicit one sharing a level that is not there is
+ * refused (nw_tlb_init()).
+ */
+static int tlb_geometries(const struct nestwalk_config *c,
+			  struct nw_tlb_cfg *t)
+{
+	int ret, lv;
+
+	ret = tlb_geometry(c->tlb_levels, c->ntlb_levels, false, t->l,
+			   &t->nlevels);
+	ret = ret ?: tlb_geometry(c->itlb_levels, c->nitlb_levels, true, t->il,
+				  &t->nilevels);
+	if (ret)
+		return ret;
+	if (c->flags & NESTWALK_CFG_UNIFIED_TLB) {
+		if (c->nitlb_levels)
+			return -EINVAL;
+		t->nilevels = 0;
+	}
+	for (lv = 0; !c->nitlb_levels && lv < t->nilevels; lv++)
+		if (t->il[lv].shared && lv >= t->nlevels)
+			t->nilevels = lv;
+	if (c->flags & NESTWALK_CFG_NO_TLB) {
+		t->nlevels = 0;
+		t->nilevels = 0;
+	}
 	return 0;
 }
 
@@ -76,7 +132,7 @@ int nw_sim_configure(struct nw_session *s, const struct nestwalk_config *c)
 	ret = nw_preset(c->preset, &cfg);
 	if (ret)
 		return ret;
-	ret = tlb_geometry(c, &cfg.tlb);
+	ret = tlb_geometries(c, &cfg.tlb);
 	if (ret)
 		return ret;
 	cfg.seed = c->seed;
@@ -84,8 +140,6 @@ int nw_sim_configure(struct nw_session *s, const struct nestwalk_config *c)
 		return -EINVAL;
 	if (c->flags & NESTWALK_CFG_CAPS)
 		cfg.caps = c->cpu_caps;
-	if (c->flags & NESTWALK_CFG_NO_TLB)
-		cfg.tlb.nlevels = 0;
 	if (c->flags & NESTWALK_CFG_NO_PWC)
 		memset(cfg.pwc.entries, 0, sizeof(cfg.pwc.entries));
 	if (c->flags & NESTWALK_CFG_NO_HPWC)

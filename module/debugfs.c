@@ -126,27 +126,43 @@ static void show_sizes(struct seq_file *m, u8 sizes)
 				   sizes >> (l + 1) ? "," : "");
 }
 
-/* A TLB geometry, one line per array, each line opened by @name. */
-static void show_tlb(struct seq_file *m, const char *name,
-		     const struct nw_tlb_cfg *t)
+/* Levels of a TLB geometry, one line per array, each opened by @name. */
+static void show_levels(struct seq_file *m, const char *name,
+			const struct nw_tlb_level_cfg *l, int n)
 {
-	int l, a;
+	int lv, a;
 
-	for (l = 0; l < t->nlevels; l++) {
-		for (a = 0; a < NW_TLB_ARRAYS; a++) {
-			const struct nw_cache_cfg *c = &t->l[l].a[a];
+	for (lv = 0; lv < n; lv++) {
+		if (l[lv].shared)
+			seq_printf(m, "%s level %d shared\n", name, lv + 1);
+		for (a = 0; a < NW_TLB_ARRAYS && !l[lv].shared; a++) {
+			const struct nw_cache_cfg *c = &l[lv].a[a];
 
 			if (!c->entries)
 				continue;
 			seq_printf(m, "%s level %d array %d entries %u ways %u",
-				   name, l + 1, a, c->entries,
+				   name, lv + 1, a, c->entries,
 				   c->ways ? c->ways : c->entries);
 			show_sizes(m, c->sizes);
 			seq_printf(m, " repl %s latency_mcycles %u victim %d\n",
-				   repl_names[c->repl], t->l[l].lat_m,
-				   t->l[l].victim);
+				   repl_names[c->repl], l[lv].lat_m,
+				   l[lv].victim);
 		}
 	}
+}
+
+/*
+ * A TLB geometry: the data levels under @name, then the instruction
+ * levels under "i" @name (none: fetches use the data TLB).
+ */
+static void show_tlb(struct seq_file *m, const char *name,
+		     const struct nw_tlb_cfg *t)
+{
+	char iname[40];
+
+	show_levels(m, name, t->l, t->nlevels);
+	snprintf(iname, sizeof(iname), "%s itlb", name);
+	show_levels(m, iname, t->il, t->nilevels);
 }
 
 /* The TLB geometry of every preset. */
@@ -203,6 +219,9 @@ static int config_show(struct seq_file *m, void *unused)
 	seq_printf(m, "vms %u\n", s->nvms);
 	seq_printf(m, "tlb_geometry %s\n",
 		   s->cfg.ntlb_levels ? "explicit" : "preset");
+	seq_printf(m, "itlb_geometry %s\n",
+		   s->tlb_cfg.nilevels ? s->cfg.nitlb_levels ? "explicit" :
+					 "preset" : "unified");
 	show_tlb(m, "tlb", &s->tlb_cfg);
 	mutex_unlock(&s->objs_lock);
 	return 0;
@@ -225,19 +244,15 @@ static int walks_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(walks);
 
-/*
- * Valid TLB entries, one line each. A run may change them while this is
- * read (the arrays themselves stay): a snapshot, not a consistent one.
+/* The entries of @t's own arrays (a shared level has none), each line
+ * opened by @prefix.
  */
-static int tlb_show(struct seq_file *m, void *unused)
+static void show_entries(struct seq_file *m, const char *prefix,
+			 const struct nw_tlb *t)
 {
-	struct nw_session *s = m->private;
-	const struct nw_tlb *t;
 	int l, a, level;
 	u32 i;
 
-	mutex_lock(&s->objs_lock);
-	t = &s->sim->tlb;
 	for (l = 0; l < t->nlevels; l++) {
 		for (a = 0; a < NW_TLB_ARRAYS; a++) {
 			const struct nw_cache *c = &t->l[l].a[a];
@@ -248,16 +263,33 @@ static int tlb_show(struct seq_file *m, void *unused)
 				if (!e.key)
 					continue;
 				level = nw_cache_key_level(e.key);
-				seq_printf(m, "level %d array %d va 0x%llx size %s vpid %u eptp %u pcid %u global %d pa 0x%llx\n",
-					   l + 1, a,
+				/* val: the 4 KiB page that filled it. */
+				seq_printf(m, "%slevel %d array %d va 0x%llx size %s vpid %u eptp %u pcid %u global %d pa 0x%llx\n",
+					   prefix, l + 1, a,
 					   nw_cache_key_addr(e.key),
 					   size_name(level),
 					   e.tag & NW_TAG_VPID_MASK,
 					   e.tag >> NW_TAG_EPTP_SHIFT, e.pcid,
-					   !!(e.flags & NW_CE_GLOBAL), e.val);
+					   !!(e.flags & NW_CE_GLOBAL),
+					   e.val & ~(nw_level_size(level) - 1));
 			}
 		}
 	}
+}
+
+/*
+ * Valid TLB entries, one line each: the data TLB's, then the instruction
+ * TLB's ("itlb " first). A run may change them while this is read (the
+ * arrays themselves stay): a snapshot, not a consistent one.
+ */
+static int tlb_show(struct seq_file *m, void *unused)
+{
+	struct nw_session *s = m->private;
+
+	mutex_lock(&s->objs_lock);
+	show_entries(m, "", &s->sim->tlb);
+	if (s->sim->tlb.i)
+		show_entries(m, "itlb ", s->sim->tlb.i);
 	mutex_unlock(&s->objs_lock);
 	return 0;
 }

@@ -243,8 +243,10 @@ TEST_F(geometry, invalid_geometries_refused)
 #define ONE(s, e, w, r) { .latency_milli = 1000, .arrays = { { s, e, w, r } } }
 		{ "victim first level", { { .flags = NESTWALK_TLB_VICTIM,
 			.arrays = { { K4, 64, 4, 0 } } } }, 1 },
-		{ "unknown level flag", { { .flags = 2,
+		{ "unknown level flag", { { .flags = 4,
 			.arrays = { { K4, 64, 4, 0 } } } }, 1 },
+		{ "shared data level", { ONE(K4, 64, 4, 0), {
+			.flags = NESTWALK_TLB_SHARED } }, 2 },
 		{ "reserved", { { .reserved = { 1 },
 			.arrays = { { K4, 64, 4, 0 } } } }, 1 },
 		{ "latency", { { .latency_milli = 1000001,
@@ -326,6 +328,93 @@ TEST_F(geometry, invalid_geometries_refused)
 	EXPECT_NE(NULL, strstr(before, "tlb level 1 array 0 entries 64 ways 64 sizes 4k,2m,1g repl plru latency_mcycles 500 victim 0\n"));
 	EXPECT_NE(NULL, strstr(before, "tlb level 2 array 1 entries 16 ways 4 sizes 1g repl random latency_mcycles 7000 victim 0\n"));
 	EXPECT_NE(NULL, strstr(before, "tlb level 3 array 0 entries 65536 ways 16 sizes 4k repl lru latency_mcycles 20000 victim 1\n"));
+}
+
+/*
+ * API 4: an explicit instruction TLB, its second level shared with the
+ * data level 2 (Skylake's STLB), shown by the session's config; the
+ * geometries the model cannot build are refused with EINVAL.
+ */
+TEST_F(geometry, itlb_geometries)
+{
+	static const struct nestwalk_tlb_level itlb[] = {
+		{ .latency_milli = 1000, .arrays = {
+			{ K4, 128, 8, NESTWALK_REPL_PLRU }, { M2, 8, 0, 0 } } },
+		{ .flags = NESTWALK_TLB_SHARED },
+	};
+	static const struct {
+		const char *what;
+		struct nestwalk_tlb_level l[2];
+		__u64 n, flags, ndata;
+	} bad[] = {
+		{ "shared first level", { { .flags = NESTWALK_TLB_SHARED } },
+		  1, 0, 0 },
+		{ "victim first level", { { .flags = NESTWALK_TLB_VICTIM,
+			.arrays = { { K4, 64, 4, 0 } } } }, 1, 0, 0 },
+		{ "shared with arrays", { itlb[0], {
+			.flags = NESTWALK_TLB_SHARED,
+			.arrays = { { K4, 64, 4, 0 } } } }, 2, 0, 0 },
+		{ "shared with latency", { itlb[0], {
+			.flags = NESTWALK_TLB_SHARED, .latency_milli = 7000 } },
+		  2, 0, 0 },
+		{ "shared victim", { itlb[0], { .flags = NESTWALK_TLB_SHARED |
+						NESTWALK_TLB_VICTIM } },
+		  2, 0, 0 },
+		{ "shared, no data level 2", { itlb[0], itlb[1] }, 2, 0, 1 },
+		{ "with unified", { itlb[0] }, 1, NESTWALK_CFG_UNIFIED_TLB, 0 },
+		{ "no array", { { .latency_milli = 1000 } }, 1, 0, 0 },
+	};
+	struct nestwalk_config cfg = {
+		.size = sizeof(cfg), .preset = NESTWALK_PRESET_SKYLAKE,
+		.itlb_levels = (unsigned long)itlb, .nitlb_levels = 2,
+	};
+	const char *now;
+	char path[192];
+	unsigned int i;
+
+	self->a.fd = open(NW_DEV, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->a.fd);
+	nwt_newest_session(self->a.dir, sizeof(self->a.dir));
+	snprintf(path, sizeof(path), "%s/config", self->a.dir);
+	ASSERT_EQ(0, ioctl(self->a.fd, NESTWALK_IOC_CONFIG, &cfg));
+	now = nwt_file(path);
+	EXPECT_NE(NULL, strstr(now, "itlb_geometry explicit\n"));
+	EXPECT_NE(NULL, strstr(now, "tlb itlb level 1 array 0 entries 128 ways 8 sizes 4k repl plru latency_mcycles 1000 victim 0\n"));
+	EXPECT_NE(NULL, strstr(now, "tlb itlb level 1 array 1 entries 8 ways 8 sizes 2m repl lru latency_mcycles 1000 victim 0\n"));
+	EXPECT_NE(NULL, strstr(now, "tlb itlb level 2 shared\n"));
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cfg.itlb_levels = (unsigned long)bad[i].l;
+		cfg.nitlb_levels = bad[i].n;
+		cfg.flags = bad[i].flags;
+		cfg.tlb_levels = bad[i].ndata ? (unsigned long)nehalem : 0;
+		cfg.ntlb_levels = bad[i].ndata;
+		EXPECT_EQ(-1, ioctl(self->a.fd, NESTWALK_IOC_CONFIG, &cfg))
+			TH_LOG("%s accepted", bad[i].what);
+		EXPECT_EQ(EINVAL, errno) TH_LOG("%s", bad[i].what);
+	}
+	cfg.flags = 0;
+	cfg.tlb_levels = 0;
+	cfg.ntlb_levels = 0;
+	cfg.nitlb_levels = 0;
+	EXPECT_EQ(-1, ioctl(self->a.fd, NESTWALK_IOC_CONFIG, &cfg));
+	EXPECT_EQ(EINVAL, errno);
+
+	/* The preset's ITLB over one data level stops above its shared one. */
+	cfg.itlb_levels = 0;
+	cfg.tlb_levels = (unsigned long)nehalem;
+	cfg.ntlb_levels = 1;
+	ASSERT_EQ(0, ioctl(self->a.fd, NESTWALK_IOC_CONFIG, &cfg));
+	now = nwt_file(path);
+	EXPECT_NE(NULL, strstr(now, "itlb_geometry preset\n"));
+	EXPECT_NE(NULL, strstr(now, "tlb itlb level 1 array 0 entries 128"));
+	EXPECT_EQ(NULL, strstr(now, "tlb itlb level 2"));
+	/* Unified: no instruction TLB. */
+	cfg.flags = NESTWALK_CFG_UNIFIED_TLB;
+	ASSERT_EQ(0, ioctl(self->a.fd, NESTWALK_IOC_CONFIG, &cfg));
+	now = nwt_file(path);
+	EXPECT_NE(NULL, strstr(now, "itlb_geometry unified\n"));
+	EXPECT_EQ(NULL, strstr(now, "tlb itlb"));
 }
 
 TEST_HARNESS_MAIN

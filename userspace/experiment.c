@@ -398,6 +398,8 @@ int nw_exp_run(const struct nw_exp *x, struct nw_exp_result *r, char *err,
 		.preset = x->preset, .seed = x->seed,
 		.tlb_levels = x->tlb.n ? (uintptr_t)x->tlb.l : 0,
 		.ntlb_levels = x->tlb.n,
+		.itlb_levels = x->itlb.n ? (uintptr_t)x->itlb.l : 0,
+		.nitlb_levels = x->itlb.n,
 	};
 	struct nestwalk_stats st = { .size = sizeof(st) };
 	struct vmstate vm[2] = { { 0 }, { 0 } };

@@ -32,6 +32,7 @@ struct nw_exp {
 	int mode;		/* NESTWALK_MODE_* */
 	int preset;		/* NESTWALK_PRESET_* */
 	struct nw_geometry tlb;	/* levels given: replaces the preset's TLB */
+	struct nw_geometry itlb;	/* the same, its instruction TLB */
 	uint64_t cfg_flags;	/* NESTWALK_CFG_NO_* */
 	/* --cpu-caps: the preset's capabilities, or none with @caps_set... */
 	int caps_set;

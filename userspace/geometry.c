@@ -170,7 +170,11 @@ int nw_geometry_add_level(struct nw_geometry *g, const char *spec,
 			next = item + strlen(item);
 		n = next - item;
 		eq = memchr(item, '=', n);
-		if (n == 6 && !strncmp(item, "victim", 6)) {
+		if (n == 6 && !strncmp(item, "shared", 6)) {
+			if (!g->n)
+				return nw_errf(err, errlen, "the first level cannot be shared");
+			l.flags |= NESTWALK_TLB_SHARED;
+		} else if (n == 6 && !strncmp(item, "victim", 6)) {
 			if (!g->n)
 				return nw_errf(err, errlen, "the first level cannot be a victim level");
 			l.flags |= NESTWALK_TLB_VICTIM;
@@ -201,6 +205,13 @@ int nw_geometry_add_level(struct nw_geometry *g, const char *spec,
 				    (int)n, item);
 		}
 	}
+	if (l.flags & NESTWALK_TLB_SHARED) {
+		/* The data level's arrays, latency and victim flag hold. */
+		if (l.flags != NESTWALK_TLB_SHARED || narrays || lat)
+			return nw_errf(err, errlen, "a shared level takes nothing else");
+		g->l[g->n++] = l;
+		return 0;
+	}
 	if (!narrays)
 		return nw_errf(err, errlen, "a TLB level needs an array, e.g. 4k=64x4");
 	if (!lat)
@@ -224,6 +235,10 @@ void nw_geometry_describe(const struct nw_geometry *g, char *buf, size_t len)
 
 		if (i)
 			OUT(" / ");
+		if (l->flags & NESTWALK_TLB_SHARED) {
+			OUT("shared");
+			continue;
+		}
 		if (l->flags & NESTWALK_TLB_VICTIM)
 			OUT("victim,");
 		for (a = 0; a < NESTWALK_TLB_MAX_ARRAYS; a++) {

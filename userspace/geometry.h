@@ -14,6 +14,10 @@
  *                                (default 1 on the first level, 7 below)
  *   victim                       filled only by the level above's
  *                                evictions (not on the first level)
+ *
+ * --itlb-level takes the same, or alone the word
+ *   shared                       the data level of the same index, which
+ *                                serves fetches too (not the first level)
  */
 #ifndef _NW_GEOMETRY_H
 #define _NW_GEOMETRY_H

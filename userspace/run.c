@@ -129,10 +129,32 @@ static int parse_u64(const char *s, uint64_t *v)
 	return nw_parse_count(s, v, &rel) || rel ? -1 : 0;
 }
 
+/* --tlb-level or --itlb-level @arg; only instruction levels are shared. */
+static int level_option(struct nw_geometry *g, const char *name,
+			const char *arg)
+{
+	char err[128];
+
+	if (nw_geometry_add_level(g, arg, err, sizeof(err)))
+		goto bad;
+	if (strcmp(name, "itlb") &&
+	    g->l[g->n - 1].flags & NESTWALK_TLB_SHARED) {
+		g->n--;
+		snprintf(err, sizeof(err), "shared is for --itlb-level");
+		goto bad;
+	}
+	return 0;
+bad:
+	fprintf(stderr, "nestwalk: --%s-level %s: %s\n", name, arg, err);
+	return -1;
+}
+
 const struct option nw_run_longopts[] = {
 	{ "mode", required_argument, NULL, 'm' },
 	{ "preset", required_argument, NULL, 'p' },
 	{ "tlb-level", required_argument, NULL, 'L' },
+	{ "itlb-level", required_argument, NULL, 'i' },
+	{ "unified-tlb", no_argument, NULL, 'U' },
 	{ "no-tlb", no_argument, NULL, 'T' },
 	{ "no-pwc", no_argument, NULL, 'P' },
 	{ "no-hpwc", no_argument, NULL, 'H' },
@@ -162,7 +184,6 @@ const struct option nw_run_longopts[] = {
 int nw_run_option(struct nw_exp *x, struct nw_run_extra *e, int opt,
 		  const char *arg)
 {
-	char err[128];
 	uint64_t v;
 	int i;
 
@@ -178,11 +199,11 @@ int nw_run_option(struct nw_exp *x, struct nw_run_extra *e, int opt,
 		x->preset = lookup(arg, nw_preset_names, 4);
 		return x->preset < 0 ? -1 : 0;
 	case 'L':
-		if (nw_geometry_add_level(&x->tlb, arg, err, sizeof(err))) {
-			fprintf(stderr, "nestwalk: --tlb-level %s: %s\n", arg,
-				err);
-			return -1;
-		}
+		return level_option(&x->tlb, "tlb", arg);
+	case 'i':
+		return level_option(&x->itlb, "itlb", arg);
+	case 'U':
+		x->cfg_flags |= NESTWALK_CFG_UNIFIED_TLB;
 		return 0;
 	case 'T':
 		x->cfg_flags |= NESTWALK_CFG_NO_TLB;
@@ -272,6 +293,10 @@ const char *nw_run_options_help =
 	"                                   TLB: SIZES=ENTRIES[xWAYS][:REPL],...\n"
 	"                                   [,lat=CYCLES][,victim], e.g.\n"
 	"                                   4k=64x4,2m=32x4 then victim,4k=512x4\n"
+	"  --itlb-level SPEC                one instruction TLB level, the same,\n"
+	"                                   or shared (the data level of its\n"
+	"                                   index), e.g. 4k=128x8 then shared\n"
+	"  --unified-tlb                    fetches use the data TLB (no ITLB)\n"
 	"  --walk-caches on|off             all walk caches (default on)\n"
 	"  --no-tlb --no-pwc --no-hpwc --no-ntlb   switch single parts off\n"
 	"  --cpu-caps [+|-]CAP,...          the CPU's capabilities: names alone\n"
@@ -308,8 +333,10 @@ void nw_exp_describe(const struct nw_exp *x, char *buf, size_t len)
 			 x->tlb.n > 1 ? "s" : "");
 	else
 		snprintf(tlb, sizeof(tlb), "%s", nw_preset_names[x->preset]);
-	snprintf(buf, len, "%s, %s, %d+%d levels, %s guest pages, %s backing, walk caches %s%s, vpid %s%s",
+	snprintf(buf, len, "%s, %s%s, %d+%d levels, %s guest pages, %s backing, walk caches %s%s, vpid %s%s",
 		 nw_mode_names[x->mode], tlb,
+		 x->cfg_flags & NESTWALK_CFG_UNIFIED_TLB ? ", unified TLB" :
+		 x->itlb.n ? ", explicit ITLB" : "",
 		 x->guest_levels, x->host_levels, level_name(x->guest_page),
 		 nw_backing_names[x->backing],
 		 x->cfg_flags & (NESTWALK_CFG_NO_PWC | NESTWALK_CFG_NO_HPWC |
@@ -359,6 +386,14 @@ void nw_exp_json(FILE *f, const struct nw_exp *x,
 			(unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_4K),
 			(unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_2M),
 			(unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_1G));
+	}
+	if (x->itlb.n) {
+		char geo[256];
+
+		nw_geometry_describe(&x->itlb, geo, sizeof(geo));
+		fprintf(f, "\"itlb_levels\":");
+		json_str(f, geo);
+		fprintf(f, ",");
 	}
 	if (x->trace)
 		fprintf(f, "\"trace_records\":%llu,\"mapped_pages\":%llu},",
@@ -410,9 +445,31 @@ static double pct(uint64_t n, uint64_t of)
 	return 100.0 * nw_res_ratio(n, of);
 }
 
+/*
+ * One TLB hierarchy's hits by level and misses, of the @n accesses it
+ * served (@l1: its first counter; levels, then misses, follow).
+ */
+static void print_hits(const char *name, const struct nw_exp_result *r,
+		       int l1, uint64_t n)
+{
+	printf("%-14s L1 %llu (%.2f%%), L2 %llu (%.2f%%), L3 %llu, misses %llu (%.2f%%)\n",
+	       name, (unsigned long long)nw_res(r, l1),
+	       pct(nw_res(r, l1), n),
+	       (unsigned long long)nw_res(r, l1 + 1),
+	       pct(nw_res(r, l1 + 1), n),
+	       (unsigned long long)nw_res(r, l1 + 2),
+	       (unsigned long long)nw_res(r, l1 + 3),
+	       pct(nw_res(r, l1 + 3), n));
+}
+
 static void print_table(const struct nw_exp *x, const struct nw_exp_result *r)
 {
 	uint64_t acc = nw_res(r, NESTWALK_STAT_ACCESSES), walks = nw_res(r, NESTWALK_STAT_WALKS);
+	/* Fetches the instruction TLB served (0: fetches use the data TLB). */
+	uint64_t ifetch = nw_res(r, NESTWALK_STAT_ITLB_L1_HIT) +
+			  nw_res(r, NESTWALK_STAT_ITLB_L2_HIT) +
+			  nw_res(r, NESTWALK_STAT_ITLB_L3_HIT) +
+			  nw_res(r, NESTWALK_STAT_ITLB_MISS);
 	uint64_t host = nw_host_refs(r);
 	char desc[256], ws[32];
 
@@ -429,6 +486,12 @@ static void print_table(const struct nw_exp *x, const struct nw_exp_result *r)
 		       (unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_4K),
 		       (unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_2M),
 		       (unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_1G));
+	}
+	if (x->itlb.n) {
+		char geo[256];
+
+		nw_geometry_describe(&x->itlb, geo, sizeof(geo));
+		printf("%-14s %s\n", "itlb levels", geo);
 	}
 	printf("%-14s host pages backing guest memory: 4K %llu, 2M %llu, 1G %llu\n",
 	       "backing", (unsigned long long)r->host_pages[1],
@@ -448,14 +511,9 @@ static void print_table(const struct nw_exp *x, const struct nw_exp_result *r)
 	       (unsigned long long)nw_res(r, NESTWALK_STAT_READS),
 	       (unsigned long long)nw_res(r, NESTWALK_STAT_WRITES),
 	       (unsigned long long)nw_res(r, NESTWALK_STAT_FETCHES));
-	printf("%-14s L1 %llu (%.2f%%), L2 %llu (%.2f%%), L3 %llu, misses %llu (%.2f%%)\n",
-	       "tlb hits", (unsigned long long)nw_res(r, NESTWALK_STAT_TLB_L1_HIT),
-	       pct(nw_res(r, NESTWALK_STAT_TLB_L1_HIT), acc),
-	       (unsigned long long)nw_res(r, NESTWALK_STAT_TLB_L2_HIT),
-	       pct(nw_res(r, NESTWALK_STAT_TLB_L2_HIT), acc),
-	       (unsigned long long)nw_res(r, NESTWALK_STAT_TLB_L3_HIT),
-	       (unsigned long long)nw_res(r, NESTWALK_STAT_TLB_MISS),
-	       pct(nw_res(r, NESTWALK_STAT_TLB_MISS), acc));
+	print_hits("tlb hits", r, NESTWALK_STAT_TLB_L1_HIT, acc - ifetch);
+	if (ifetch)
+		print_hits("itlb hits", r, NESTWALK_STAT_ITLB_L1_HIT, ifetch);
 	printf("%-14s %llu, %.2f references each (guest %.2f, host %.2f)\n",
 	       "walks", (unsigned long long)walks, nw_res_refs_per_walk(r),
 	       nw_res_ratio(nw_res(r, NESTWALK_STAT_WALK_REFS) - host, walks),

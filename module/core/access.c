@@ -44,9 +44,13 @@ static int walk_fixed(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as,
 	for (tries = 0; tries < NW_MAX_RETRIES; tries++) {
 		st = nw_walk(s, vm, as, va, kind, r);
 		if (st == NW_OK) {
+			/*
+			 * val: the accessed 4 KiB page, which tells a level
+			 * that splinters the page the part to keep (tlb.h).
+			 */
 			*e = (struct nw_centry){
 				.key = nw_cache_key(va, r->size),
-				.val = r->hpa & ~(nw_level_size(r->size) - 1),
+				.val = r->hpa & ~(NW_PAGE_SIZE - 1),
 				.tag = vm->tag, .pcid = as->pcid,
 				.perm = r->perm, .flags = r->flags,
 			};
@@ -68,20 +72,26 @@ static int walk_fixed(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as,
 	return st;
 }
 
+/* Hit and miss counters of either hierarchy: hits of level i, misses. */
+static_assert(NW_C_TLB_MISS - NW_C_TLB_L1_HIT == NW_TLB_LEVELS &&
+	      NW_C_ITLB_MISS - NW_C_ITLB_L1_HIT == NW_TLB_LEVELS,
+	      "levels' hits, then misses");
+
 /*
- * An access the memo does not settle, its lookup resumed at probe @from
+ * An access the memo does not settle, in hierarchy @t (the data TLB, or
+ * for a fetch the instruction TLB), its lookup resumed at probe @from
  * (the probes before it missed): hits below the first level, rights the
  * entry lacks, and misses, which walk and fill.
  */
-static __always_inline int access_tlb(struct nw_sim *s, struct nw_vm *vm,
-				      struct nw_as *as, u64 va, u16 pcid,
-				      unsigned int kind, u32 from,
-				      const struct nw_tlb_shape sh)
+static __always_inline int access_tlb(struct nw_sim *s, struct nw_tlb *t,
+				      u64 va, u16 pcid, unsigned int kind,
+				      u32 from, const struct nw_tlb_shape sh)
 {
-	struct nw_tlb *t = &s->tlb;
+	u32 set, way, cnt = t->data ? NW_C_ITLB_L1_HIT : NW_C_TLB_L1_HIT;
+	struct nw_vm *vm = s->vm;
+	struct nw_as *as = s->as;
 	const struct nw_tlb_probe *pr;
 	struct nw_centry *e, fill;
-	u32 set, way;
 	int lv, st;
 	bool ok;
 
@@ -90,7 +100,7 @@ static __always_inline int access_tlb(struct nw_sim *s, struct nw_vm *vm,
 	if (likely(pr)) {
 		/* In a fast shape, probe i is level i: 0 or 1. */
 		lv = sh.fast ? pr != t->chain : pr->lv;
-		s->cnt[NW_C_TLB_L1_HIT + lv]++;
+		s->cnt[cnt + lv]++;
 		ok = tlb_ok(e, kind);
 		if (lv)
 			__nw_tlb_hit_below(t, pr, lv, e, set, way, ok, sh);
@@ -103,7 +113,7 @@ static __always_inline int access_tlb(struct nw_sim *s, struct nw_vm *vm,
 		s->cnt[NW_C_TLB_ASSIST]++;
 		nw_cache_kill(pr->c, e);
 	} else {
-		s->cnt[NW_C_TLB_MISS]++;
+		s->cnt[cnt + NW_TLB_LEVELS]++;
 	}
 	st = walk_fixed(s, vm, as, va, kind, &fill);
 	if (st == NW_OK && !__nw_tlb_fill(t, &fill, sh))
@@ -111,19 +121,35 @@ static __always_inline int access_tlb(struct nw_sim *s, struct nw_vm *vm,
 	return st;
 }
 
-/* access_tlb() for the TLB's shape. */
+/* Whether an access of @kind goes to the instruction TLB. */
+static __always_inline bool to_itlb(const struct nw_sim *s,
+				    unsigned int kind)
+{
+	return s->tlb.i && (kind & NW_KIND_MASK) == NW_FETCH;
+}
+
+/*
+ * access_tlb() in the hierarchy that serves @kind: a fetch in the
+ * instruction TLB, which takes the general shape; the rest in the data
+ * TLB's shape.
+ */
 static int access_shape(struct nw_sim *s, u64 va, u16 pcid,
 			unsigned int kind, u32 from)
 {
-	switch (s->tlb.fast) {
+	struct nw_tlb *t = &s->tlb;
+
+	if (to_itlb(s, kind))
+		return access_tlb(s, t->i, va, pcid, kind, from,
+				  nw_tlb_shape(NW_TLB_SLOW));
+	switch (t->fast) {
 	case NW_TLB_FAST_P1_O3:
-		return access_tlb(s, s->vm, s->as, va, pcid, kind, from,
+		return access_tlb(s, t, va, pcid, kind, from,
 				  nw_tlb_shape(NW_TLB_FAST_P1_O3));
 	case NW_TLB_FAST_O1_O1:
-		return access_tlb(s, s->vm, s->as, va, pcid, kind, from,
+		return access_tlb(s, t, va, pcid, kind, from,
 				  nw_tlb_shape(NW_TLB_FAST_O1_O1));
 	default:
-		return access_tlb(s, s->vm, s->as, va, pcid, kind, from,
+		return access_tlb(s, t, va, pcid, kind, from,
 				  nw_tlb_shape(NW_TLB_SLOW));
 	}
 }
@@ -157,7 +183,10 @@ static noinline __cold int access_cross(struct nw_sim *s, u64 va, u16 pcid,
 	return st;
 }
 
-/* An access the memo and the first probe did not serve. */
+/*
+ * An access the memo and the first probe did not serve, in either
+ * hierarchy, its lookup resumed at probe @from.
+ */
 static noinline int access_slow(struct nw_sim *s, u64 va, u16 pcid,
 				unsigned int kind, u32 from)
 {
@@ -196,12 +225,11 @@ static __always_inline void memo_load(const struct nw_tlb *t,
  * the access as it is (most hits) becomes the memo. Otherwise *@from is
  * where access_tlb() resumes the lookup: past the probe if it missed.
  */
-static __always_inline bool first_probe(struct nw_sim *s, u64 va, u16 pcid,
-					unsigned int kind, u32 *from,
-					struct memo_regs *m,
+static __always_inline bool first_probe(struct nw_sim *s, struct nw_tlb *t,
+					u64 va, u16 pcid, unsigned int kind,
+					u32 *from, struct memo_regs *m,
 					const struct nw_tlb_shape sh)
 {
-	struct nw_tlb *t = &s->tlb;
 	const struct nw_tlb_probe *pr;
 	struct nw_centry *e;
 	u32 set, way, n = nw_tlb_nchain(t, sh);
@@ -222,26 +250,30 @@ static __always_inline bool first_probe(struct nw_sim *s, u64 va, u16 pcid,
 	nw_tlb_set_memo(t, e, va, nw_tlb_size(pr, sh), s->as, ok);
 	m->va = va;
 	m->mask = t->memo_mask;
-	m->ok = ok;
+	m->ok = t->memo_ok;
 	return true;
 }
 
 /*
  * Hits by kind, in 16-bit lanes of one register (memo and first-probe
  * hits alike, every one a first-level hit): a run of hits adds to a
- * register and not, twice each, to memory.
+ * register and not, twice each, to memory. The lane of kind 3, which
+ * never hits, counts the fetches among them that hit the instruction TLB.
  */
 #define NW_MEMO_LANE(kind)	(1ULL << (16 * ((kind) & NW_KIND_MASK)))
+#define NW_MEMO_ITLB		(NW_MEMO_LANE(NW_FETCH) | NW_MEMO_LANE(3))
 #define NW_MEMO_FLUSH		0xffff	/* accesses between flushes */
 
 static void memo_flush(struct nw_sim *s, u64 hits)
 {
 	u64 r = hits & 0xffff, w = hits >> 16 & 0xffff, x = hits >> 32 & 0xffff;
+	u64 ix = hits >> 48;
 
 	s->cnt[NW_C_READS] += r;
 	s->cnt[NW_C_WRITES] += w;
 	s->cnt[NW_C_FETCHES] += x;
-	s->cnt[NW_C_TLB_L1_HIT] += r + w + x;
+	s->cnt[NW_C_TLB_L1_HIT] += r + w + x - ix;
+	s->cnt[NW_C_ITLB_L1_HIT] += ix;
 }
 
 /*
@@ -281,10 +313,58 @@ static noinline __cold int access_other(struct nw_sim *s, u64 va, u16 pcid,
 	if (!as)
 		return -EINVAL;
 	s->as = as;
+	/* The memo is a shortcut: a fetch may do without it. */
+	if (to_itlb(s, kind))
+		return access_slow(s, va, pcid, kind, 0);
 	memo_load(&s->tlb, as, &m);
 	if (memo_serves(&m, va, kind))
 		return NW_MEMO_HIT;
 	return access_slow(s, va, pcid, kind, 0);
+}
+
+/* Both hierarchies' memos, @im zero when fetches use the data TLB. */
+static __always_inline void memo_load_all(const struct nw_sim *s,
+					  struct memo_regs *m,
+					  struct memo_regs *im)
+{
+	memo_load(&s->tlb, s->as, m);
+	if (s->tlb.i)
+		memo_load(s->tlb.i, s->as, im);
+	else
+		*im = (struct memo_regs){ 0 };
+}
+
+/*
+ * An access in the current space: its hierarchy's memo (the data TLB's,
+ * or a fetch's in the instruction TLB), then the first probe, then the
+ * rest. Returns NW_MEMO_HIT with the hit added to *@hits, or the outcome.
+ */
+static __always_inline int access_here(struct nw_sim *s,
+				       const struct nw_acc *a, u32 pcid,
+				       struct memo_regs *m,
+				       struct memo_regs *im, u64 *hits,
+				       const struct nw_tlb_shape sh)
+{
+	u32 from;
+
+	if (memo_serves(m, a->va, a->kind)) {
+		*hits += NW_MEMO_LANE(a->kind);
+		return NW_MEMO_HIT;
+	}
+	if (to_itlb(s, a->kind)) {
+		if (memo_serves(im, a->va, a->kind) ||
+		    first_probe(s, s->tlb.i, a->va, pcid, a->kind, &from, im,
+				nw_tlb_shape(NW_TLB_SLOW))) {
+			*hits += NW_MEMO_ITLB;
+			return NW_MEMO_HIT;
+		}
+		return access_slow(s, a->va, pcid, a->kind, from);
+	}
+	if (first_probe(s, &s->tlb, a->va, pcid, a->kind, &from, m, sh)) {
+		*hits += NW_MEMO_LANE(a->kind);
+		return NW_MEMO_HIT;
+	}
+	return access_slow(s, a->va, pcid, a->kind, from);
 }
 
 /*
@@ -298,11 +378,11 @@ static __always_inline u64 batch_shape(struct nw_sim *s,
 				       const struct nw_tlb_shape sh)
 {
 	u64 i = *pos, end, faults = 0, hits, last_i = ~0ULL;
-	u32 pcid = batch_pcid(s), from;
-	struct memo_regs m;
+	u32 pcid = batch_pcid(s);
+	struct memo_regs m, im;
 	int last = NW_OK;
 
-	memo_load(&s->tlb, s->as, &m);
+	memo_load_all(s, &m, &im);
 	for (; i < n; i = end) {
 		end = min_t(u64, n, i + NW_MEMO_FLUSH);
 		hits = 0;
@@ -310,14 +390,10 @@ static __always_inline u64 batch_shape(struct nw_sim *s,
 			const struct nw_acc *a = &acc[i];
 
 			if (likely(a->pcid == pcid)) {
-				if (memo_serves(&m, a->va, a->kind) ||
-				    first_probe(s, a->va, pcid, a->kind, &from,
-						&m, sh)) {
-					hits += NW_MEMO_LANE(a->kind);
+				last = access_here(s, a, pcid, &m, &im, &hits,
+						   sh);
+				if (last == NW_MEMO_HIT)
 					continue;
-				}
-				last = access_slow(s, a->va, pcid, a->kind,
-						   from);
 			} else {
 				last = access_other(s, a->va, a->pcid, a->kind);
 				pcid = batch_pcid(s);
@@ -328,7 +404,7 @@ static __always_inline u64 batch_shape(struct nw_sim *s,
 			}
 			last_i = i;
 			faults += last != NW_OK;
-			memo_load(&s->tlb, s->as, &m);
+			memo_load_all(s, &m, &im);
 			if (unlikely(s->tlb.fast != sh.fast)) {
 				end = ++i;
 				break;

@@ -26,6 +26,14 @@ enum nw_repl {
 
 #define NW_CE_GLOBAL	BIT(0)
 #define NW_CE_DIRTY	BIT(1)
+/*
+ * A TLB entry smaller than its page (splintered, SDM 4.10.2.3): the
+ * page's level, which INVLPG and the individual-address invalidations
+ * match on (nw_inval_match()); 0: the entry's own level.
+ */
+#define NW_CE_PAGE_SHIFT	5
+#define NW_CE_PAGE_MASK		(3 << NW_CE_PAGE_SHIFT)
+#define NW_CE_PAGE(level)	((level) << NW_CE_PAGE_SHIFT)
 
 #define NW_TAG_VPID_MASK	0x0000ffffU
 #define NW_TAG_EPTP_MASK	0xffff0000U
@@ -508,6 +516,11 @@ static inline bool nw_inval_match(const struct nw_centry *e, const struct nw_inv
 	}
 	if (f->any_addr)
 		return true;
+	/* Every part of a splintered page goes (SDM 4.10.4.1, INVLPG). */
+	level = (e->flags & NW_CE_PAGE_MASK) >> NW_CE_PAGE_SHIFT;
+	if (level)
+		return nw_vpn(nw_cache_key_addr(e->key), level) ==
+		       nw_vpn(f->addr, level);
 	level = nw_cache_key_level(e->key);
 	return nw_cache_key_vpn(e->key) == nw_vpn(f->addr, level);
 }

@@ -116,6 +116,11 @@ u64 nw_sim_counter(struct nw_sim *s, enum nw_counter c)
 		    s->cnt[NW_C_TLB_MISS] * s->lat_sum[s->tlb.nlevels];
 		for (i = 0; i < s->tlb.nlevels; i++)
 			n += s->cnt[NW_C_TLB_L1_HIT + i] * s->lat_sum[i];
+		/* Fetches' lookups in the instruction TLB, the same way. */
+		for (i = 0; s->tlb.i && i <= s->tlb.i->nlevels; i++)
+			n += s->cnt[i < s->tlb.i->nlevels ?
+				    NW_C_ITLB_L1_HIT + i : NW_C_ITLB_MISS] *
+			     s->ilat_sum[i];
 		for (i = 0; i < NW_DIMS; i++)
 			for (a = NW_PTE; a <= NW_PML5E; a++)
 				n += lane(s, i, a) * s->cost.ref_m[i][a];

@@ -6,17 +6,26 @@
  * - Nehalem: Intel 64 and IA-32 Architectures Optimization Reference
  *   Manual, "Intel Microarchitecture Code Name Nehalem", table of TLB
  *   parameters: DTLB 64 entries 4 KiB 4-way and 32 entries 2M/4M 4-way;
- *   unified second-level STLB 512 entries, 4 KiB pages only, 4-way.
+ *   unified second-level STLB 512 entries, 4 KiB pages only, 4-way;
+ *   ITLB 128 entries 4 KiB 4-way and 7 entries for large pages, fully
+ *   associative, per thread; the STLB serves instructions and data.
  * - Skylake: same manual, "Skylake Client Microarchitecture", TLB table:
  *   DTLB 64 x 4 KiB 4-way, 32 x 2 MiB 4-way, 4 x 1 GiB fully associative;
  *   STLB 1536 entries 12-way shared by 4 KiB and 2 MiB pages, plus 16 x
- *   1 GiB 4-way. STLB hit latency ~9 cycles (measured, 7-cpu.com).
+ *   1 GiB 4-way; ITLB 128 x 4 KiB 8-way and 8 x 2 MiB per thread (no
+ *   1 GiB entries: such pages are splintered into 2 MiB entries, SDM
+ *   4.10.2.3); the STLB is shared by instructions and data. STLB hit
+ *   latency ~9 cycles (measured, 7-cpu.com).
  * - Zen 2: Software Optimization Guide for AMD Family 17h Models 30h and
  *   Greater, "Translation-Lookaside Buffer": L1 DTLB 64 entries fully
  *   associative, all page sizes; L2 DTLB 2048 entries for 4 KiB and
  *   2 MiB (1 GiB pages are smashed into 2 MiB entries). The real L2 is a
  *   12-way skewed array, which plain sets cannot express: modelled as
- *   16-way (128 sets), same capacity.
+ *   16-way (128 sets), same capacity. Separate instruction TLBs: L1 ITLB
+ *   64 entries fully associative, all page sizes; L2 ITLB 512 entries
+ *   8-way, 4 KiB and 2 MiB (1 GiB pages held as 2 MiB entries).
+ * - Latencies of the ITLB's own levels are not given by the manuals:
+ *   those of the data levels of the same rank are used.
  * - Paging-structure caches are not documented by either vendor; sizes
  *   follow measurements in the literature (Barr et al., "Translation
  *   caching: skip, don't walk (the page table)", ISCA 2010; Bhattacharjee,
@@ -59,6 +68,17 @@ static void walk_caches(struct nw_sim_cfg *c)
 	};
 }
 
+/* An instruction TLB: its first level, then one shared with data. */
+static void itlb_l1_shared(struct nw_sim_cfg *c, struct nw_cache_cfg k4,
+			   struct nw_cache_cfg large)
+{
+	c->tlb.nilevels = 2;
+	c->tlb.il[0].lat_m = c->tlb.l[0].lat_m;
+	c->tlb.il[0].a[0] = k4;
+	c->tlb.il[0].a[1] = large;
+	c->tlb.il[1].shared = true;
+}
+
 static void nehalem(struct nw_sim_cfg *c)
 {
 	c->tlb.nlevels = 2;
@@ -68,6 +88,8 @@ static void nehalem(struct nw_sim_cfg *c)
 	c->tlb.l[1].lat_m = 7000;
 	c->tlb.l[1].victim = true;
 	c->tlb.l[1].a[0] = (struct nw_cache_cfg){ 512, 4, K4, NW_REPL_LRU };
+	itlb_l1_shared(c, (struct nw_cache_cfg){ 128, 4, K4, NW_REPL_LRU },
+		       (struct nw_cache_cfg){ 7, 0, M2, NW_REPL_LRU });
 }
 
 static void skylake(struct nw_sim_cfg *c)
@@ -82,6 +104,8 @@ static void skylake(struct nw_sim_cfg *c)
 	c->tlb.l[1].a[0] = (struct nw_cache_cfg){ 1536, 12, K4 | M2,
 						  NW_REPL_LRU };
 	c->tlb.l[1].a[1] = (struct nw_cache_cfg){ 16, 4, G1, NW_REPL_LRU };
+	itlb_l1_shared(c, (struct nw_cache_cfg){ 128, 8, K4, NW_REPL_PLRU },
+		       (struct nw_cache_cfg){ 8, 0, M2, NW_REPL_LRU });
 }
 
 static void zen2(struct nw_sim_cfg *c)
@@ -94,6 +118,12 @@ static void zen2(struct nw_sim_cfg *c)
 	c->tlb.l[1].victim = true;
 	c->tlb.l[1].a[0] = (struct nw_cache_cfg){ 2048, 16, K4 | M2,
 						  NW_REPL_LRU };
+	c->tlb.nilevels = 2;
+	c->tlb.il[0] = c->tlb.l[0];
+	c->tlb.il[1].lat_m = c->tlb.l[1].lat_m;
+	c->tlb.il[1].victim = true;
+	c->tlb.il[1].a[0] = (struct nw_cache_cfg){ 512, 8, K4 | M2,
+						   NW_REPL_LRU };
 }
 
 /*

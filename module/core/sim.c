@@ -91,12 +91,24 @@ static void guest_wrote(void *ctx, u64 gpa)
 		nw_shadow_wrote(vm, gpa);
 }
 
+/*
+ * Latency of a lookup that hits level i (@sum[i]) or misses (@sum[n]):
+ * every level down to it is probed, one after the other.
+ */
+static void lat_sums(u32 *sum, const struct nw_tlb *t)
+{
+	int lv;
+
+	for (lv = 0; lv < t->nlevels; lv++)
+		sum[lv] = (lv ? sum[lv - 1] : 0) + t->l[lv].lat_m;
+	sum[lv] = lv ? sum[lv - 1] : 0;
+}
+
 struct nw_sim *nw_sim_create(const struct nw_sim_cfg *cfg,
 			     const struct nw_mem_ops *ops, void *ctx,
 			     int *err)
 {
 	struct nw_sim *s = nw_zalloc(sizeof(*s));
-	int lv;
 
 	*err = -ENOMEM;
 	if (!s)
@@ -120,10 +132,9 @@ struct nw_sim *nw_sim_create(const struct nw_sim_cfg *cfg,
 	*err = nw_cache_init(&s->ntlb, &cfg->ntlb, cfg->seed + 300);
 	if (*err)
 		goto err_hpwc;
-	for (lv = 0; lv < s->tlb.nlevels; lv++)
-		s->lat_sum[lv] = (lv ? s->lat_sum[lv - 1] : 0) +
-				 s->tlb.l[lv].lat_m;
-	s->lat_sum[lv] = lv ? s->lat_sum[lv - 1] : 0;
+	lat_sums(s->lat_sum, &s->tlb);
+	if (s->tlb.i)
+		lat_sums(s->ilat_sum, s->tlb.i);
 	return s;
 
 err_hpwc:

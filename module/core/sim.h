@@ -215,6 +215,7 @@ struct nw_sim {
 	int status;		/* the last access's: enum nw_outcome, -EINVAL */
 	struct nw_pt_space hspace;
 	u32 lat_sum[NW_TLB_LEVELS + 1];	/* TLB levels probed up to a hit */
+	u32 ilat_sum[NW_TLB_LEVELS + 1];	/* the same, instruction TLB */
 	u64 walk_hist[NW_WALK_REFS_MAX + 1];	/* walks by entry reads */
 	struct nw_vm *vms[NW_MAX_VMS];
 };

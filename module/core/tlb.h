@@ -4,6 +4,23 @@
  * (separate per page size, or unified, as real parts are built). Entries
  * are the SDM's combined mappings (linear -> host-physical), tagged with
  * VPID, EPTP and PCID; in native mode VPID and EPTP tag are 0.
+ *
+ * Split TLBs: a second hierarchy, the instruction TLB (nw_tlb.i), serves
+ * fetches, as the vendors' manuals describe separate first-level ITLBs
+ * (Intel Optimization Reference Manual, Nehalem and Skylake TLB tables;
+ * AMD Software Optimization Guide for Family 17h Models 30h+, L1 and L2
+ * ITLB). A level the CPU shares between instructions and data (the STLB)
+ * is the data level itself: the ITLB's level holds no array of its own,
+ * its probes and holders point at the data level's arrays. Invalidations
+ * of the data hierarchy reach the ITLB (nw_tlb_inval()).
+ *
+ * Splintering (SDM 4.10.2.3, "Details of TLB Use": a processor may cache
+ * a translation of a page larger than 4 KiB as smaller entries): a page
+ * size a level has no array for is held as the largest smaller size that
+ * level holds, the entry covering the part of the page that was accessed.
+ * The entry then records its page's size (NW_CE_PAGE()), so that an
+ * INVLPG anywhere in the page removes every part (SDM 4.10.4.1, INVLPG's
+ * footnote: "the instruction invalidates all of them").
  */
 #ifndef _NESTWALK_CORE_TLB_H
 #define _NESTWALK_CORE_TLB_H
@@ -17,12 +34,21 @@
 struct nw_tlb_level_cfg {
 	u32 lat_m;		/* hit latency, milli-cycles */
 	bool victim;		/* filled by the level above's evictions */
+	/*
+	 * Instruction levels only, not the first: the data level of the
+	 * same index, its arrays, latency and victim flag (the fields above
+	 * and @a are unused).
+	 */
+	bool shared;
 	struct nw_cache_cfg a[NW_TLB_ARRAYS];
 };
 
 struct nw_tlb_cfg {
 	u8 nlevels;
+	/* The instruction TLB's levels; 0: fetches use the data TLB. */
+	u8 nilevels;
 	struct nw_tlb_level_cfg l[NW_TLB_LEVELS];
+	struct nw_tlb_level_cfg il[NW_TLB_LEVELS];
 };
 
 struct nw_tlb_probe {
@@ -36,10 +62,17 @@ struct nw_tlb_probe {
 struct nw_tlb_level {
 	u32 lat_m;
 	bool victim;
+	bool shared;		/* an instruction level: the data level */
 	u8 nprobes;
 	struct nw_tlb_probe probe[NW_TLB_PROBES];
-	struct nw_cache *holder[NW_PDPTE + 1];	/* array filled per size */
-	struct nw_cache a[NW_TLB_ARRAYS];
+	/*
+	 * The array filled per page size, and the size it holds that page
+	 * as: the size itself, or splintered, the largest smaller size the
+	 * level has an array for (SDM 4.10.2.3).
+	 */
+	struct nw_cache *holder[NW_PDPTE + 1];
+	u8 as[NW_PDPTE + 1];
+	struct nw_cache a[NW_TLB_ARRAYS];	/* empty when @shared */
 };
 
 /*
@@ -76,6 +109,14 @@ struct nw_tlb {
 	u64 memo_va;
 	u64 memo_mask;
 	u8 memo_ok;
+	u8 kinds;		/* the kinds of access the memo may serve */
+	bool shared;		/* an instruction level is a data level */
+	/*
+	 * The instruction TLB of a data TLB (NULL: fetches use this one), or
+	 * the data TLB of an instruction TLB.
+	 */
+	struct nw_tlb *i;
+	struct nw_tlb *data;
 	/*
 	 * The probes of page sizes in @present, level by level: the order
 	 * of a lookup.
@@ -103,7 +144,23 @@ static __always_inline void nw_tlb_set_memo(struct nw_tlb *t,
 	t->memo_key = e->key;
 	t->memo_va = va;
 	t->memo_mask = NW_VA_MASK & ~(nw_level_size(size) - 1);
-	t->memo_ok = ok;
+	t->memo_ok = ok & t->kinds;
+}
+
+/*
+ * The part of entry @e's page (the accessed 4 KiB page's host address is
+ * kept in e->val) that a level holding pages of @size keeps: @e becomes
+ * that smaller entry, marked with its page's size (SDM 4.10.2.3).
+ */
+static inline void nw_tlb_splinter(struct nw_centry *e, int size)
+{
+	int from = nw_cache_key_level(e->key);
+	u64 va = nw_cache_key_addr(e->key) |
+		 (e->val & (nw_level_size(from) - 1));
+
+	if (!(e->flags & NW_CE_PAGE_MASK))
+		e->flags |= NW_CE_PAGE(from);
+	e->key = nw_cache_key(va, size);
 }
 
 /*
@@ -201,6 +258,14 @@ static __always_inline u64 nw_tlb_key(const struct nw_tlb_probe *pr, u64 va,
 }
 
 /*
+ * An instruction TLB's entry for a shared level @lv that a data level
+ * above it already holds: the data hierarchy keeps one copy (its levels
+ * are exclusive when victim levels), and its fast shapes count on it.
+ */
+bool nw_tlb_shared_dup(const struct nw_tlb *t, int lv,
+		       const struct nw_centry *e);
+
+/*
  * Put @src into level @lv; what it pushes out moves down while the next
  * level is a victim level that holds that page size. In a fast shape no
  * (key, tag, PCID) is in both levels and @src is in neither (a fill
@@ -213,18 +278,24 @@ static __always_inline void __nw_tlb_place(struct nw_tlb *t, int lv,
 					   const struct nw_tlb_shape sh)
 {
 	struct nw_centry e = *src, out;
-	int nl = nw_tlb_nlevels(t, sh);
+	int nl = nw_tlb_nlevels(t, sh), size;
 
 	t->memo = NULL;
 	NW_UNROLL(NW_TLB_LEVELS)
 	for (; lv < nl; lv++) {
-		struct nw_cache *c = nw_tlb_holder(t, lv,
-						   nw_cache_key_level(e.key),
-						   sh);
+		struct nw_cache *c;
 		bool down = lv + 1 < nl && nw_tlb_victim(t, lv + 1, sh);
 		struct nw_centry *slot;
 
+		size = nw_cache_key_level(e.key);
+		c = nw_tlb_holder(t, lv, size, sh);
 		if (!c)
+			return;
+		/* A fast shape holds its one size at every level. */
+		if (!sh.fast && t->l[lv].as[size] != size)
+			nw_tlb_splinter(&e, t->l[lv].as[size]);
+		if (!sh.fast && t->l[lv].shared &&
+		    nw_tlb_shared_dup(t, lv, &e))
 			return;
 		slot = nw_cache_insert_as(c, e.key, e.tag, e.pcid,
 					  down ? &out : NULL,

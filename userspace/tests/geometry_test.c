@@ -92,6 +92,33 @@ TEST(default_latency)
 	EXPECT_EQ(0, g.l[2].arrays[0].ways);
 }
 
+/*
+ * --itlb-level: Skylake's instruction TLB (Intel Optimization Reference
+ * Manual, Skylake TLB table), its STLB the data level 2's: "shared".
+ */
+TEST(itlb_shared)
+{
+	struct nw_geometry g = { 0 };
+	char buf[256];
+
+	ASSERT_EQ(0, add(&g, "4k=128x8:plru,2m=8"));
+	ASSERT_EQ(0, add(&g, "shared"));
+	ASSERT_EQ(2, g.n);
+	EXPECT_EQ(NESTWALK_TLB_SHARED, g.l[1].flags);
+	EXPECT_EQ(0, g.l[1].latency_milli);
+	EXPECT_EQ(0, g.l[1].arrays[0].sizes);
+	nw_geometry_describe(&g, buf, sizeof(buf));
+	EXPECT_STREQ("4k=128x8:plru,2m=8xfull,lat=1 / shared", buf);
+	/* Not first, and alone: the data level's figures hold. */
+	g.n = 0;
+	EXPECT_EQ(-1, add(&g, "shared"));
+	ASSERT_EQ(0, add(&g, "4k=64"));
+	EXPECT_EQ(-1, add(&g, "shared,4k=64"));
+	EXPECT_EQ(-1, add(&g, "shared,lat=7"));
+	EXPECT_EQ(-1, add(&g, "shared,victim"));
+	EXPECT_EQ(1, g.n);
+}
+
 /* Every malformed or unbuildable level is refused, the geometry kept. */
 TEST(garbage)
 {

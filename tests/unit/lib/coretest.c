@@ -101,13 +101,15 @@ u64 nw_tlb_count(const struct nw_tlb *t, const struct nw_inval *f)
  */
 u64 nw_tlb_reach_kib(const struct nw_tlb *t, int size)
 {
-	u64 kib = nw_level_size(size) >> 10, n = 0;
+	u64 n = 0;
 	int lv;
 
+	/* A level that splinters the size holds it as smaller entries. */
 	for (lv = 0; lv < t->nlevels; lv++)
 		if (t->l[lv].holder[size])
-			n += t->l[lv].holder[size]->entries;
-	return n * kib;
+			n += t->l[lv].holder[size]->entries *
+			     (nw_level_size(t->l[lv].as[size]) >> 10);
+	return n;
 }
 
 u64 nw_pt_entry_addr(struct nw_pt *pt, u64 va, int level)
