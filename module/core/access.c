@@ -48,11 +48,19 @@ static int walk_fixed(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as,
 			 * val: the accessed 4 KiB page, which tells a level
 			 * that splinters the page the part to keep (tlb.h).
 			 */
+			/*
+			 * A guest page larger than the host's leaf is cached
+			 * in parts, as a splintered one (NW_CE_PAGE()): an
+			 * INVLPG anywhere in it removes them all.
+			 */
 			*e = (struct nw_centry){
 				.key = nw_cache_key(va, r->size),
 				.val = r->hpa & ~(NW_PAGE_SIZE - 1),
 				.tag = vm->tag, .pcid = as->pcid,
-				.perm = r->perm, .flags = r->flags,
+				.perm = r->perm,
+				.flags = r->flags |
+					 (r->guest_size > r->size ?
+					  NW_CE_PAGE(r->guest_size) : 0),
 			};
 			return NW_OK;
 		}

@@ -252,6 +252,44 @@ TEST(invlpg_removes_every_splinter)
 }
 
 /*
+ * The same for a guest 2 MiB page over 4 KiB EPT pages, cached as 4 KiB
+ * combined mappings (SDM 28.4.1 "the smaller of the two page sizes"): an
+ * INVLPG of one address of the guest's page removes every part of it.
+ */
+TEST(invlpg_removes_every_part_of_a_guest_large_page)
+{
+	struct nw_sim_cfg cfg;
+	struct nw_vm *vm;
+	struct nw_as *as;
+	struct env e;
+	struct nw_sim *s;
+
+	env_cfg_bare(&cfg);
+	ASSERT_EQ(0, env_init(&e, &cfg));
+	s = e.s;
+	ASSERT_EQ(0, env_vm(&e, NW_MODE_EPT, 4, 4, NW_PTE, 1, &vm));
+	ASSERT_EQ(0, nw_as_create(vm, 0, &as));
+	ASSERT_EQ(0, nw_as_map(as, DATA, 64 * MIB2, MIB2, NW_PDE, NW_X86_RW));
+	nw_vm_enter(s, vm);
+	ASSERT_EQ(NW_OK, nw_access(s, DATA, 0, NW_READ));
+	ASSERT_EQ(NW_PTE, s->last.size);
+	ASSERT_EQ(NW_OK, nw_access(s, DATA + 5 * PG, 0, NW_READ));
+	/* Both parts cached (their EPT leaves built by now). */
+	nw_sim_reset_counters(s);
+	ASSERT_EQ(NW_OK, nw_access(s, DATA, 0, NW_READ));
+	ASSERT_EQ(NW_OK, nw_access(s, DATA + 5 * PG, 0, NW_READ));
+	EXPECT_EQ(0, c(s, NW_C_WALKS));
+	EXPECT_EQ(2, c(s, NW_C_TLB_L1_HIT));
+	/* An address of the page that neither part covers. */
+	nw_invlpg(s, DATA + 100 * PG);
+	ASSERT_EQ(NW_OK, nw_access(s, DATA, 0, NW_READ));
+	ASSERT_EQ(NW_OK, nw_access(s, DATA + 5 * PG, 0, NW_READ));
+	EXPECT_EQ(2, c(s, NW_C_WALKS));
+	EXPECT_EQ(2, c(s, NW_C_TLB_L1_HIT));
+	env_fini(&e);
+}
+
+/*
  * Hits and misses of the instruction TLB cost their levels' latencies,
  * as the data TLB's do: a fetch that misses and one that hits, with the
  * ITLB's first level 1 or 5 cycles, differ by 2 x 4 cycles.
