@@ -278,14 +278,35 @@ void nw_geometry_describe(const struct nw_geometry *g, char *buf, size_t len)
 #undef OUT
 }
 
+/* Entries of level @l's array that holds @page, or 0. */
+static uint64_t level_entries(const struct nestwalk_tlb_level *l, int page)
+{
+	unsigned int a;
+
+	for (a = 0; a < NESTWALK_TLB_MAX_ARRAYS; a++)
+		if (l->arrays[a].sizes & NESTWALK_TLB_SIZE(page))
+			return l->arrays[a].entries;
+	return 0;
+}
+
+/*
+ * A level without an array for @page holds it as parts of the largest
+ * smaller size it has (the module splinters it, SDM 4.10.2.3): those
+ * count at their own size.
+ */
 uint64_t nw_geometry_reach_kib(const struct nw_geometry *g, int page)
 {
-	uint64_t entries = 0;
-	unsigned int i, a;
+	uint64_t kib = 0, n;
+	unsigned int i;
+	int p;
 
 	for (i = 0; i < g->n; i++)
-		for (a = 0; a < NESTWALK_TLB_MAX_ARRAYS; a++)
-			if (g->l[i].arrays[a].sizes & NESTWALK_TLB_SIZE(page))
-				entries += g->l[i].arrays[a].entries;
-	return entries << (2 + 9 * (page - NESTWALK_PAGE_4K));
+		for (p = page; p >= NESTWALK_PAGE_4K; p--) {
+			n = level_entries(&g->l[i], p);
+			if (n) {
+				kib += n << (2 + 9 * (p - NESTWALK_PAGE_4K));
+				break;
+			}
+		}
+	return kib;
 }

@@ -43,8 +43,11 @@ TEST(nehalem)
 	EXPECT_EQ(7000, g.l[1].latency_milli);
 	EXPECT_EQ(512, g.l[1].arrays[0].entries);
 	EXPECT_EQ(2304, nw_geometry_reach_kib(&g, NESTWALK_PAGE_4K));
-	EXPECT_EQ(64 * 1024, nw_geometry_reach_kib(&g, NESTWALK_PAGE_2M));
-	EXPECT_EQ(0, nw_geometry_reach_kib(&g, NESTWALK_PAGE_1G));
+	/* Large pages are splintered where a level has no array of them. */
+	EXPECT_EQ(64 * 1024 + 2048,
+		  nw_geometry_reach_kib(&g, NESTWALK_PAGE_2M));
+	EXPECT_EQ(64 * 1024 + 2048,
+		  nw_geometry_reach_kib(&g, NESTWALK_PAGE_1G));
 	nw_geometry_describe(&g, buf, sizeof(buf));
 	EXPECT_STREQ("4k=64x4,2m=32x4,lat=1 / victim,4k=512x4,lat=7", buf);
 }
@@ -70,7 +73,9 @@ TEST(forms)
 	EXPECT_EQ(125, g.l[2].latency_milli);
 	/* Not a victim level: defaults to 7 cycles below the first. */
 	EXPECT_EQ((64 + 1536 + 2048) * 4, nw_geometry_reach_kib(&g, 1));
-	EXPECT_EQ((64 + 16) * 1024 * 1024, nw_geometry_reach_kib(&g, 3));
+	/* 1 GiB pages: L1 and L2 arrays, L3 in 4 KiB parts (splinters). */
+	EXPECT_EQ((64 + 16) * 1024 * 1024 + 2048 * 4,
+		  nw_geometry_reach_kib(&g, 3));
 	nw_geometry_describe(&g, buf, sizeof(buf));
 	EXPECT_STREQ("4k+2m+1g=64xfull:plru,lat=1 / 4k+2m=1536x12,1g=16x4:random,lat=9.5 / 4k=2048x16,lat=0.125",
 		     buf);
