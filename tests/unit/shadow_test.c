@@ -63,35 +63,71 @@ TEST_F(shadow, filled_walk_is_four_references)
 	EXPECT_EQ(4, nw_sim_counter(s, NW_C_SHADOW_PAGES));
 }
 
-TEST_F(shadow, each_pte_write_traps_once)
+static u64 hpa_of(struct nw_vm *vm, u64 gpa)
+{
+	return env_slot_hpa(vm->id) + gpa;
+}
+
+/*
+ * mmu_try_to_unsync_pages() / kvm_unsync_page(): a guest PT only
+ * last-level shadow pages use goes unsync on its first write - one exit,
+ * a fault fixed - and the guest then writes it freely. kvm_mmu_invlpg()
+ * syncs the entry of its address (the page stays unsync); a CR3 load
+ * that flushes syncs the page (kvm_invalidate_pcid(), KVM_REQ_MMU_SYNC).
+ */
+TEST_F(shadow, unsync_pt_takes_writes_until_resync)
 {
 	struct nw_sim *s = self->e.s;
-	int p;
+	u64 pte[NPAGES], val[NPAGES];
+	int k, p;
 
-	for (p = 0; p < 10; p++) {
-		u64 gpa = pte_gpa(self->as, VA + p * 4096ULL, NW_PTE);
-
-		ASSERT_NE(0, gpa);
-		ASSERT_EQ(0, nw_guest_pte_write(self->vm, gpa,
-						nw_x86_make(0x200000 + p * 4096,
-							    NW_PTE, true,
-							    NW_X86_RW)));
-		EXPECT_EQ(p + 1, nw_sim_counter(s, NW_C_EXITS));
+	for (p = 0; p < NPAGES; p++) {
+		pte[p] = pte_gpa(self->as, VA + p * 4096ULL, NW_PTE);
+		ASSERT_NE(0, pte[p]);
+		val[p] = *self->vm->gspace.entry(self->vm, pte[p]);
 	}
-	EXPECT_EQ(10, nw_sim_counter(s, NW_C_MMU_PTE_WRITE));
-	EXPECT_EQ(10, nw_sim_counter(s, NW_C_MMU_SHADOW_ZAPPED));
+	/* 1000 writes: PTE 2 remapped, PTE 5 cleared, the rest unchanged. */
+	val[2] = nw_x86_make(0x202000, NW_PTE, true,
+			     NW_X86_RW | NW_X86_US | NW_X86_A);
+	val[5] = 0;
+	for (k = 0; k < 1000; k++)
+		ASSERT_EQ(0, nw_guest_pte_write(self->vm, pte[k % NPAGES],
+						val[k % NPAGES]));
+	EXPECT_EQ(1, nw_sim_counter(s, NW_C_EXITS));
+	EXPECT_EQ(1, nw_sim_counter(s, NW_C_PF_FIXED));
+	EXPECT_EQ(1, nw_sim_counter(s, NW_C_MMU_UNSYNC));
+	EXPECT_EQ(0, nw_sim_counter(s, NW_C_MMU_PTE_WRITE));
+	EXPECT_EQ(0, nw_sim_counter(s, NW_C_MMU_SHADOW_ZAPPED));
+	EXPECT_EQ(0, nw_sim_counter(s, NW_C_TLB_FLUSH));
 
-	/* The guest invalidates; the next touch refills from the new PTE. */
+	/* INVLPG: that entry is synced, and dropped (its gfn changed). */
 	nw_invlpg(s, VA + 0x2000);
-	nw_sim_reset_counters(s);
-	ASSERT_EQ(NW_OK, nw_access(s, VA + 0x2000, 0, NW_READ));
-	EXPECT_EQ(1, nw_sim_counter(s, NW_C_PF_FIXED));
-	EXPECT_EQ(env_slot_hpa(self->vm->id) + 0x202000, s->last.hpa);
-	/* A page whose PTE was not written needs no fill (INVLPG exits). */
-	nw_invlpg(s, VA + 0xc000);
-	ASSERT_EQ(NW_OK, nw_access(s, VA + 0xc000, 0, NW_READ));
-	EXPECT_EQ(1, nw_sim_counter(s, NW_C_PF_FIXED));
 	EXPECT_EQ(2, nw_sim_counter(s, NW_C_EXITS));
+	EXPECT_EQ(1, nw_sim_counter(s, NW_C_MMU_UNSYNC));
+	EXPECT_EQ(1, nw_sim_counter(s, NW_C_TLB_FLUSH));
+	ASSERT_EQ(NW_OK, nw_access(s, VA + 0x2000, 0, NW_READ));
+	EXPECT_EQ(hpa_of(self->vm, 0x202000), s->last.hpa);
+	EXPECT_EQ(2, nw_sim_counter(s, NW_C_PF_FIXED));
+	/* Not synced yet: the cleared PTE's shadow entry still serves. */
+	ASSERT_EQ(NW_OK, nw_access(s, VA + 0x5000, 0, NW_READ));
+	EXPECT_EQ(hpa_of(self->vm, 0x105000), s->last.hpa);
+
+	/* A flushing CR3 load syncs the page: the cleared PTE faults. */
+	nw_mov_cr3(s, 0, false);
+	EXPECT_EQ(0, nw_sim_counter(s, NW_C_MMU_UNSYNC));
+	EXPECT_EQ(2, nw_sim_counter(s, NW_C_TLB_FLUSH));
+	EXPECT_EQ(NW_GUEST_PF, nw_access(s, VA + 0x5000, 0, NW_READ));
+	nw_sim_reset_counters(s);
+	for (p = 0; p < NPAGES; p++)
+		if (p != 5)
+			ASSERT_EQ(NW_OK, nw_access(s, VA + p * 4096ULL, 0,
+						   NW_READ));
+	EXPECT_EQ(0, nw_sim_counter(s, NW_C_PF_FIXED));
+	EXPECT_EQ(hpa_of(self->vm, 0x10f000), s->last.hpa);
+	/* Synced, it is write-protected again: the next write exits. */
+	ASSERT_EQ(0, nw_guest_pte_write(self->vm, pte[5], 0));
+	EXPECT_EQ(1, nw_sim_counter(s, NW_C_EXITS));
+	EXPECT_EQ(1, nw_sim_counter(s, NW_C_MMU_UNSYNC));
 }
 
 TEST_F(shadow, data_writes_do_not_trap)
@@ -115,10 +151,17 @@ TEST_F(shadow, upper_level_write_zaps_the_subtree)
 	ep = self->vm->gspace.entry(self->vm, pde);
 	ASSERT_NE(NULL, ep);
 	val = *ep;
-	/* Rewrite the same value: still a trap, still a zap. */
+	/*
+	 * Rewrite the same value: an upper-level table is write-tracked,
+	 * so a trap, emulated (kvm_mmu_track_write()): the entry goes, no
+	 * page (mmu_shadow_zapped counts pages, kvm_mmu_prepare_zap_page()),
+	 * and a present entry zapped is a flush (kvm_flush_remote_tlbs()).
+	 */
 	ASSERT_EQ(0, nw_guest_pte_write(self->vm, pde, val));
 	EXPECT_EQ(1, nw_sim_counter(s, NW_C_EXITS));
-	EXPECT_EQ(1, nw_sim_counter(s, NW_C_MMU_SHADOW_ZAPPED));
+	EXPECT_EQ(1, nw_sim_counter(s, NW_C_MMU_PTE_WRITE));
+	EXPECT_EQ(0, nw_sim_counter(s, NW_C_MMU_SHADOW_ZAPPED));
+	EXPECT_EQ(1, nw_sim_counter(s, NW_C_TLB_FLUSH));
 	/* Root, PDPT and PD remain; the shadow PT went. */
 	EXPECT_EQ(3, nw_sim_counter(s, NW_C_SHADOW_PAGES));
 	nw_mov_cr3(s, 0, false);
@@ -132,10 +175,15 @@ TEST_F(shadow, builder_writes_trap_too)
 {
 	struct nw_sim *s = self->e.s;
 
-	/* A new PTE in an already shadowed guest PT page. */
+	/* A new PTE in an already shadowed guest PT page: it goes unsync. */
 	ASSERT_EQ(0, nw_as_map(self->as, VA + NPAGES * 4096ULL, 0x300000,
 			       4096, NW_PTE, NW_X86_RW));
-	EXPECT_EQ(1, nw_sim_counter(s, NW_C_MMU_PTE_WRITE));
+	EXPECT_EQ(0, nw_sim_counter(s, NW_C_MMU_PTE_WRITE));
+	EXPECT_EQ(1, nw_sim_counter(s, NW_C_MMU_UNSYNC));
+	EXPECT_EQ(1, nw_sim_counter(s, NW_C_EXITS));
+	/* A second one in the same table: no exit. */
+	ASSERT_EQ(0, nw_as_map(self->as, VA + (NPAGES + 1) * 4096ULL,
+			       0x301000, 4096, NW_PTE, NW_X86_RW));
 	EXPECT_EQ(1, nw_sim_counter(s, NW_C_EXITS));
 }
 
