@@ -83,36 +83,40 @@ void nw_invlpg(struct nw_sim *s, u64 va)
 
 /*
  * INVPCID exits when "INVLPG exiting" and "enable INVPCID" are both set
- * (SDM Vol. 3C, "Instructions That Cause VM Exits Conditionally"), so
- * under shadow paging. kvm_handle_invpcid(): individual-address is
- * kvm_mmu_invpcid_gva() (no flush counted); single-context is
- * kvm_invalidate_pcid(): the PCID's pages synced and, for the current
- * PCID, KVM_REQ_TLB_FLUSH_CURRENT; all-context is KVM_REQ_TLB_FLUSH_GUEST,
- * whose kvm_vcpu_flush_tlb_guest() syncs every root.
+ * (SDM Vol. 3C, 26.1.3 "Instructions That Cause VM Exits
+ * Conditionally"), so under shadow paging. kvm_handle_invpcid():
+ * individual-address is kvm_mmu_invpcid_gva(), no flush counted;
+ * single-context is kvm_invalidate_pcid(): for the current PCID its pages
+ * synced and KVM_REQ_TLB_FLUSH_CURRENT, for another its cached roots freed
+ * (the model syncs them; the ISA's invalidation already removed its
+ * entries, nothing counted); all-context is KVM_REQ_TLB_FLUSH_GUEST, whose
+ * kvm_vcpu_flush_tlb_guest() counts one and syncs every root, which may
+ * raise one more (KVM_REQ_TLB_FLUSH is served on the next entry).
  */
 static void invpcid_exit(struct nw_sim *s, struct nw_vm *vm, int type,
 			 u16 pcid, u64 va)
 {
 	struct nw_as *as = nw_as_find(vm, pcid);
-	bool flush = true;
 
 	nw_charge_exit(s->cnt, &s->cost);
 	switch (type) {
 	case NW_INVPCID_ADDR:
-		flush = false;
 		if (as)
 			nw_shadow_invlpg(vm, as, va);
-		break;
+		nw_shadow_flush(vm, false);
+		return;
 	case NW_INVPCID_SINGLE:
-		flush = as && as == s->as;
 		if (as)
 			nw_shadow_sync(vm, as);
-		break;
+		if (as && as == s->as)
+			nw_shadow_flush(vm, true);
+		vm->wp_flush = false;
+		return;
 	default:
+		nw_shadow_flush(vm, true);
 		nw_shadow_sync(vm, NULL);
-		break;
+		nw_shadow_flush(vm, false);
 	}
-	nw_shadow_flush(vm, flush);
 }
 
 /*

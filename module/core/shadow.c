@@ -191,6 +191,7 @@ static void make_pages_available(struct nw_vm *vm)
 static int wp_resize(struct nw_vm *vm, u32 cap)
 {
 	struct nw_wp *wp;
+	u32 i;
 
 	if (cap <= vm->wp_cap)
 		return 0;
@@ -201,9 +202,9 @@ static int wp_resize(struct nw_vm *vm, u32 cap)
 		memcpy(wp, vm->wp, sizeof(*wp) * vm->wp_cap);
 	nw_free(vm->wp);
 	vm->wp = wp;
-	for (; cap > vm->wp_cap; cap--) {
-		wp[cap - 1].hnext = vm->wp_free;
-		vm->wp_free = cap;
+	for (i = cap; i > vm->wp_cap; i--) {
+		wp[i - 1].hnext = vm->wp_free;
+		vm->wp_free = i;
 	}
 	vm->wp_cap = cap;
 	return 0;

@@ -32,7 +32,7 @@
 #define NW_MIN_ALLOC_MMU_PAGES	64
 #define NW_MIN_FREE_MMU_PAGES	5
 #define NW_REFILL_PAGES		25
-#define NW_WP_MAX		(1U << 18)
+#define NW_WP_MAX		BIT(18)
 #define NW_WP_BUCKETS		4096	/* gfn hash chains per shadow VM */
 #define NW_PCIDS	4096	/* CR3 bits 11:0 (SDM 4.10.1) */
 /* Most entry reads one walk can make: 5-level guest over 5-level host. */
