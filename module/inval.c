@@ -12,9 +12,8 @@ int nw_invalidate_ioctl(struct nw_session *s,
 	bool in_vm = iv->op <= NESTWALK_INV_MOV_CR3 ||
 		     iv->op == NESTWALK_INV_VM_ENTER;
 
-	/* INVPCID checks its own PCID operand (nw_invpcid(), SDM INVPCID). */
-	if (iv->op > NESTWALK_INV_VM_ENTER ||
-	    (iv->op != NESTWALK_INV_INVPCID && iv->pcid > NESTWALK_PCID_MAX) ||
+	/* INVPCID too: #GP if its descriptor's bits 63:12 are set (SDM). */
+	if (iv->op > NESTWALK_INV_VM_ENTER || iv->pcid > NESTWALK_PCID_MAX ||
 	    iv->vpid > NESTWALK_VPID_MAX || iv->type > 3)
 		return -EINVAL;
 	if ((in_vm || (iv->op == NESTWALK_INV_INVEPT &&

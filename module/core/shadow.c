@@ -386,8 +386,11 @@ void nw_shadow_sync(struct nw_vm *vm, struct nw_as *as)
 	for (i = vm->wp_newest; i && vm->wp_unsync; i = WP(vm, i)->older) {
 		struct nw_wp *w = WP(vm, i);
 
-		if (w->unsync && (!as || &vm->as[w->as] == as))
+		if (w->unsync && (!as || &vm->as[w->as] == as)) {
 			sync_page(vm, w);
+			/* The caller decides how many pages are unsync. */
+			nw_cond_resched();
+		}
 	}
 }
 
