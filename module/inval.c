@@ -12,6 +12,7 @@ int nw_invalidate_ioctl(struct nw_session *s,
 	bool in_vm = iv->op <= NESTWALK_INV_MOV_CR3 ||
 		     iv->op == NESTWALK_INV_VM_ENTER;
 
+	/* INVPCID too: #GP if its descriptor's bits 63:12 are set (SDM). */
 	if (iv->op > NESTWALK_INV_VM_ENTER || iv->pcid > NESTWALK_PCID_MAX ||
 	    iv->vpid > NESTWALK_VPID_MAX || iv->type > 3)
 		return -EINVAL;

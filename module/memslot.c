@@ -14,6 +14,7 @@
 
 #include "nestwalk.h"
 #include "pte.h"
+#include "shadow.h"
 
 /* Largest guest-physical address the model accepts (its MAXPHYADDR). */
 #define NW_GPA_LIMIT	BIT_ULL(NW_MAXPHYADDR)
@@ -201,6 +202,8 @@ int nw_memslot_add(struct nw_session *s, struct nw_gvm *vm,
 	slot->id = vm->nslots++;
 	list_add_tail(&slot->node, &vm->slots);
 	mutex_unlock(&s->objs_lock);
+	/* KVM resizes its shadow MMU quota on every memslot change. */
+	nw_shadow_slot_added(vm->core, npages);
 
 	m->slot_id = slot->id;
 	m->host_4k = slot->host[0];

@@ -532,9 +532,12 @@ static void print_table(const struct nw_exp *x, const struct nw_exp_result *r)
 	       (unsigned long long)nw_res(r, NESTWALK_STAT_EPT_MISCONFIG),
 	       (unsigned long long)nw_res(r, NESTWALK_STAT_PF_FIXED),
 	       (unsigned long long)nw_res(r, NESTWALK_STAT_EXITS));
-	printf("%-14s PTE-write traps %llu, entries zapped %llu, shadow pages %llu\n",
+	/* KVM's meanings: pages zapped (recycled: over the quota), unsync now. */
+	printf("%-14s PTE-write traps %llu, pages zapped %llu (recycled %llu), unsync %llu, shadow pages %llu\n",
 	       "shadow", (unsigned long long)nw_res(r, NESTWALK_STAT_MMU_PTE_WRITE),
 	       (unsigned long long)nw_res(r, NESTWALK_STAT_MMU_SHADOW_ZAPPED),
+	       (unsigned long long)nw_res(r, NESTWALK_STAT_MMU_RECYCLED),
+	       (unsigned long long)nw_res(r, NESTWALK_STAT_MMU_UNSYNC),
 	       (unsigned long long)nw_res(r, NESTWALK_STAT_SHADOW_PAGES));
 	printf("%-14s EPT/NPT leaves: 4K %llu, 2M %llu, 1G %llu\n", "pages",
 	       (unsigned long long)nw_res(r, NESTWALK_STAT_PAGES_4K),

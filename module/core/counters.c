@@ -107,6 +107,11 @@ u64 nw_sim_counter(struct nw_sim *s, enum nw_counter c)
 			for (a = 0; s->vms[i] && a < NW_MAX_AS; a++)
 				n += s->vms[i]->as[a].spt.tables;
 		return n;
+	case NW_C_MMU_UNSYNC:
+		for (i = 0; i < NW_MAX_VMS; i++)
+			if (s->vms[i])
+				n += s->vms[i]->wp_unsync;
+		return n;
 	case NW_C_ACCESSES:
 		return s->cnt[NW_C_READS] + s->cnt[NW_C_WRITES] +
 		       s->cnt[NW_C_FETCHES];

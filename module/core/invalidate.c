@@ -12,8 +12,18 @@
  * single-context forms remove all of them for the PCID or VPID concerned,
  * regardless of address; INVVPID individual-address only those that would
  * translate its address.
+ *
+ * tlb_flush counts the flushes the hypervisor makes, as KVM counts
+ * vcpu->stat.tlb_flush (arch/x86/kvm/x86.c: kvm_vcpu_flush_tlb_all(),
+ * kvm_vcpu_flush_tlb_current(), kvm_vcpu_flush_tlb_guest()): never the
+ * hardware's own invalidations (a guest instruction that does not exit,
+ * VM entry and exit without VPID); at most one per shadow-mode exit,
+ * where KVM would flush (nw_shadow_flush()); one per INVVPID or INVEPT
+ * the hypervisor executes, but INVVPID individual-address, which is KVM's
+ * flush_tlb_gva() (vpid_sync_vcpu_addr()), not counted.
  */
 #include "invalidate.h"
+#include "shadow.h"
 
 static u16 cur_pcid(const struct nw_sim *s)
 {
@@ -33,7 +43,6 @@ static u32 cur_vpid(const struct nw_sim *s)
 static void __inval_linear(struct nw_sim *s, struct nw_inval f,
 			   bool pwc_by_addr)
 {
-	s->cnt[NW_C_TLB_FLUSH]++;
 	nw_tlb_inval(&s->tlb, &f);
 	if (!pwc_by_addr)
 		f.any_addr = true;
@@ -45,30 +54,83 @@ static void inval_linear(struct nw_sim *s, struct nw_inval f)
 	__inval_linear(s, f, false);
 }
 
-/* Shadow paging intercepts the guest's TLB management. */
-static void shadow_intercept(struct nw_sim *s)
+/* The running VM if it uses shadow paging, whose hypervisor intercepts. */
+static struct nw_vm *shadow_vm(const struct nw_sim *s)
 {
-	if (s->vm && s->vm->cfg.mode == NW_MODE_SHADOW)
-		nw_charge_exit(s->cnt, &s->cost);
+	return s->vm && s->vm->cfg.mode == NW_MODE_SHADOW ? s->vm : NULL;
 }
 
+/*
+ * Under shadow paging KVM sets "INVLPG exiting" (vmx.c, !enable_ept):
+ * kvm_mmu_invlpg() syncs the entry of @va in every unsync page; the
+ * address's own flush (flush_tlb_gva()) is not counted.
+ */
 void nw_invlpg(struct nw_sim *s, u64 va)
 {
 	struct nw_inval f = {
 		.tag = cur_vpid(s), .tag_mask = NW_TAG_VPID_MASK,
 		.pcid = cur_pcid(s), .globals = true, .addr = va,
 	};
+	struct nw_vm *vm = shadow_vm(s);
 
-	shadow_intercept(s);
 	inval_linear(s, f);
+	if (!vm)
+		return;
+	nw_charge_exit(s->cnt, &s->cost);
+	nw_shadow_invlpg(vm, NULL, va);
+	nw_shadow_flush(vm, false);
 }
 
-int nw_invpcid(struct nw_sim *s, int type, u16 pcid, u64 va)
+/*
+ * INVPCID exits when "INVLPG exiting" and "enable INVPCID" are both set
+ * (SDM Vol. 3C, 26.1.3 "Instructions That Cause VM Exits
+ * Conditionally"), so under shadow paging. kvm_handle_invpcid():
+ * individual-address is kvm_mmu_invpcid_gva(), no flush counted;
+ * single-context is kvm_invalidate_pcid(): for the current PCID its pages
+ * synced and KVM_REQ_TLB_FLUSH_CURRENT, for another its cached roots freed
+ * (the model syncs them; the ISA's invalidation already removed its
+ * entries, nothing counted); all-context is KVM_REQ_TLB_FLUSH_GUEST, whose
+ * kvm_vcpu_flush_tlb_guest() counts one and syncs every root, which may
+ * raise one more (KVM_REQ_TLB_FLUSH is served on the next entry).
+ */
+static void invpcid_exit(struct nw_sim *s, struct nw_vm *vm, int type,
+			 u16 pcid, u64 va)
+{
+	struct nw_as *as = nw_as_find(vm, pcid);
+
+	nw_charge_exit(s->cnt, &s->cost);
+	switch (type) {
+	case NW_INVPCID_ADDR:
+		if (as)
+			nw_shadow_invlpg(vm, as, va);
+		nw_shadow_flush(vm, false);
+		return;
+	case NW_INVPCID_SINGLE:
+		if (as)
+			nw_shadow_sync(vm, as);
+		if (as && as == s->as)
+			nw_shadow_flush(vm, true);
+		vm->wp_flush = false;
+		return;
+	default:
+		nw_shadow_flush(vm, true);
+		nw_shadow_sync(vm, NULL);
+		nw_shadow_flush(vm, false);
+	}
+}
+
+/*
+ * SDM INVPCID: bits 63:12 of the descriptor must be zero whatever the
+ * type (#GP, as kvm_handle_invpcid() checks operand.pcid >> 12); bits
+ * 11:0, the PCID, are used by types 0 and 1 only.
+ */
+int nw_invpcid(struct nw_sim *s, int type, u64 pcid, u64 va)
 {
 	struct nw_inval f = {
 		.tag = cur_vpid(s), .tag_mask = NW_TAG_VPID_MASK,
-		.pcid = pcid, .addr = va,
+		.addr = va,
 	};
+	struct nw_vm *vm = shadow_vm(s);
 
 	switch (type) {
 	case NW_INVPCID_ADDR:
@@ -88,13 +150,20 @@ int nw_invpcid(struct nw_sim *s, int type, u16 pcid, u64 va)
 	}
 	if (pcid >= NW_PCIDS)
 		return -EINVAL;
+	if (type <= NW_INVPCID_SINGLE)
+		f.pcid = pcid;
 	inval_linear(s, f);
+	if (vm)
+		invpcid_exit(s, vm, type, pcid, va);
 	return 0;
 }
 
 /*
  * With CR4.PCIDE = 1: loading CR3 with bit 63 clear invalidates the new
  * PCID's non-global mappings; with bit 63 set it invalidates nothing.
+ * Under shadow paging KVM sets "CR3-load exiting": kvm_set_cr3(), and
+ * without the no-flush bit kvm_invalidate_pcid() of the new PCID: its
+ * pages synced (KVM_REQ_MMU_SYNC) and KVM_REQ_TLB_FLUSH_CURRENT.
  */
 void nw_mov_cr3(struct nw_sim *s, u16 pcid, bool noflush)
 {
@@ -102,12 +171,18 @@ void nw_mov_cr3(struct nw_sim *s, u16 pcid, bool noflush)
 		.tag = cur_vpid(s), .tag_mask = NW_TAG_VPID_MASK,
 		.pcid = pcid, .any_addr = true,
 	};
+	struct nw_vm *vm = shadow_vm(s);
 
 	if (s->vm)
 		s->as = nw_as_find(s->vm, pcid);
-	shadow_intercept(s);
 	if (!noflush)
 		inval_linear(s, f);
+	if (!vm)
+		return;
+	nw_charge_exit(s->cnt, &s->cost);
+	if (!noflush && s->as)
+		nw_shadow_sync(vm, s->as);
+	nw_shadow_flush(vm, !noflush);
 }
 
 int nw_invvpid(struct nw_sim *s, int type, u16 vpid, u64 va)
@@ -140,6 +215,8 @@ int nw_invvpid(struct nw_sim *s, int type, u16 vpid, u64 va)
 		return -EINVAL;
 	/* "Mappings ... that would be used to translate the address". */
 	__inval_linear(s, f, type == NW_INVVPID_ADDR);
+	if (type != NW_INVVPID_ADDR)
+		s->cnt[NW_C_TLB_FLUSH]++;
 	return 0;
 }
 
@@ -166,10 +243,15 @@ int nw_invept(struct nw_sim *s, int type, struct nw_vm *vm)
 	inval_linear(s, f);
 	nw_pwc_inval(&s->hpwc, &f);
 	nw_cache_inval(&s->ntlb, &f);
+	s->cnt[NW_C_TLB_FLUSH]++;
 	return 0;
 }
 
-/* Without VPID, every VM entry and exit flushes VPID 0's mappings. */
+/*
+ * Without VPID, every VM entry and exit flushes VPID 0's mappings: the
+ * hardware's doing (SDM Vol. 3C, 29.1 "Virtual Processor Identifiers"),
+ * not counted.
+ */
 static void flush_vpid0(struct nw_sim *s)
 {
 	struct nw_inval f = {

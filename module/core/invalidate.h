@@ -28,7 +28,7 @@ enum {
 };
 
 void nw_invlpg(struct nw_sim *s, u64 va);
-int nw_invpcid(struct nw_sim *s, int type, u16 pcid, u64 va);
+int nw_invpcid(struct nw_sim *s, int type, u64 pcid, u64 va);
 void nw_mov_cr3(struct nw_sim *s, u16 pcid, bool noflush);
 int nw_invvpid(struct nw_sim *s, int type, u16 vpid, u64 va);
 int nw_invept(struct nw_sim *s, int type, struct nw_vm *vm);

@@ -266,11 +266,9 @@ int nw_vm_create(struct nw_sim *s, const struct nw_vm_cfg *cfg,
 			goto err_free;
 	}
 	if (cfg->mode == NW_MODE_SHADOW) {
-		vm->wp = nw_zalloc(sizeof(*vm->wp) * NW_WP_SLOTS);
-		if (!vm->wp) {
-			err = -ENOMEM;
+		err = nw_shadow_init(vm);
+		if (err)
 			goto err_free;
-		}
 	}
 	s->vms[slot] = vm;
 	*out = vm;
@@ -291,7 +289,8 @@ void nw_vm_destroy(struct nw_vm *vm)
 	if (s->as && s->as->vm == vm)
 		s->as = NULL;
 	vm_flush_caches(s, vm, true);
-	nw_shadow_drop(vm);
+	if (vm->cfg.mode == NW_MODE_SHADOW)
+		nw_shadow_fini(vm);
 	for (a = 0; a < NW_MAX_AS; a++) {
 		/* Guest tables in guest memory go with the guest. */
 		if (vm->as[a].used && vm->cfg.mode == NW_MODE_NATIVE)
@@ -299,7 +298,6 @@ void nw_vm_destroy(struct nw_vm *vm)
 	}
 	if (nw_vm_nested(vm))
 		nw_pt_destroy(&vm->ept);
-	nw_free(vm->wp);
 	nw_gpt_pool_fini(&vm->gpt_pool);
 	s->vms[vm->id] = NULL;
 	nw_free(vm);

@@ -20,7 +20,20 @@
 
 #define NW_MAX_VMS	8
 #define NW_MAX_AS	16
-#define NW_WP_SLOTS	4096	/* write-protected guest tables per VM */
+/*
+ * The shadow MMU's page quota, as KVM sizes it
+ * (kvm_mmu_calculate_default_mmu_pages(), make_mmu_pages_available();
+ * arch/x86/include/asm/kvm_host.h): 20 per mille of the memslots' pages,
+ * at least 64; a fault that finds fewer than 5 free zaps the oldest until
+ * 25 are. The model also caps the quota (NW_WP_MAX): records are kernel
+ * memory, allocated as they are needed.
+ */
+#define NW_PERMILLE_MMU_PAGES	20
+#define NW_MIN_ALLOC_MMU_PAGES	64
+#define NW_MIN_FREE_MMU_PAGES	5
+#define NW_REFILL_PAGES		25
+#define NW_WP_MAX		BIT(18)
+#define NW_WP_BUCKETS		4096	/* gfn hash chains per shadow VM */
 #define NW_PCIDS	4096	/* CR3 bits 11:0 (SDM 4.10.1) */
 /* Most entry reads one walk can make: 5-level guest over 5-level host. */
 #define NW_WALK_REFS_MAX	35
@@ -137,13 +150,25 @@ struct nw_vm_cfg {
 	u64 gpt_size;
 };
 
-/* Write-protected guest page-table pages (shadow mode). */
+/*
+ * One shadow page (shadow mode), KVM's struct kvm_mmu_page: the guest
+ * table at @gfn as one address space uses it at one place. Kept in kernel
+ * memory, never in the guest's: by gfn (hash chains, KVM's
+ * mmu_page_hash) and by age (KVM's active_mmu_pages, newest first).
+ * Links are record indices + 1, 0 for none.
+ */
 struct nw_wp {
-	u64 gfn;		/* +1, so that 0 marks a free slot */
+	u64 gfn;
 	u64 va;			/* first address the table maps */
+	u32 hnext;		/* next of the bucket; of the free list */
+	u32 newer;
+	u32 older;
 	u8 level;		/* of the table's entries */
 	u8 as;
-	bool multi;		/* used at more than one place */
+	u8 perm;		/* rights of the entries above the table */
+	u8 flood;		/* emulated writes since a fault used it */
+	bool unsync;		/* guest writes it freely (level 1 only) */
+	bool used;
 };
 
 struct nw_vm {
@@ -162,8 +187,17 @@ struct nw_vm {
 	struct nw_pt_space gspace;	/* guest-physical memory */
 	struct nw_gpt_pool gpt_pool;	/* which gpt region pages are tables */
 	struct nw_as as[NW_MAX_AS];
-	struct nw_wp *wp;
-	u32 wp_used;
+	struct nw_wp *wp;	/* @wp_cap records */
+	u32 *wp_bucket;		/* NW_WP_BUCKETS chains, by gfn */
+	u32 wp_cap;
+	u32 wp_used;		/* KVM's n_used_mmu_pages */
+	u32 wp_quota;		/* KVM's n_max_mmu_pages */
+	u32 wp_unsync;		/* KVM's mmu_unsync */
+	u32 wp_free;		/* free records, by hnext */
+	u32 wp_newest;
+	u32 wp_oldest;
+	bool wp_flush;		/* zaps since the last hypervisor flush */
+	u64 slot_pages;		/* 4 KiB pages of the VM's memslots */
 };
 
 /*
@@ -248,7 +282,10 @@ void nw_sim_reset_counters(struct nw_sim *s);
 /* A walk reads at most 6 entries per level (5 table GPAs and the data). */
 #define NW_LANE_WALKS	(255 / 6)
 void nw_sim_fold_lanes(struct nw_sim *s);
-/* A counter's value; gauges (pages_*, shadow_pages) are computed. */
+/*
+ * A counter's value; gauges (pages_*, shadow_pages, mmu_unsync) are
+ * computed.
+ */
 u64 nw_sim_counter(struct nw_sim *s, enum nw_counter c);
 
 int nw_vm_create(struct nw_sim *s, const struct nw_vm_cfg *cfg,

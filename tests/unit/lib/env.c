@@ -65,6 +65,7 @@ int env_vm(struct env *e, int mode, int glevels, int hlevels,
 
 	if (err)
 		return err;
+	nw_shadow_slot_added(*vm, ENV_GUEST_SIZE >> NW_PAGE_SHIFT);
 	return simmem_slot(&e->mem, (*vm)->id, 0, ENV_GUEST_SIZE,
 			   env_slot_hpa((*vm)->id), host_level);
 }
