@@ -26,6 +26,9 @@ enum nw_repl {
 
 #define NW_CE_GLOBAL	BIT(0)
 #define NW_CE_DIRTY	BIT(1)
+/* Bits 7:4: the protection key of the leaf (SDM 4.6.2; TLB entries). */
+#define NW_CE_PKEY_SHIFT	4
+#define NW_CE_PKEY(flags)	((unsigned int)(flags) >> NW_CE_PKEY_SHIFT)
 
 #define NW_TAG_VPID_MASK	0x0000ffffU
 #define NW_TAG_EPTP_MASK	0xffff0000U
