@@ -103,25 +103,41 @@ struct user_accesses {
 	struct nestwalk_access *buf;
 };
 
-/* Records of the caller's array; reserved bits or kind 3 (and 7): EINVAL. */
+/*
+ * The core's kind of an access's @attr: the uAPI's kind, EFLAGS.AC and
+ * implicit-access bits; -EINVAL for kind 3 (and 7), and for an implicit
+ * access said to be a user one (SDM 4.6.1: implicit ones are supervisor).
+ */
+static int acc_kind(u64 attr)
+{
+	unsigned int kind = NESTWALK_ACCESS_KIND(attr);
+
+	if ((kind & 3) == 3 ||
+	    ((attr & NESTWALK_ACCESS_IMPLICIT) && (kind & NESTWALK_USER)))
+		return -EINVAL;
+	return kind | (attr & NESTWALK_ACCESS_AC ? NW_AC : 0) |
+	       (attr & NESTWALK_ACCESS_IMPLICIT ? NW_IMPLICIT : 0);
+}
+
+/* Records of the caller's array; reserved bits or a bad kind: EINVAL. */
 static int fill_user(void *ctx, struct nw_acc *acc, u64 off, u64 n)
 {
 	struct user_accesses *u = ctx;
 	u64 i;
+	int kind;
 
 	if (copy_from_user(u->buf, u->uacc + off, n * sizeof(*u->buf)))
 		return -EFAULT;
 	for (i = 0; i < n; i++) {
 		u64 attr = u->buf[i].attr, bytes = NESTWALK_ACCESS_BYTES(attr);
 
-		if (attr & NESTWALK_ACCESS_RSVD ||
-		    (NESTWALK_ACCESS_KIND(attr) & 3) == 3 ||
+		kind = acc_kind(attr);
+		if (attr & NESTWALK_ACCESS_RSVD || kind < 0 ||
 		    bytes > NESTWALK_ACCESS_SIZE_MAX)
 			return -EINVAL;
 		acc[i].va = u->buf[i].gva;
 		acc[i].pcid = NESTWALK_ACCESS_PCID(attr);
-		acc[i].kind = NESTWALK_ACCESS_KIND(attr) |
-			      nw_cross(u->buf[i].gva, bytes);
+		acc[i].kind = kind | nw_cross(u->buf[i].gva, bytes);
 	}
 	return 0;
 }

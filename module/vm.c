@@ -26,6 +26,12 @@ static int check_cfg(struct nw_session *s, const struct nestwalk_vm_create *c)
 		return -EINVAL;
 	if ((c->flags & NESTWALK_VM_EPT_AD) && c->mode != NESTWALK_MODE_EPT)
 		return -EINVAL;
+	/* PKRU is 32 bits (SDM 4.6.2), and only with CR4.PKE. */
+	if (c->pkru > U32_MAX || (c->pkru && !(c->flags & NESTWALK_VM_PKE)))
+		return -EINVAL;
+	/* KVM offers no PKU to a guest under shadow paging (cpuid.c). */
+	if ((c->flags & NESTWALK_VM_PKE) && c->mode == NESTWALK_MODE_SHADOW)
+		return -EOPNOTSUPP;
 	for (i = 0; i < s->nvms && c->vpid; i++)
 		if (s->vms[i]->cfg.vpid == c->vpid)
 			return -EEXIST;
@@ -47,6 +53,13 @@ static int core_vm_create(struct nw_session *s, struct nw_gvm *vm)
 		.host_levels = c->host_levels,
 		.max_level = c->max_leaf,
 		.ept_ad = !!(c->flags & NESTWALK_VM_EPT_AD),
+		.cr = {
+			.no_wp = !!(c->flags & NESTWALK_VM_NO_WP),
+			.smep = !!(c->flags & NESTWALK_VM_SMEP),
+			.smap = !!(c->flags & NESTWALK_VM_SMAP),
+			.pke = !!(c->flags & NESTWALK_VM_PKE),
+			.pkru = c->pkru,
+		},
 		.gpt_base = c->gpt_base,
 		.gpt_size = c->gpt_size,
 	};

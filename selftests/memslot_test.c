@@ -346,9 +346,14 @@ TEST_F(session, vm_validation)
 	VM_REJECTED(EINVAL, .mode = NESTWALK_MODE_NATIVE, .host_levels = 4);
 	VM_REJECTED(EINVAL, .vpid = 65536);
 	VM_REJECTED(EINVAL, .max_leaf = 4);
-	VM_REJECTED(EINVAL, .flags = 2);
+	VM_REJECTED(EINVAL, .flags = NESTWALK_VM_FLAGS + 1);
 	VM_REJECTED(EINVAL, .mode = NESTWALK_MODE_NPT,
 		    .flags = NESTWALK_VM_EPT_AD);
+	/* PKRU: 32 bits (SDM 4.6.2), only with CR4.PKE; no PKU in shadow. */
+	VM_REJECTED(EINVAL, .pkru = 4);
+	VM_REJECTED(EINVAL, .flags = NESTWALK_VM_PKE, .pkru = 1ULL << 32);
+	VM_REJECTED(EOPNOTSUPP, .mode = NESTWALK_MODE_SHADOW,
+		    .host_levels = 0, .flags = NESTWALK_VM_PKE);
 	VM_REJECTED(EINVAL, .reserved[0] = 1);
 	/* VPID 1 is the fixture's VM. */
 	VM_REJECTED(EEXIST, .vpid = 1);

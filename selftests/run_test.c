@@ -891,6 +891,10 @@ TEST_F(two_vms, invalid_calls_change_nothing)
 	r.vm_id = 0;
 	self->acc[0].attr |= 1ULL << 45;
 	FAILS(EINVAL, NESTWALK_IOC_RUN, &r);
+	/* An implicit access is a supervisor one (SDM 4.6.1). */
+	self->acc[0].attr = NESTWALK_ACCESS(0, NESTWALK_READ | NESTWALK_USER) |
+			    NESTWALK_ACCESS_IMPLICIT;
+	FAILS(EINVAL, NESTWALK_IOC_RUN, &r);
 	self->acc[0].attr = NESTWALK_ACCESS(0, NESTWALK_READ);
 	r.accesses = 16;
 	FAILS(EFAULT, NESTWALK_IOC_RUN, &r);

@@ -147,7 +147,8 @@ static int setup_vm(int fd, const struct nw_exp *x, const struct layout *l,
 {
 	struct nestwalk_vm_create vc = {
 		.size = sizeof(vc), .mode = x->mode,
-		.flags = x->ept_ad ? NESTWALK_VM_EPT_AD : 0,
+		.flags = (x->ept_ad ? NESTWALK_VM_EPT_AD : 0) | x->vm_flags,
+		.pkru = x->pkru,
 		.vpid = x->vpid ? idx + 1 : 0,
 		.guest_levels = x->guest_levels,
 		.host_levels = x->mode == NESTWALK_MODE_EPT ||

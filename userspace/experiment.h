@@ -40,6 +40,9 @@ struct nw_exp {
 	uint64_t caps_off;	/* and these taken away */
 	int vpid;		/* VMs get VPIDs 1 and 2, else 0 */
 	int ept_ad;
+	/* NESTWALK_VM_NO_WP, SMEP, SMAP, PKE: the guest's CR0/CR4 */
+	uint64_t vm_flags;
+	uint64_t pkru;		/* with NESTWALK_VM_PKE */
 	uint64_t switch_every;	/* > 0: two VMs take turns this often */
 	int guest_levels;
 	int host_levels;

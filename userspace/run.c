@@ -149,6 +149,14 @@ bad:
 	return -1;
 }
 
+/* Options without a short letter. */
+enum {
+	OPT_CR0_WP = 0x100,
+	OPT_SMEP,
+	OPT_SMAP,
+	OPT_PKRU,
+};
+
 const struct option nw_run_longopts[] = {
 	{ "mode", required_argument, NULL, 'm' },
 	{ "preset", required_argument, NULL, 'p' },
@@ -164,6 +172,10 @@ const struct option nw_run_longopts[] = {
 	{ "vpid", required_argument, NULL, 'v' },
 	{ "switch-every", required_argument, NULL, 'S' },
 	{ "ept-ad", no_argument, NULL, 'A' },
+	{ "cr0-wp", required_argument, NULL, OPT_CR0_WP },
+	{ "smep", no_argument, NULL, OPT_SMEP },
+	{ "smap", no_argument, NULL, OPT_SMAP },
+	{ "pkru", required_argument, NULL, OPT_PKRU },
 	{ "guest-levels", required_argument, NULL, 'g' },
 	{ "host-levels", required_argument, NULL, 'G' },
 	{ "guest-page", required_argument, NULL, 'l' },
@@ -180,6 +192,21 @@ const struct option nw_run_longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* --pkru HEX: CR4.PKE on, PKRU (32 bits, SDM 4.6.2) as given. */
+static int parse_pkru(struct nw_exp *x, const char *arg)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(arg, &end, 16);
+	if (errno || end == arg || *end || arg[0] == '-' || v > 0xffffffffULL)
+		return -1;
+	x->vm_flags |= NESTWALK_VM_PKE;
+	x->pkru = v;
+	return 0;
+}
 
 int nw_run_option(struct nw_exp *x, struct nw_run_extra *e, int opt,
 		  const char *arg)
@@ -241,6 +268,22 @@ int nw_run_option(struct nw_exp *x, struct nw_run_extra *e, int opt,
 	case 'A':
 		x->ept_ad = 1;
 		return 0;
+	case OPT_CR0_WP:
+		if (strcmp(arg, "0") && strcmp(arg, "1"))
+			return -1;
+		if (arg[0] == '0')
+			x->vm_flags |= NESTWALK_VM_NO_WP;
+		else
+			x->vm_flags &= ~NESTWALK_VM_NO_WP;
+		return 0;
+	case OPT_SMEP:
+		x->vm_flags |= NESTWALK_VM_SMEP;
+		return 0;
+	case OPT_SMAP:
+		x->vm_flags |= NESTWALK_VM_SMAP;
+		return 0;
+	case OPT_PKRU:
+		return parse_pkru(x, arg);
 	case 'g':
 	case 'G':
 		i = atoi(arg);
@@ -306,6 +349,9 @@ const char *nw_run_options_help =
 	"  --vpid on|off                    VPIDs for the VMs (default on)\n"
 	"  --switch-every N                 two VMs take turns every N accesses\n"
 	"  --ept-ad                         EPT accessed/dirty flags on\n"
+	"  --cr0-wp 0|1                     the guest's CR0.WP (default 1)\n"
+	"  --smep --smap                    the guest's CR4.SMEP, CR4.SMAP on\n"
+	"  --pkru HEX                       CR4.PKE on, the guest's PKRU\n"
 	"  --guest-levels 4|5 --host-levels 4|5\n"
 	"  --guest-page 4K|2M|1G            guest page-table leaves (default 4K)\n"
 	"  --backing 4k|thp|hugetlb-2M|hugetlb-1G   guest memory (default 4k)\n"
@@ -322,9 +368,21 @@ static const char *level_name(int level)
 	       level == NESTWALK_PAGE_2M ? "2M" : "1G";
 }
 
+/* The guest's rights settings that differ from the defaults, or "". */
+static void describe_cr(const struct nw_exp *x, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s", x->vm_flags & NESTWALK_VM_NO_WP ?
+		 ", CR0.WP 0" : "",
+		 x->vm_flags & NESTWALK_VM_SMEP ? ", SMEP" : "",
+		 x->vm_flags & NESTWALK_VM_SMAP ? ", SMAP" : "");
+	if (x->vm_flags & NESTWALK_VM_PKE)
+		snprintf(buf + strlen(buf), len - strlen(buf), ", PKRU %#llx",
+			 (unsigned long long)x->pkru);
+}
+
 void nw_exp_describe(const struct nw_exp *x, char *buf, size_t len)
 {
-	char ws[32], tlb[48];
+	char ws[32], tlb[48], cr[64];
 
 	nw_size_name(x->ws, ws, sizeof(ws));
 	if (x->tlb.n)
@@ -333,7 +391,8 @@ void nw_exp_describe(const struct nw_exp *x, char *buf, size_t len)
 			 x->tlb.n > 1 ? "s" : "");
 	else
 		snprintf(tlb, sizeof(tlb), "%s", nw_preset_names[x->preset]);
-	snprintf(buf, len, "%s, %s%s, %d+%d levels, %s guest pages, %s backing, walk caches %s%s, vpid %s%s",
+	describe_cr(x, cr, sizeof(cr));
+	snprintf(buf, len, "%s, %s%s, %d+%d levels, %s guest pages, %s backing, walk caches %s%s, vpid %s%s%s",
 		 nw_mode_names[x->mode], tlb,
 		 x->cfg_flags & NESTWALK_CFG_UNIFIED_TLB ? ", unified TLB" :
 		 x->itlb.n ? ", explicit ITLB" : "",
@@ -342,7 +401,7 @@ void nw_exp_describe(const struct nw_exp *x, char *buf, size_t len)
 		 x->cfg_flags & (NESTWALK_CFG_NO_PWC | NESTWALK_CFG_NO_HPWC |
 				 NESTWALK_CFG_NO_NTLB) ? "off" : "on",
 		 x->cfg_flags & NESTWALK_CFG_NO_TLB ? ", no TLB" : "",
-		 x->vpid ? "on" : "off", x->switch_every ? ", two VMs" : "");
+		 x->vpid ? "on" : "off", x->switch_every ? ", two VMs" : "", cr);
 }
 
 static void json_str(FILE *f, const char *s)
@@ -376,6 +435,12 @@ void nw_exp_json(FILE *f, const struct nw_exp *x,
 		(unsigned long long)x->switch_every,
 		(unsigned long long)x->cfg_flags,
 		(unsigned long long)x->ws);
+	fprintf(f, "\"cr0_wp\":%s,\"smep\":%s,\"smap\":%s,\"pke\":%s,\"pkru\":%llu,",
+		x->vm_flags & NESTWALK_VM_NO_WP ? "false" : "true",
+		x->vm_flags & NESTWALK_VM_SMEP ? "true" : "false",
+		x->vm_flags & NESTWALK_VM_SMAP ? "true" : "false",
+		x->vm_flags & NESTWALK_VM_PKE ? "true" : "false",
+		(unsigned long long)x->pkru);
 	if (x->tlb.n) {
 		char geo[256];
 

@@ -90,12 +90,15 @@ static long read_binary(struct nw_trace *t, struct nestwalk_access *acc,
 		t->pos += sizeof(rec);
 		acc[n].gva = le64toh(rec[0]);
 		acc[n].attr = le64toh(rec[1]);
+		/* An implicit access is a supervisor one (SDM 4.6.1). */
 		if (acc[n].attr & NESTWALK_ACCESS_RSVD ||
 		    NESTWALK_ACCESS_KIND(acc[n].attr) > (NESTWALK_FETCH |
 							 NESTWALK_USER) ||
 		    (NESTWALK_ACCESS_KIND(acc[n].attr) & 3) == 3 ||
 		    NESTWALK_ACCESS_BYTES(acc[n].attr) >
-		    NESTWALK_ACCESS_SIZE_MAX) {
+		    NESTWALK_ACCESS_SIZE_MAX ||
+		    ((acc[n].attr & NESTWALK_ACCESS_IMPLICIT) &&
+		     (NESTWALK_ACCESS_KIND(acc[n].attr) & NESTWALK_USER))) {
 			snprintf(t->err, sizeof(t->err),
 				 "record %llu: bad attribute %#llx",
 				 (unsigned long long)t->records,

@@ -20,18 +20,31 @@ static const u8 fault_counter[] = {
 	[NW_EPT_VIOLATION] = NW_C_EPT_VIOLATION,
 	[NW_EPT_MISCONFIG] = NW_C_EPT_MISCONFIG,
 	[NW_PHYS_FAULT] = NW_C_PHYS_FAULT,
+	[NW_GP_FAULT] = NW_C_GP_FAULT,
 };
 
-/* The kinds of access TLB entry @e serves as it is, bit k for kind k. */
-static __always_inline u8 tlb_ok_kinds(const struct nw_centry *e)
+/*
+ * The kinds of access below 8 TLB entry @e serves as it is in @vm, bit k
+ * for kind k: the entry holds the translation's rights and key, the
+ * running VM's control registers decide (SDM 4.10.2.2: what a TLB entry
+ * holds; the checks of 4.6 are made on each use).
+ */
+static __always_inline u8 tlb_ok_kinds(const struct nw_vm *vm,
+				       const struct nw_centry *e)
 {
-	return nw_perm_kinds(e->perm, e->flags & NW_CE_DIRTY);
+	return nw_perm_kinds(&vm->rights, e->perm, NW_CE_PKEY(e->flags),
+			     e->flags & NW_CE_DIRTY);
 }
 
-static __always_inline bool tlb_ok(const struct nw_centry *e,
+/* Whether @e serves @kind as it is: the rare kinds (AC, implicit) too. */
+static __always_inline bool tlb_ok(const struct nw_vm *vm,
+				   const struct nw_centry *e,
 				   unsigned int kind)
 {
-	return kind < 8 && (tlb_ok_kinds(e) >> kind & 1);
+	if (likely(kind < 8))
+		return tlb_ok_kinds(vm, e) >> kind & 1;
+	return nw_rights_ok(&vm->cfg.cr, e->perm, NW_CE_PKEY(e->flags),
+			    e->flags & NW_CE_DIRTY, kind);
 }
 
 /* A walk, its faults fixed as the hypervisor would; *@e: the new entry. */
@@ -109,12 +122,12 @@ static __always_inline int access_tlb(struct nw_sim *s, struct nw_tlb *t,
 		/* In a fast shape, probe i is level i: 0 or 1. */
 		lv = sh.fast ? pr != t->chain : pr->lv;
 		s->cnt[cnt + lv]++;
-		ok = tlb_ok(e, kind);
+		ok = tlb_ok(vm, e, kind);
 		if (lv)
 			__nw_tlb_hit_below(t, pr, lv, e, set, way, ok, sh);
 		else
 			nw_tlb_set_memo(t, e, va, pr->size, as,
-					tlb_ok_kinds(e));
+					tlb_ok_kinds(vm, e));
 		if (likely(ok))
 			return NW_OK;
 		/* Rights or a first write: the walk decides, then refills. */
@@ -146,6 +159,11 @@ static int access_shape(struct nw_sim *s, u64 va, u16 pcid,
 {
 	struct nw_tlb *t = &s->tlb;
 
+	/* #GP: no lookup, no walk (SDM 4.5.1; 6.15 "#GP", "Non-canonical"). */
+	if (unlikely(!nw_canonical(s->vm, va))) {
+		s->cnt[NW_C_GP_FAULT]++;
+		return NW_GP_FAULT;
+	}
 	if (to_itlb(s, kind))
 		return access_tlb(s, t->i, va, pcid, kind, from,
 				  nw_tlb_shape(NW_TLB_SLOW));
@@ -162,12 +180,6 @@ static int access_shape(struct nw_sim *s, u64 va, u16 pcid,
 	}
 }
 
-static __always_inline bool kind_valid(unsigned int kind)
-{
-	return (kind & NW_KIND_MASK) <= NW_FETCH &&
-	       !(kind & ~(NW_KIND_MASK | NW_USER));
-}
-
 /*
  * An access that ends on the next page (NW_CROSS): one access, counted
  * once, that translates the page it starts on and then the next one
@@ -180,7 +192,7 @@ static noinline __cold int access_cross(struct nw_sim *s, u64 va, u16 pcid,
 	int st;
 
 	kind &= ~NW_CROSS;
-	if (unlikely(!kind_valid(kind)))
+	if (unlikely(!nw_kind_valid(kind)))
 		return -EINVAL;
 	s->cnt[NW_C_READS + (kind & NW_KIND_MASK)]++;
 	s->cnt[NW_C_PAGE_CROSS]++;
@@ -200,7 +212,7 @@ static noinline int access_slow(struct nw_sim *s, u64 va, u16 pcid,
 {
 	if (unlikely(kind & NW_CROSS))
 		return access_cross(s, va, pcid, kind, from);
-	if (unlikely(!kind_valid(kind)))
+	if (unlikely(!nw_kind_valid(kind)))
 		return -EINVAL;
 	s->cnt[NW_C_READS + (kind & NW_KIND_MASK)]++;
 	return access_shape(s, va, pcid, kind, from);
@@ -231,7 +243,8 @@ static __always_inline void memo_load(const struct nw_tlb *t,
 /*
  * The first probe, in the batch's loop: a first-level hit that serves
  * the access as it is (most hits) becomes the memo. Otherwise *@from is
- * where access_tlb() resumes the lookup: past the probe if it missed.
+ * where access_tlb() resumes the lookup: past the probe if it missed. A
+ * non-canonical address is not looked up: access_tlb() takes its #GP.
  */
 static __always_inline bool first_probe(struct nw_sim *s, struct nw_tlb *t,
 					u64 va, u16 pcid, unsigned int kind,
@@ -244,7 +257,7 @@ static __always_inline bool first_probe(struct nw_sim *s, struct nw_tlb *t,
 	u8 ok;
 
 	*from = 0;
-	if (!n || (!sh.fast && t->chain[0].lv))
+	if (!n || (!sh.fast && t->chain[0].lv) || !nw_canonical(s->vm, va))
 		return false;
 	pr = __nw_tlb_lookup(t, va, s->vm->tag, pcid, 0, 1, &e, &set, &way,
 			     sh);
@@ -252,7 +265,7 @@ static __always_inline bool first_probe(struct nw_sim *s, struct nw_tlb *t,
 		*from = 1;
 		return false;
 	}
-	ok = tlb_ok_kinds(e);
+	ok = tlb_ok_kinds(s->vm, e);
 	if (!(kind < 8 && (ok >> kind & 1)))
 		return false;
 	nw_tlb_set_memo(t, e, va, nw_tlb_size(pr, sh), s->as, ok);

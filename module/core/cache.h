@@ -27,13 +27,16 @@ enum nw_repl {
 #define NW_CE_GLOBAL	BIT(0)
 #define NW_CE_DIRTY	BIT(1)
 /*
- * A TLB entry smaller than its page (splintered, SDM 4.10.2.3): the
- * page's level, which INVLPG and the individual-address invalidations
- * match on (nw_inval_match()); 0: the entry's own level.
+ * Bits 3:2: a TLB entry smaller than its page (splintered, SDM 4.10.2.3):
+ * the page's level, which INVLPG and the individual-address
+ * invalidations match on (nw_inval_match()); 0: the entry's own level.
  */
-#define NW_CE_PAGE_SHIFT	5
+#define NW_CE_PAGE_SHIFT	2
 #define NW_CE_PAGE_MASK		(3 << NW_CE_PAGE_SHIFT)
 #define NW_CE_PAGE(level)	((level) << NW_CE_PAGE_SHIFT)
+/* Bits 7:4: the protection key of the leaf (SDM 4.6.2; TLB entries). */
+#define NW_CE_PKEY_SHIFT	4
+#define NW_CE_PKEY(flags)	((unsigned int)(flags) >> NW_CE_PKEY_SHIFT)
 
 #define NW_TAG_VPID_MASK	0x0000ffffU
 #define NW_TAG_EPTP_MASK	0xffff0000U

@@ -72,16 +72,19 @@ static __always_inline void nw_entry_store(u64 *ep, u64 val)
  * and Dirty Flags"; KVM's update_accessed_dirty_bits() uses a cmpxchg for
  * the same reason), so a store the guest makes meanwhile is never lost.
  * Bounded: a caller storing without pause makes it give up; the flag is
- * then as the caller left it.
+ * then as the caller left it. Returns whether @bits were set in memory
+ * when it ended (SDM 4.10.3.1: no paging-structure-cache entry is made
+ * from an entry whose accessed flag is 0 in memory).
  */
-static inline void nw_entry_set_bits(u64 *ep, u64 bits)
+static inline bool nw_entry_set_bits(u64 *ep, u64 bits)
 {
 	u64 old = READ_ONCE(*ep);
 	int n;
 
 	for (n = 0; n < NW_ENTRY_SET_TRIES && (old & bits) != bits; n++)
 		if (try_cmpxchg64(ep, &old, old | bits))
-			break;
+			return true;
+	return (old & bits) == bits;
 }
 
 /* IA-32e paging entry bits. */

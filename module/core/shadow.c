@@ -416,14 +416,17 @@ void nw_shadow_invlpg(struct nw_vm *vm, struct nw_as *as, u64 va)
  * The software walk of the guest's tables a hidden fault makes. Each
  * entry is read once; the leaf it returns in *@leaf is that copy, with
  * the flags the walk set (KVM's FNAME(walk_addr_generic) works on its
- * copies the same way). Each table is a shadow page (FNAME(fetch)).
+ * copies the same way, and like it sets A and D only when the access
+ * may use the translation). Rights as the hardware checks them
+ * (nw_rights_ok(): KVM's permission_fault()). Each table is a shadow
+ * page (FNAME(fetch)).
  */
 static int guest_soft_walk(struct nw_vm *vm, struct nw_as *as, u64 va,
 			   unsigned int kind, struct nw_walk_res *r,
 			   u64 *gpa, u64 *leaf)
 {
 	u64 table = as->gpt.root, *eps[NW_PML5E + 1], *ep = NULL, e = 0;
-	u8 perm = NW_PERM_R | NW_PERM_W | NW_PERM_X | NW_PERM_U;
+	u8 perm = NW_PERM_R | NW_PERM_W | NW_PERM_X | NW_PERM_U, pfec = 0;
 	int top = as->gpt.levels, level;
 	struct nw_pte_info i;
 
@@ -438,15 +441,23 @@ static int guest_soft_walk(struct nw_vm *vm, struct nw_as *as, u64 va,
 			   as - vm->as, perm))
 			return NW_PHYS_FAULT;
 		e = nw_entry_load(ep);
-		if (nw_x86_decode(e, level, &vm->guest_caps, &i))
+		switch (nw_x86_decode(e, level, &vm->guest_caps, &i)) {
+		case NW_PTE_OK:
+			break;
+		case NW_PTE_RSVD:
+			pfec = NW_PFEC_P | NW_PFEC_RSVD;
 			goto fault;
+		default:
+			goto fault;
+		}
 		perm &= i.perm;
 		eps[level] = ep;
 		if (i.leaf)
 			break;
 		table = i.addr;
 	}
-	if (!nw_perm_allows(perm, nw_perm_need(kind), true))
+	pfec = NW_PFEC_P;
+	if (!nw_rights_ok(&vm->cfg.cr, perm, NW_X86_PKEY(e), true, kind))
 		goto fault;
 	for (top = as->gpt.levels; top > level; top--)
 		nw_entry_set_bits(eps[top], NW_X86_A);
@@ -460,6 +471,7 @@ static int guest_soft_walk(struct nw_vm *vm, struct nw_as *as, u64 va,
 	r->perm = perm;
 	return NW_OK;
 fault:
+	r->pfec = nw_pfec(&vm->cfg.cr, kind, pfec, perm, NW_X86_PKEY(e));
 	r->outcome = NW_GUEST_PF;
 	r->fault_addr = va;
 	r->fault_dim = NW_DIM_GUEST;

@@ -126,8 +126,19 @@ static inline void nw_cond_resched(void)
 #define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 
+/*
+ * Tests set it to make that many compare-exchanges fail, as against a
+ * writer that stores between their load and their exchange.
+ */
+__attribute__((weak)) int nw_shim_cas_fail;
+
 static inline bool try_cmpxchg64(u64 *p, u64 *old, u64 new)
 {
+	if (nw_shim_cas_fail > 0) {
+		nw_shim_cas_fail--;
+		*old = READ_ONCE(*p);
+		return false;
+	}
 	return __atomic_compare_exchange_n(p, old, new, false,
 					   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 }

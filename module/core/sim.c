@@ -219,6 +219,22 @@ static void vm_caps(struct nw_vm *vm, u32 caps)
 				  cap_max_level(caps, vm->cfg.mode));
 }
 
+void nw_rights_init(struct nw_rights *r, const struct nw_cr *cr)
+{
+	const u8 all = NW_PERM_R | NW_PERM_W | NW_PERM_X | NW_PERM_U;
+	unsigned int key, kind;
+
+	r->wp0 = nw_rights_ok(cr, NW_PERM_R, 0, true, NW_WRITE) ?
+		 BIT(NW_WRITE) : 0;
+	for (key = 0; key < NW_PKEYS; key++) {
+		r->umask[key] = 0;
+		for (kind = 0; kind < 8; kind++)
+			if ((kind & NW_KIND_MASK) != 3 &&
+			    nw_rights_ok(cr, all, key, true, kind))
+				r->umask[key] |= BIT(kind);
+	}
+}
+
 int nw_vm_create(struct nw_sim *s, const struct nw_vm_cfg *cfg,
 		 struct nw_vm **out)
 {
@@ -230,12 +246,16 @@ int nw_vm_create(struct nw_sim *s, const struct nw_vm_cfg *cfg,
 	    (cfg->mode != NW_MODE_NATIVE && cfg->mode != NW_MODE_SHADOW &&
 	     cfg->host_levels != 4 && cfg->host_levels != 5) ||
 	    cfg->max_level < NW_PTE || cfg->max_level > NW_PDPTE ||
-	    ((cfg->gpt_base | cfg->gpt_size) & (NW_PAGE_SIZE - 1)))
+	    ((cfg->gpt_base | cfg->gpt_size) & (NW_PAGE_SIZE - 1)) ||
+	    (cfg->cr.pkru && !cfg->cr.pke))
 		return -EINVAL;
 	/* A paging mode the CPU does not have (SDM 4.1.4, vol. 3D A.10). */
 	if ((cfg->guest_levels == 5 && !(s->caps & NW_CAP_LA57)) ||
 	    (nw_mode_nested(cfg->mode) && cfg->host_levels == 5 &&
 	     !(s->caps & NW_CAP_EPT_5L)))
+		return -EOPNOTSUPP;
+	/* KVM: "PKU is not yet implemented for shadow paging" (cpuid.c). */
+	if (cfg->cr.pke && cfg->mode == NW_MODE_SHADOW)
 		return -EOPNOTSUPP;
 	for (slot = 0; slot < NW_MAX_VMS && s->vms[slot]; slot++)
 		;
@@ -250,6 +270,9 @@ int nw_vm_create(struct nw_sim *s, const struct nw_vm_cfg *cfg,
 	vm->eptp_tag = nw_vm_nested(vm) ? slot + 1 : 0;
 	vm->tag = cfg->vpid | (u32)vm->eptp_tag << NW_TAG_EPTP_SHIFT;
 	vm->htag = (u32)vm->eptp_tag << NW_TAG_EPTP_SHIFT;
+	nw_rights_init(&vm->rights, &cfg->cr);
+	/* Linear addresses of 48 or 57 bits (SDM 4.5). */
+	vm->canon_shift = 64 - (NW_PAGE_SHIFT + 9 * cfg->guest_levels);
 	vm_caps(vm, s->caps);
 	nw_walk_prepare(vm);
 	vm->gspace.entry = guest_entry;

@@ -45,7 +45,13 @@ enum nw_mode {
 	NW_MODE_SHADOW,		/* 1D walk of a shadow of guest PT o host */
 };
 
-/* Access kinds; NW_USER marks a user-mode access (U/S checked). */
+/*
+ * Access kinds; NW_USER marks a user-mode access (U/S checked). A
+ * supervisor access may carry NW_AC (EFLAGS.AC = 1, an explicit access
+ * SMAP lets through) or NW_IMPLICIT (an implicit supervisor-mode access,
+ * SDM 4.6.1: SMAP whatever EFLAGS.AC); neither with NW_USER. Only the
+ * kinds below 8 have a bit in the memo: the rare ones take the slow path.
+ */
 enum nw_kind {
 	NW_READ,
 	NW_WRITE,
@@ -54,6 +60,17 @@ enum nw_kind {
 
 #define NW_KIND_MASK	3
 #define NW_USER		4
+#define NW_AC		8
+#define NW_IMPLICIT	16
+
+/* Whether @kind is one nw_access_batch() accepts. */
+static __always_inline bool nw_kind_valid(unsigned int kind)
+{
+	return (kind & NW_KIND_MASK) <= NW_FETCH &&
+	       !(kind & ~(NW_KIND_MASK | NW_USER | NW_AC | NW_IMPLICIT)) &&
+	       (kind & (NW_USER | NW_IMPLICIT)) != (NW_USER | NW_IMPLICIT);
+}
+
 /*
  * The access ends on the next 4 KiB page: both pages are translated,
  * first to last (SDM 4.10.2.3: an access that crosses a page boundary
@@ -70,8 +87,9 @@ static inline u8 nw_cross(u64 va, u64 bytes)
 }
 
 /*
- * The rights an access of @kind needs (SDM 4.6, with CR0.WP = 1): reads
- * R, writes R and W, fetches X; a user-mode access U too.
+ * The rights an access of @kind needs (SDM 4.6): reads R, writes R and
+ * W, fetches X; a user-mode access U too. What the guest's control
+ * registers change is nw_perm_eff()'s.
  */
 static __always_inline u8 nw_perm_need(unsigned int kind)
 {
@@ -85,15 +103,96 @@ static __always_inline u8 nw_perm_need(unsigned int kind)
 	return need[kind & NW_KIND_MASK] | (kind & NW_USER ? NW_PERM_U : 0);
 }
 
+/* Protection keys: bits 62:59 of a leaf (SDM 4.6.2). */
+#define NW_PKEYS		16
+#define NW_X86_PKEY_SHIFT	59
+#define NW_X86_PKEY(e)		((unsigned int)((e) >> NW_X86_PKEY_SHIFT) & 15)
+
 /*
- * nw_perm_allows() for every kind at once, bit k for kind k, with R
- * taken as granted (a TLB entry always serves reads), for the memo's
- * one-bit test: W and D share a bit, as do X and the bit of NW_FETCH;
- * U doubles the set into the NW_USER kinds. Kinds that are not valid
- * (kind & NW_KIND_MASK == 3) have no bit. tests/unit/tlb_test.c
- * (perm_kinds) checks it against nw_perm_allows() for every input.
+ * The guest's control-register state that access rights depend on; all
+ * zero is the usual kernel's (CR0.WP = 1, no SMEP, SMAP or PKE).
  */
-static __always_inline u8 nw_perm_kinds(u8 perm, bool dirty)
+struct nw_cr {
+	bool no_wp;		/* CR0.WP = 0 */
+	bool smep;		/* CR4.SMEP */
+	bool smap;		/* CR4.SMAP */
+	bool pke;		/* CR4.PKE */
+	u32 pkru;		/* key k: bit 2k AD, bit 2k + 1 WD */
+};
+
+/*
+ * The rights @perm of a translation (the AND of its entries' R/W, U/S,
+ * XD; @pkey from its leaf) leave to an access of @kind under @cr: the
+ * one statement of SDM 4.6.1 "Determination of Access Rights" and 4.6.2
+ * "Protection Keys" (KVM: update_permission_bitmask(),
+ * update_pkru_bitmask(), permission_fault()). nw_perm_allows() then
+ * applies it.
+ * - Supervisor accesses: with CR0.WP = 0 they may write any page they
+ *   may read. To a user page: no fetch with SMEP; no data access with
+ *   SMAP unless explicit with EFLAGS.AC = 1.
+ * - Protection keys, with CR4.PKE, for data accesses to user pages
+ *   only: AD takes reads and writes, WD writes of user accesses, and of
+ *   supervisor accesses with CR0.WP = 1. Fetches never look at PKRU.
+ */
+static __always_inline u8 nw_perm_eff(const struct nw_cr *cr, u8 perm,
+				      unsigned int pkey, unsigned int kind)
+{
+	const u8 data = NW_PERM_R | NW_PERM_W;
+	bool upage = perm & NW_PERM_U;
+	u32 pk = cr->pke && upage ? cr->pkru >> (2 * pkey) : 0;
+
+	if (!(kind & NW_USER)) {
+		if (cr->no_wp)
+			perm |= NW_PERM_W;
+		if (cr->smep && upage)
+			perm &= ~NW_PERM_X;
+		if (cr->smap && upage &&
+		    (!(kind & NW_AC) || (kind & NW_IMPLICIT)))
+			perm &= ~data;
+		if (cr->no_wp)
+			pk &= 1;
+	}
+	if (pk & 1)
+		perm &= ~data;
+	if (pk & 2)
+		perm &= ~NW_PERM_W;
+	return perm;
+}
+
+/* Whether a translation (@perm, @pkey, @dirty) serves an access @kind. */
+static __always_inline bool nw_rights_ok(const struct nw_cr *cr, u8 perm,
+					 unsigned int pkey, bool dirty,
+					 unsigned int kind)
+{
+	return nw_perm_allows(nw_perm_eff(cr, perm, pkey, kind),
+			      nw_perm_need(kind), dirty);
+}
+
+/*
+ * nw_perm_kinds()'s view of @cr, made by nw_rights_init() from
+ * nw_rights_ok(): the kinds a user page of key k allows whatever its
+ * R/W, U/S and XD (@umask[k]), and the supervisor write CR0.WP = 0
+ * allows whatever R/W (@wp0).
+ */
+struct nw_rights {
+	u8 wp0;
+	u8 umask[NW_PKEYS];
+};
+
+void nw_rights_init(struct nw_rights *r, const struct nw_cr *cr);
+
+/*
+ * nw_rights_ok() for every kind below 8 at once, bit k for kind k, with
+ * R taken as granted (a TLB entry always has it), for the memo's
+ * one-bit test: W and D share a bit, as do X and the bit of NW_FETCH;
+ * U doubles the set into the NW_USER kinds; @r adds what CR0.WP = 0
+ * allows and takes what SMEP, SMAP and PKRU forbid on user pages.
+ * Kinds that are not valid (kind & NW_KIND_MASK == 3) have no bit.
+ * tests/unit/tlb_test.c (perm_kinds) checks it against nw_rights_ok()
+ * for every input.
+ */
+static __always_inline u8 nw_perm_kinds(const struct nw_rights *r, u8 perm,
+					unsigned int pkey, bool dirty)
 {
 	u8 ok;
 
@@ -102,7 +201,38 @@ static __always_inline u8 nw_perm_kinds(u8 perm, bool dirty)
 		      "rights map onto the bits of the kinds they allow");
 	ok = BIT(NW_READ) | (perm & (dirty ? NW_PERM_W : 0)) |
 	     (perm & NW_PERM_X);
-	return ok * (1 + 2 * (perm & NW_PERM_U));
+	ok = ok * (1 + 2 * (perm & NW_PERM_U)) | (dirty ? r->wp0 : 0);
+	if (perm & NW_PERM_U)
+		ok &= r->umask[pkey];
+	return ok;
+}
+
+/* Page-fault error code bits (SDM 4.7). */
+#define NW_PFEC_P	BIT(0)
+#define NW_PFEC_W	BIT(1)
+#define NW_PFEC_U	BIT(2)
+#define NW_PFEC_RSVD	BIT(3)
+#define NW_PFEC_ID	BIT(4)
+#define NW_PFEC_PK	BIT(5)
+
+/*
+ * The error code of a #PF an access @kind takes: @pfec (P, RSVD) with
+ * W/R, U/S and I/D from the access; with @perm and @pkey of a present
+ * translation, PK when only the protection key forbids it (SDM 4.7).
+ */
+static inline u8 nw_pfec(const struct nw_cr *cr, unsigned int kind, u8 pfec,
+			 u8 perm, unsigned int pkey)
+{
+	struct nw_cr nopk = *cr;
+
+	nopk.pke = false;
+	pfec |= ((kind & NW_KIND_MASK) == NW_WRITE ? NW_PFEC_W : 0) |
+		(kind & NW_USER ? NW_PFEC_U : 0) |
+		((kind & NW_KIND_MASK) == NW_FETCH ? NW_PFEC_ID : 0);
+	if ((pfec & (NW_PFEC_P | NW_PFEC_RSVD)) == NW_PFEC_P &&
+	    nw_rights_ok(&nopk, perm, pkey, true, kind))
+		pfec |= NW_PFEC_PK;
+	return pfec;
 }
 
 enum nw_outcome {
@@ -111,6 +241,7 @@ enum nw_outcome {
 	NW_EPT_VIOLATION,	/* unfixable: GPA outside every memslot */
 	NW_EPT_MISCONFIG,
 	NW_PHYS_FAULT,		/* a table pointed outside provided memory */
+	NW_GP_FAULT,		/* a non-canonical address (SDM 4.5.1) */
 };
 
 /* What one walk did; also kept as nw_sim.last for the caller. */
@@ -126,7 +257,8 @@ struct nw_walk_res {
 	u8 fault_level;
 	u8 fault_dim;		/* enum nw_dim */
 	u8 kind;		/* the access: enum nw_kind | NW_USER */
-	u8 flags;		/* NW_CE_GLOBAL, NW_CE_DIRTY for the TLB */
+	u8 flags;		/* NW_CE_GLOBAL, NW_CE_DIRTY, key for the TLB */
+	u8 pfec;		/* of a guest #PF: NW_PFEC_* */
 };
 
 struct nw_as {
@@ -146,6 +278,7 @@ struct nw_vm_cfg {
 				 * capabilities lower it (nw_vm_create)
 				 */
 	bool ept_ad;		/* EPTP bit 6 */
+	struct nw_cr cr;	/* CR0.WP, CR4.SMEP/SMAP/PKE, PKRU */
 	u64 gpt_base;		/* guest-physical region for guest tables */
 	u64 gpt_size;
 };
@@ -175,6 +308,9 @@ struct nw_vm {
 	struct nw_sim *sim;
 	u32 id;
 	struct nw_vm_cfg cfg;
+	struct nw_rights rights;	/* cfg.cr for nw_perm_kinds() */
+	/* 64 - linear-address width: canonical if sign-extended from it */
+	u8 canon_shift;
 	u16 eptp_tag;
 	u32 tag;		/* combined mappings: VPID | EPTP tag */
 	u32 htag;		/* guest-physical mappings: EPTP tag */
@@ -258,9 +394,18 @@ struct nw_sim {
 struct nw_acc {
 	u64 va;
 	u16 pcid;
-	u8 kind;		/* enum nw_kind | NW_USER */
+	u8 kind;		/* enum nw_kind | NW_USER, NW_AC, NW_IMPLICIT */
 	u8 pad[5];
 };
+
+/*
+ * Whether @va is canonical for @vm's paging mode (SDM 4.5.1 and 3.3.7.1):
+ * bits 63:47 (4-level) or 63:56 (5-level) all equal.
+ */
+static __always_inline bool nw_canonical(const struct nw_vm *vm, u64 va)
+{
+	return (u64)((s64)(va << vm->canon_shift) >> vm->canon_shift) == va;
+}
 
 /* A mode with host tables: EPT or NPT. */
 static inline bool nw_mode_nested(int mode)

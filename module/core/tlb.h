@@ -143,7 +143,12 @@ static __always_inline void nw_tlb_set_memo(struct nw_tlb *t,
 	t->memo_ctx = ctx;
 	t->memo_key = e->key;
 	t->memo_va = va;
-	t->memo_mask = NW_VA_MASK & ~(nw_level_size(size) - 1);
+	/*
+	 * Every bit above the page: @va is canonical, so no address that
+	 * differs from it only in the bits the keys drop (63:57), which is
+	 * not canonical, can take the memo.
+	 */
+	t->memo_mask = ~(nw_level_size(size) - 1);
 	t->memo_ok = ok & t->kinds;
 }
 

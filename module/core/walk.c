@@ -104,11 +104,12 @@ static __always_inline bool ref(struct walk *w, const struct view *v,
 /*
  * Set A or D in the entry at @ep; the walk's copy of the entry gets
  * @bits from its caller (its address stays untaken: a register).
+ * Returns whether they are set in memory (nw_entry_set_bits()).
  */
-static void ad_write(struct walk *w, u64 *ep, u64 bits)
+static bool ad_write(struct walk *w, u64 *ep, u64 bits)
 {
-	nw_entry_set_bits(ep, bits);
 	w->nad++;
+	return nw_entry_set_bits(ep, bits);
 }
 
 static int fault(struct walk *w, int outcome, u64 addr, int dim, int level)
@@ -222,7 +223,9 @@ static void ntlb_fill(struct nw_sim *s, struct nw_vm *vm, u64 gpa, int level,
  * table in *@table, a leaf stays in *@e (at *@ep); *@perm keeps the
  * rights of the levels so far. The common entry passes one compare
  * (nw_fmt_fast(): present with every right, A set where the walk sets
- * it, nothing reserved); any other is checked in full.
+ * it, nothing reserved); any other is checked in full. With A/D on, a
+ * table entry used gets A at once, and the walk cache an entry only if
+ * A is then 1 in memory (SDM 4.10.3.1; for EPT 29.3.5 and 29.4.3).
  */
 static __always_inline int host_step(struct walk *w, const struct view *v,
 				     u64 gpa, int level, u64 *table, u8 *perm,
@@ -232,6 +235,7 @@ static __always_inline int host_step(struct walk *w, const struct view *v,
 	struct nw_vm *vm = w->vm;
 	const struct nw_fmt *f = &vm->hfmt;
 	const u64 abit = ept ? NW_EPT_A : NW_X86_A;
+	bool cache = true;
 	int st;
 
 	if (unlikely(!ref(w, v, *table, pt_off(gpa, level), NW_DIM_HOST,
@@ -248,7 +252,7 @@ static __always_inline int host_step(struct walk *w, const struct view *v,
 							  NW_EPT_MISCONFIG;
 		*perm &= __nw_fmt_perm(*e, ept);
 		if (host_ad(vm, ept) && !(*e & abit)) {
-			ad_write(w, *ep, abit);
+			cache = ad_write(w, *ep, abit);
 			*e |= abit;
 		}
 		/* A branch, not a select: the next address one AND away. */
@@ -256,7 +260,7 @@ static __always_inline int host_step(struct walk *w, const struct view *v,
 			return NW_STEP_LEAF;
 		*table = nw_fmt_addr(f, *e, level, false);
 	}
-	if (wc && w->s->hpwc.on)
+	if (wc && w->s->hpwc.on && likely(cache))
 		nw_pwc_fill(&w->s->hpwc, gpa, level, vm->htag, 0, *table,
 			    *perm);
 	return NW_STEP_TABLE;
@@ -358,18 +362,30 @@ struct gwalk {
 	u64 table;		/* HPA of the table of the current level */
 	u64 e;			/* the entry read, at ep */
 	u64 *ep;
-	u64 **eps;		/* entries read with A clear, by level */
-	unsigned int a_clear;	/* their levels */
+	bool leaf_a;		/* the leaf's A needs setting */
+	u8 kind;		/* the access */
 	u8 perm;		/* rights of the levels so far */
 	u8 tneed;		/* what reading a guest table needs of the host */
 };
+
+/* A guest #PF at @level; @pfec: NW_PFEC_P and RSVD as the entry says. */
+static int guest_pf(struct walk *w, const struct gwalk *g, int level,
+		    u8 pfec)
+{
+	w->r->pfec = nw_pfec(&w->vm->cfg.cr, g->kind, pfec, g->perm,
+			     NW_X86_PKEY(g->e));
+	return fault(w, NW_GUEST_PF, g->va, NW_DIM_GUEST, level);
+}
 
 /*
  * One level of a guest walk (SDM 4.5): read the entry of @g->va and
  * check it, then translate the next table's address (nested: a host
  * walk). The common entry passes one compare (nw_fmt_fast(): present,
  * A set, nothing reserved, R/W and U/S as they are); any other is
- * checked in full, and its A flag is set once the walk succeeds.
+ * checked in full. A table entry is used once it passed: it gets A at
+ * once, whatever happens below it (SDM 4.8), and the walk cache holds it
+ * only if A is then 1 in memory (SDM 4.10.3.1). A leaf gets A only if
+ * the access may use the translation (guest_leaf()).
  * Returns NW_STEP_TABLE, NW_STEP_LEAF or, after fault(), an outcome.
  */
 static __always_inline int guest_step(struct walk *w, const struct view *v,
@@ -379,6 +395,8 @@ static __always_inline int guest_step(struct walk *w, const struct view *v,
 {
 	struct nw_vm *vm = w->vm;
 	const struct nw_fmt *f = &vm->gfmt;
+	bool cache = true;
+	int st;
 	u64 next;
 
 	if (unlikely(!ref(w, v, g->table, pt_off(g->va, level), NW_DIM_GUEST,
@@ -390,30 +408,33 @@ static __always_inline int guest_step(struct walk *w, const struct view *v,
 			return NW_STEP_LEAF;
 		next = g->e & f->addr;
 	} else {
-		if (unlikely(__nw_fmt_check(f, g->e, level, false) !=
-			     NW_PTE_OK))
-			return fault(w, NW_GUEST_PF, g->va, NW_DIM_GUEST,
-				     level);
-		g->eps[level] = g->ep;
-		g->a_clear |= g->e & NW_X86_A ? 0 : BIT(level);
+		st = __nw_fmt_check(f, g->e, level, false);
+		if (unlikely(st != NW_PTE_OK))
+			return guest_pf(w, g, level, st == NW_PTE_RSVD ?
+					NW_PFEC_P | NW_PFEC_RSVD : 0);
 		g->perm &= __nw_fmt_perm(g->e, false);
-		if (nw_fmt_leaf(g->e, level))
+		if (nw_fmt_leaf(g->e, level)) {
+			g->leaf_a = !(g->e & NW_X86_A);
 			return NW_STEP_LEAF;
+		}
+		if (!(g->e & NW_X86_A))
+			cache = ad_write(w, g->ep, NW_X86_A);
 		next = nw_fmt_addr(f, g->e, level, false);
 	}
 	g->table = table_hpa(w, v, nested, next, g->tneed, ept, wc);
 	if (unlikely(g->table == NW_NO_HPA))
 		return w->r->outcome;
-	if (wc && w->s->pwc.on)
+	if (wc && w->s->pwc.on && likely(cache))
 		nw_pwc_fill(&w->s->pwc, g->va, level, vm->tag, g->as->pcid,
 			    g->table, g->perm);
 	return NW_STEP_TABLE;
 }
 
 /*
- * The end of a guest walk at its leaf (@level): the access's rights,
- * A flags of the entries read and D of the leaf for a write (SDM 4.8),
- * and in nested mode the host walk of the data's GPA.
+ * The end of a guest walk at its leaf (@level): the access's rights under
+ * the guest's control registers (nw_rights_ok()), the leaf's A and, for
+ * a write, D (SDM 4.8: set before a translation is cached, 4.10.2.1), and
+ * in nested mode the host walk of the data's GPA.
  */
 static __always_inline int guest_leaf(struct walk *w, const struct view *v,
 				      struct gwalk *g, int level,
@@ -421,14 +442,15 @@ static __always_inline int guest_leaf(struct walk *w, const struct view *v,
 				      const bool ept, const bool wc)
 {
 	struct nw_walk_res *r = w->r;
+	unsigned int pkey = NW_X86_PKEY(g->e);
 	u64 gpa;
 	u8 hperm;
 	int hsize;
 
-	if (!nw_perm_allows(g->perm, nw_perm_need(kind), true))
-		return fault(w, NW_GUEST_PF, g->va, NW_DIM_GUEST, level);
-	for (; g->a_clear; g->a_clear &= g->a_clear - 1)
-		ad_write(w, g->eps[__builtin_ctz(g->a_clear)], NW_X86_A);
+	if (!nw_rights_ok(&w->vm->cfg.cr, g->perm, pkey, true, kind))
+		return guest_pf(w, g, level, NW_PFEC_P);
+	if (g->leaf_a)
+		ad_write(w, g->ep, NW_X86_A);
 	if ((kind & NW_KIND_MASK) == NW_WRITE && !(g->e & NW_X86_D)) {
 		ad_write(w, g->ep, NW_X86_D);
 		g->e |= NW_X86_D;
@@ -438,7 +460,8 @@ static __always_inline int guest_leaf(struct walk *w, const struct view *v,
 	r->guest_size = level;
 	r->perm = g->perm;
 	r->flags = (g->e & NW_X86_G ? NW_CE_GLOBAL : 0) |
-		   (g->e & NW_X86_D ? NW_CE_DIRTY : 0);
+		   (g->e & NW_X86_D ? NW_CE_DIRTY : 0) |
+		   pkey << NW_CE_PKEY_SHIFT;
 	if (!nested) {
 		r->hpa = gpa;
 		r->host_size = level;
@@ -467,18 +490,22 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 	const struct nw_pt *pt = vm->cfg.mode == NW_MODE_SHADOW ? &as->spt :
 							       &as->gpt;
 	int top = pt->levels, level = top, first, st;
-	u64 *eps[NW_PML5E + 1];
-	/* With EPT A/D, guest paging-structure accesses are EPT writes. */
+	/*
+	 * The host checks the guest's own table reads as user accesses, and
+	 * as writes where the processor may set A/D in them: with EPT A/D
+	 * (SDM 29.3.3.2) and always with NPT (AMD APM vol. 2, 15.25.5; KVM's
+	 * FNAME(walk_addr_generic): nested_access is a user write).
+	 */
 	struct gwalk g = {
-		.as = as, .va = va, .eps = eps,
+		.as = as, .va = va, .kind = kind,
 		.perm = NW_PERM_R | NW_PERM_W | NW_PERM_X | NW_PERM_U,
-		.tneed = ept && vm->ept_caps.ad ? NW_PERM_R | NW_PERM_W :
-						  NW_PERM_R | NW_PERM_U,
+		.tneed = host_ad(vm, ept) ? NW_PERM_R | NW_PERM_W | NW_PERM_U :
+					    NW_PERM_R | NW_PERM_U,
 	};
 	struct view v;
 
 	if (unlikely(!pt->tables))	/* shadow table not built yet */
-		return fault(w, NW_GUEST_PF, va, NW_DIM_GUEST, top);
+		return guest_pf(w, &g, top, 0);
 	if (wc && s->pwc.on) {
 		level = nw_pwc_lookup(&s->pwc, va, top, vm->tag, as->pcid,
 				      &g.table, &g.perm);
@@ -527,7 +554,7 @@ static __always_inline int quick_2d(struct walk *w, struct nw_as *as, u64 va,
 	    (e & vm->gfmt.fast_mask[NW_PTE]) != vm->gfmt.fast_val[NW_PTE])
 		return -EAGAIN;
 	perm &= nw_fmt_rw_us(e);
-	if (!nw_perm_allows(perm, nw_perm_need(kind), true))
+	if (!nw_rights_ok(&vm->cfg.cr, perm, NW_X86_PKEY(e), true, kind))
 		return -EAGAIN;
 	gpa = (e & vm->gfmt.addr) + (va & (NW_PAGE_SIZE - 1));
 	if (!nw_pwc_pde(&s->hpwc, gpa, vm->htag, 0, &htable, &hperm))
@@ -552,7 +579,8 @@ static __always_inline int quick_2d(struct walk *w, struct nw_as *as, u64 va,
 	r->size = NW_PTE;
 	r->perm = perm & (hperm | NW_PERM_U);
 	r->flags = (e & NW_X86_G ? NW_CE_GLOBAL : 0) |
-		   ((e & NW_X86_D) && (hperm & NW_PERM_D) ? NW_CE_DIRTY : 0);
+		   ((e & NW_X86_D) && (hperm & NW_PERM_D) ? NW_CE_DIRTY : 0) |
+		   NW_X86_PKEY(e) << NW_CE_PKEY_SHIFT;
 	return NW_OK;
 }
 

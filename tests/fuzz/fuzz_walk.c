@@ -111,7 +111,8 @@ static void cross_check(u64 e)
 }
 
 struct hdr {
-	u8 mode, glevels, hlevels, flags, gleaf, hleaf, kind, pad;
+	u8 mode, glevels, hlevels, flags, gleaf, hleaf, kind;
+	u8 cr;		/* CR0.WP = 0, SMEP, SMAP, PKE with PKRU va[63:32] */
 	u64 va;
 };
 
@@ -191,7 +192,7 @@ static void access_check(struct run *r, u64 a, unsigned int kind)
 	u64 before = nw_sim_counter(r->s, NW_C_WALK_REFS);
 	int err = nw_access(r->s, a, 1, kind);
 
-	check(err >= NW_OK && err <= NW_PHYS_FAULT, "outcome");
+	check(err >= NW_OK && err <= NW_GP_FAULT, "outcome");
 	check(nw_sim_counter(r->s, NW_C_WALK_REFS) - before <= 8 * MAX_REFS,
 	      "access references");
 	err = nw_walk(r->s, r->vm, r->as, a, kind, &w);
@@ -241,8 +242,8 @@ static void op(struct run *r, u8 code, u16 idx, u64 val)
 		break;
 	case 8:
 	case 9:
-		access_check(r, va + (val & 0xfff),
-			     (r->kind + idx) % 3 | (r->kind & NW_USER));
+		access_check(r, va + (val & 0xfff), (r->kind + idx) % 3 |
+			     (r->kind & (NW_USER | NW_AC | NW_IMPLICIT)));
 		break;
 	case 10:
 		if (idx & 1)
@@ -311,6 +312,11 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	vc.max_level = 1 + h.hleaf % 3;
 	vc.ept_ad = h.flags & 16;
 	vc.vpid = h.flags & 32 ? 1 : 0;
+	vc.cr.no_wp = h.cr & 1;
+	vc.cr.smep = h.cr & 2;
+	vc.cr.smap = h.cr & 4;
+	vc.cr.pke = (h.cr & 8) && vc.mode != NW_MODE_SHADOW;
+	vc.cr.pkru = vc.cr.pke ? h.va >> 32 : 0;
 	vc.gpt_base = GUEST_SIZE / 2;
 	vc.gpt_size = GUEST_SIZE / 2;
 	check(!nw_vm_create(r.s, &vc, &r.vm), "vm_create");
@@ -318,7 +324,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			   1 + h.hleaf % 3), "slot");
 	check(!nw_as_create(r.vm, 1, &r.as), "as_create");
 	r.va = h.va & ~0xfffULL & NW_VA_MASK;
-	r.kind = h.kind;
+	/* An implicit access is a supervisor one. */
+	r.kind = h.kind & NW_USER ? h.kind & ~NW_IMPLICIT : h.kind;
 	/* A sane start: 16 pages mapped (native: to guest memory's HPA). */
 	nw_as_map(r.as, r.va, vc.mode == NW_MODE_NATIVE ? GUEST_HPA : 0,
 		  16 * 4096, NW_PTE, NW_X86_RW | NW_X86_US);
@@ -337,7 +344,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	}
 	for (i = 0; i < 6; i++)
 		access_check(&r, r.va + (i % 3) * 0x1000 + (h.va & 0xfff),
-			     (h.kind + i) % 3 | (h.kind & NW_USER));
+			     (h.kind + i) % 3 |
+			     (r.kind & (NW_USER | NW_AC | NW_IMPLICIT)));
 	data_check(&r);
 	nw_sim_destroy(r.s);
 	simmem_fini(&r.mem);

@@ -427,25 +427,43 @@ TEST_F(ref, million_accesses_match)
 }
 
 /* The memo's rights bits are nw_perm_allows(), kind by kind. */
+/*
+ * nw_perm_kinds() against nw_rights_ok() (SDM 4.6.1, 4.6.2) for every
+ * rights value, dirty flag, protection key and kind below 8, under every
+ * CR0.WP/SMEP/SMAP/PKE combination; PKRU 0xe4e4e4e4 gives keys 0-3 (and
+ * every fourth after) each of the four AD/WD pairs.
+ */
 TEST(perm_kinds)
 {
-	unsigned int perm, dirty, kind;
+	unsigned int cr, perm, dirty, key, kind;
 
-	for (perm = 0; perm < 32; perm++) {
-		for (dirty = 0; dirty < 2; dirty++) {
-			u8 bits = nw_perm_kinds(perm, dirty);
+	for (cr = 0; cr < 16; cr++) {
+		struct nw_cr c = {
+			.no_wp = cr & 1, .smep = cr & 2, .smap = cr & 4,
+			.pke = cr & 8, .pkru = cr & 8 ? 0xe4e4e4e4 : 0,
+		};
+		struct nw_rights r;
 
-			for (kind = 0; kind < 8; kind++) {
-				bool ok = (kind & NW_KIND_MASK) != 3 &&
-					  nw_perm_allows(perm | NW_PERM_R,
-							 nw_perm_need(kind),
-							 dirty);
+		nw_rights_init(&r, &c);
+		for (perm = 0; perm < 32; perm++)
+			for (dirty = 0; dirty < 2; dirty++)
+				for (key = 0; key < NW_PKEYS; key++) {
+					u8 bits = nw_perm_kinds(&r, perm, key,
+								dirty);
 
-				EXPECT_EQ(ok, bits >> kind & 1)
-					TH_LOG("perm %u dirty %u kind %u",
-					       perm, dirty, kind);
-			}
-		}
+					for (kind = 0; kind < 8; kind++) {
+						bool ok = (kind & 3) != 3 &&
+							  nw_rights_ok(&c,
+								perm | NW_PERM_R,
+								key, dirty,
+								kind);
+
+						EXPECT_EQ(ok, bits >> kind & 1)
+						TH_LOG("cr %u perm %u dirty %u key %u kind %u",
+						       cr, perm, dirty, key,
+						       kind);
+					}
+				}
 	}
 }
 
@@ -759,8 +777,10 @@ TEST_F(rights, hit_of_one_pcid_is_not_one_of_another)
 	EXPECT_EQ(3, nw_sim_counter(s, NW_C_TLB_L1_HIT));
 	/* An access kind that is not one is refused, hit or not. */
 	EXPECT_EQ(-EINVAL, nw_access(s, RVA, 1, 3));
-	EXPECT_EQ(-EINVAL, nw_access(s, RVA, 1, 8));
+	EXPECT_EQ(-EINVAL, nw_access(s, RVA, 1, 0x20));
 	EXPECT_EQ(-EINVAL, nw_access(s, RVA, 1, 0x100));
+	/* An implicit access is a supervisor one (SDM 4.6.1). */
+	EXPECT_EQ(-EINVAL, nw_access(s, RVA, 1, NW_IMPLICIT | NW_USER));
 	EXPECT_EQ(3, nw_sim_counter(s, NW_C_TLB_L1_HIT));
 }
 

@@ -145,16 +145,24 @@ TEST(binary_round_trip)
 	fwrite(NW_TRACE_MAGIC, 1, NW_TRACE_MAGIC_LEN, f);
 	put(f, 0x7f0000001000, NESTWALK_ACCESS(5, NESTWALK_WRITE));
 	put(f, 0x1000, NESTWALK_ACCESS(0, NESTWALK_FETCH | NESTWALK_USER));
+	/* SMAP's EFLAGS.AC and implicit accesses (API 4) pass through. */
+	put(f, 0x2000, NESTWALK_ACCESS(0, NESTWALK_READ) | NESTWALK_ACCESS_AC);
+	put(f, 0x3000, NESTWALK_ACCESS(0, NESTWALK_WRITE) |
+		       NESTWALK_ACCESS_IMPLICIT);
 	rewind(f);
 	ASSERT_EQ(0, nw_trace_open(&t, f, NW_TRACE_AUTO));
 	EXPECT_EQ(NW_TRACE_BINARY, t.format);
-	ASSERT_EQ(2, nw_trace_read(&t, acc, 4));
+	ASSERT_EQ(4, nw_trace_read(&t, acc, 4));
+	EXPECT_EQ(NESTWALK_ACCESS(0, NESTWALK_READ) | NESTWALK_ACCESS_AC,
+		  acc[2].attr);
+	EXPECT_EQ(NESTWALK_ACCESS(0, NESTWALK_WRITE) |
+		  NESTWALK_ACCESS_IMPLICIT, acc[3].attr);
 	EXPECT_EQ(0x7f0000001000, acc[0].gva);
 	EXPECT_EQ(5, NESTWALK_ACCESS_PCID(acc[0].attr));
 	EXPECT_EQ(NESTWALK_WRITE, NESTWALK_ACCESS_KIND(acc[0].attr));
 	EXPECT_EQ(NESTWALK_FETCH | NESTWALK_USER,
 		  NESTWALK_ACCESS_KIND(acc[1].attr));
-	EXPECT_EQ(0, nw_trace_read(&t, acc, 4));
+	ASSERT_EQ(0, nw_trace_read(&t, acc, 4));
 	fclose(f);
 }
 
@@ -175,6 +183,18 @@ TEST(binary_errors)
 	ASSERT_NE(NULL, f);
 	fwrite(NW_TRACE_MAGIC, 1, NW_TRACE_MAGIC_LEN, f);
 	put(f, 0x1000, NESTWALK_ACCESS(0, 3));	/* kind 3 is none */
+	rewind(f);
+	ASSERT_EQ(0, nw_trace_open(&t, f, NW_TRACE_AUTO));
+	EXPECT_EQ(-1, nw_trace_read(&t, acc, 4));
+	EXPECT_NE(NULL, strstr(t.err, "bad attribute"));
+	fclose(f);
+
+	/* An implicit access is never a user one (SDM 4.6.1). */
+	f = tmpfile();
+	ASSERT_NE(NULL, f);
+	fwrite(NW_TRACE_MAGIC, 1, NW_TRACE_MAGIC_LEN, f);
+	put(f, 0x1000, NESTWALK_ACCESS(0, NESTWALK_READ | NESTWALK_USER) |
+		       NESTWALK_ACCESS_IMPLICIT);
 	rewind(f);
 	ASSERT_EQ(0, nw_trace_open(&t, f, NW_TRACE_AUTO));
 	EXPECT_EQ(-1, nw_trace_read(&t, acc, 4));
