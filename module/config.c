@@ -136,10 +136,11 @@ int nw_sim_configure(struct nw_session *s, const struct nestwalk_config *c)
 	if (ret)
 		return ret;
 	cfg.seed = c->seed;
-	if (c->cpu_caps & ~(c->flags & NESTWALK_CFG_CAPS ? NESTWALK_CAPS : 0))
-		return -EINVAL;
-	if (c->flags & NESTWALK_CFG_CAPS)
+	if (c->flags & NESTWALK_CFG_CAPS) {
+		if (c->cpu_caps & ~NESTWALK_CAPS)
+			return -EINVAL;
 		cfg.caps = c->cpu_caps;
+	}
 	if (c->flags & NESTWALK_CFG_NO_PWC)
 		memset(cfg.pwc.entries, 0, sizeof(cfg.pwc.entries));
 	if (c->flags & NESTWALK_CFG_NO_HPWC)

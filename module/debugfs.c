@@ -208,7 +208,6 @@ static int config_show(struct seq_file *m, void *unused)
 
 	mutex_lock(&s->objs_lock);
 	seq_printf(m, "preset %s\n", nw_preset_names[s->cfg.preset]);
-	show_caps(m, s->sim->caps);
 	seq_printf(m, "tlb %d\n", !(s->cfg.flags & NESTWALK_CFG_NO_TLB));
 	seq_printf(m, "pwc %d\n", !(s->cfg.flags & NESTWALK_CFG_NO_PWC));
 	seq_printf(m, "host_pwc %d\n",
@@ -216,6 +215,7 @@ static int config_show(struct seq_file *m, void *unused)
 	seq_printf(m, "nested_tlb %d\n",
 		   !(s->cfg.flags & NESTWALK_CFG_NO_NTLB));
 	seq_printf(m, "seed %llu\n", s->cfg.seed);
+	show_caps(m, s->sim->caps);
 	seq_printf(m, "vms %u\n", s->nvms);
 	seq_printf(m, "tlb_geometry %s\n",
 		   s->cfg.ntlb_levels ? "explicit" : "preset");

@@ -14,7 +14,8 @@ int nw_invalidate_ioctl(struct nw_session *s,
 
 	/* INVPCID too: #GP if its descriptor's bits 63:12 are set (SDM). */
 	if (iv->op > NESTWALK_INV_VM_ENTER || iv->pcid > NESTWALK_PCID_MAX ||
-	    iv->vpid > NESTWALK_VPID_MAX || iv->type > 3)
+	    iv->vpid > NESTWALK_VPID_MAX || iv->type > 3 ||
+	    (iv->op == NESTWALK_INV_MOV_CR3 && iv->type > 1))
 		return -EINVAL;
 	if ((in_vm || (iv->op == NESTWALK_INV_INVEPT &&
 		       iv->type == NW_INVEPT_SINGLE)) && !vm)
@@ -39,8 +40,6 @@ int nw_invalidate_ioctl(struct nw_session *s,
 		nw_session_enter(s, vm);
 		return nw_invpcid(s->sim, iv->type, iv->pcid, iv->addr);
 	case NESTWALK_INV_MOV_CR3:
-		if (iv->type > 1)
-			return -EINVAL;
 		nw_session_enter(s, vm);
 		nw_mov_cr3(s->sim, iv->pcid, iv->type);
 		return 0;

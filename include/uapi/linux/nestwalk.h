@@ -276,8 +276,8 @@ struct nestwalk_tlb_level {
  *	those of the data hierarchy in use. Since API 4.
  * @nitlb_levels: (in) 0 to NESTWALK_TLB_MAX_LEVELS.
  * @cpu_caps: (in) NESTWALK_CAP_* bits, read with NESTWALK_CFG_CAPS (else
- *	must be zero); (out) the capabilities the session's CPU has. Since
- *	API 4.
+ *	ignored, so that a structure CONFIG wrote back can be passed again);
+ *	(out) the capabilities the session's CPU has. Since API 4.
  * @reserved: (in) must be zero.
  *
  * Only before the session's first VM (EBUSY after). Until then the
