@@ -72,11 +72,20 @@ void nw_invlpg(struct nw_sim *s, u64 va)
 		.pcid = cur_pcid(s), .globals = true, .addr = va,
 	};
 	struct nw_vm *vm = shadow_vm(s);
+	/*
+	 * INVLPG of a non-canonical address is a NOP (SDM vol. 2, INVLPG),
+	 * which still exits under shadow paging, where KVM's
+	 * kvm_mmu_invlpg() ignores it too.
+	 */
+	bool canon = !s->vm || nw_canonical(s->vm, va);
 
-	inval_linear(s, f);
+	if (canon)
+		inval_linear(s, f);
 	if (!vm)
 		return;
 	nw_charge_exit(s->cnt, &s->cost);
+	if (!canon)
+		return;
 	nw_shadow_invlpg(vm, NULL, va);
 	nw_shadow_flush(vm, false);
 }

@@ -169,6 +169,13 @@ TEST_F(inval, invlpg)
 	struct nw_sim *s = self->e.s;
 	u64 pb = pwc_entries(s, self->b, -1), p2 = pwc_entries(s, self->a, 2);
 
+	/*
+	 * A non-canonical address is a NOP (SDM vol. 2, INVLPG), though the
+	 * TLB's keys would take it for 0x2000.
+	 */
+	nw_invlpg(s, 0x2000 | BIT_ULL(63));
+	EXPECT_TRUE(cached(s, self->a, 1, 0x2000));
+	EXPECT_EQ(9, entries(s, self->a));
 	nw_invlpg(s, 0x2000);
 	EXPECT_FALSE(cached(s, self->a, 1, 0x2000));
 	EXPECT_TRUE(cached(s, self->a, 2, 0x2000));
