@@ -13,6 +13,9 @@
  * chase, a mix of kinds, rights and PCIDs one access at a time, and the
  * same mix with invalidations, VM exits and remaps between accesses).
  *
+ * nwscen -c prints each scenario's counters at its end instead, so that
+ * a change of the model can be told counter by counter.
+ *
  * Hashed: every access's return value and, for single accesses, the last
  * walk's result (address, outcome, size, rights, references, fault);
  * every counter after every batch and at the end; the walk histogram; and
@@ -211,6 +214,24 @@ static void variant(int v, struct nw_sim_cfg *cfg, int *host_level)
 	memset(&cfg->ntlb, 0, sizeof(cfg->ntlb));
 }
 
+/* -c: each scenario's counters at its end, to tell which ones differ. */
+static bool dump_counters;
+/* -u (with -c): without instruction TLBs, fetches in the data TLB. */
+static bool unified;
+
+static void dump(int i, struct nw_sim *s)
+{
+	u64 v;
+	int c;
+
+	for (c = 0; c < NW_C_NR; c++) {
+		v = nw_sim_counter(s, c);
+		if (v)
+			printf("%3d %s %llu\n", i, nw_counter_names[c],
+			       (unsigned long long)v);
+	}
+}
+
 static u64 scenario(int i, int *err)
 {
 	static const int modes[] = {
@@ -230,6 +251,8 @@ static u64 scenario(int i, int *err)
 #ifdef NW_CAPS
 	/* Scenarios use PCIDs and 1 GiB pages on every preset. */
 	cfg.caps = NW_CAPS;
+	if (unified)
+		cfg.tlb.nilevels = 0;
 #endif
 	variant(v, &cfg, &host_level);
 	*err = env_init(&e, &cfg);
@@ -245,6 +268,8 @@ static u64 scenario(int i, int *err)
 	else
 		h = run_mixed(e.s, vm, i, wl == 5, h);
 	h = hash_state(h, e.s);
+	if (dump_counters)
+		dump(i, e.s);
 out:
 	env_fini(&e);
 	return h;
@@ -253,6 +278,9 @@ out:
 int main(int argc, char **argv)
 {
 	bool verbose = argc > 1 && !strcmp(argv[1], "-v");
+
+	dump_counters = argc > 1 && !strcmp(argv[1], "-c");
+	unified = argc > 2 && !strcmp(argv[2], "-u");
 	u64 total = 0, h;
 	int i, err;
 
