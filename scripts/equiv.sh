@@ -9,7 +9,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-base=${1:-31883ee}
+base=${1:-9a86f5a4ac7a}
 out=${2:-$top/build/equiv}
 
 . "$top/scripts/core-at.sh"
