@@ -136,6 +136,16 @@ nestwalk run --tlb-level 4k=96x4 2>/tmp/run-err
 [ $? = 2 ] && grep -q 'not a power of two' /tmp/run-err
 ok $? "run --tlb-level 4k=96x4 exits 2 and says why"
 
+# --- records that cross a page boundary (SDM 4.10.2.3) --------------------
+# An 8-byte load at a page's last 4 bytes, a 15-byte fetch over the next
+# boundary, a 4-byte store within a page: two crossings, each of both
+# pages translated (no TLB: 5 walks for 3 records), one access each.
+printf ' L 10ffc,8\nI  21ff9,15\n S 30100,4\n' >/tmp/cross.lackey
+out=$(nestwalk -j run --trace /tmp/cross.lackey --no-tlb --mode native)
+echo "$out" | jq -e '.counters.page_cross == 2 and .counters.walks == 5 and
+	.accesses == 3 and .counters.guest_pf == 0' >/dev/null
+ok $? "lackey records across a page boundary: $(echo "$out" | jq -c '[.counters.page_cross, .counters.walks, .accesses]') (crossings, walks, accesses)"
+
 # --- a real program's trace, streamed -----------------------------------
 if [ -r "$dir/sort.lackey.gz" ]; then
 	want=$(cat "$dir/sort.lackey.gz.count")

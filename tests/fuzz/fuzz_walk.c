@@ -70,8 +70,8 @@ static void cross_check(u64 e)
 		{ .maxphyaddr = 39, .nxe = false, .gbpages = false },
 	};
 	static const struct nw_ept_caps ept[2] = {
-		{ .maxphyaddr = 46, .gbpages = true, .exec_only = true,
-		  .ad = true },
+		{ .maxphyaddr = 46, .mbpages = true, .gbpages = true,
+		  .exec_only = true, .ad = true },
 		{ .maxphyaddr = 39 },
 	};
 	struct nw_pte_info i;

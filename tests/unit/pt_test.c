@@ -68,7 +68,10 @@ static u64 leaf_flags(int fmt)
 static int decode_leaf(struct nw_pt *pt, u64 va, struct nw_pte_info *i)
 {
 	static const struct nw_x86_caps x86 = { 46, true, true };
-	static const struct nw_ept_caps ept = { 46, true, true, false };
+	static const struct nw_ept_caps ept = {
+		.maxphyaddr = 46, .mbpages = true, .gbpages = true,
+		.exec_only = true,
+	};
 	u64 pa, e;
 	int level, err = nw_pt_lookup(pt, va, &pa, &level, &e);
 

@@ -9,7 +9,8 @@ static const struct nw_x86_caps x86 = {
 	.maxphyaddr = 46, .nxe = true, .gbpages = true,
 };
 static const struct nw_ept_caps ept = {
-	.maxphyaddr = 46, .gbpages = true, .exec_only = true, .ad = true,
+	.maxphyaddr = 46, .mbpages = true, .gbpages = true, .exec_only = true,
+	.ad = true,
 };
 
 TEST(index_and_size)

@@ -207,7 +207,10 @@ int nw_ept_decode(u64 e, int level, const struct nw_ept_caps *caps,
 	out->leaf = level == NW_PTE || (large && level <= NW_PDPTE);
 	if (large && level >= NW_PML4E)
 		return NW_PTE_MISCONFIG;
+	/* SDM 29.3.3.1: a page size the CPU's EPT lacks. */
 	if (large && level == NW_PDPTE && !caps->gbpages)
+		return NW_PTE_MISCONFIG;
+	if (large && level == NW_PDE && !caps->mbpages)
 		return NW_PTE_MISCONFIG;
 	if (!out->leaf)
 		rsvd |= GENMASK_ULL(7, 3);
