@@ -458,7 +458,7 @@ struct nestwalk_run {
  * @NESTWALK_STAT_EXITS: "exits": VM exits.
  * @NESTWALK_STAT_TLB_FLUSH: "tlb_flush": TLB flushes the hypervisor makes
  *	(KVM's tlb_flush: kvm_vcpu_flush_tlb_*()): INVVPID of a context, INVEPT,
- *	under shadow paging the flushes KVM makes on a guest's MOV to CR3,
+ *	and under shadow paging the flushes KVM makes on a guest's MOV to CR3,
  *	INVPCID or page-table write; never a guest's own INVLPG.
  * @NESTWALK_STAT_MMU_PTE_WRITE: "mmu_pte_write": trapped guest page-table writes (shadow).
  * @NESTWALK_STAT_MMU_SHADOW_ZAPPED: "mmu_shadow_zapped": shadow pages zapped
