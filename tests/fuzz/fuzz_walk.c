@@ -254,8 +254,15 @@ static void op(struct run *r, u8 code, u16 idx, u64 val)
 	default:	/* a guest store the model sees (a shadow trap) */
 		va = (val >> 20) % GUEST_SIZE & ~7ULL;
 		name_page(r, val);
-		if (!nw_guest_pte_write(r->vm, va, val) &&
-		    r->vm->cfg.mode != NW_MODE_NATIVE && va < GUEST_SIZE / 2)
+		if (nw_guest_pte_write(r->vm, va, val))
+			break;
+		/*
+		 * Native tables are host memory: @va is a host-physical
+		 * address below GUEST_HPA, among the model's own tables.
+		 */
+		if (r->vm->cfg.mode == NW_MODE_NATIVE)
+			r->tables_hit = true;
+		else if (va < GUEST_SIZE / 2)
 			r->data[va / 8] = val;
 		break;
 	}
