@@ -63,8 +63,38 @@ enum nw_counter {
 	NW_C_GP_FAULT,		/* non-canonical addresses */
 	NW_C_MMU_UNSYNC,	/* unsync shadow pages (a gauge) */
 	NW_C_MMU_RECYCLED,	/* shadow pages zapped for the quota */
+	/* Line loads through the data caches (dcache.h), where served. */
+	NW_C_DCACHE_L1_HIT,
+	NW_C_DCACHE_L2_HIT,
+	NW_C_DCACHE_L3_HIT,
+	NW_C_DCACHE_MISS,
+	/*
+	 * Walk loads by where served (L1, L2, L3, memory), four groups:
+	 * guest dimension of data-access walks, of fetch walks, then the
+	 * host dimension of each (NW_C_WL()).
+	 */
+	NW_C_WL_DTLB_L1,
+	NW_C_WL_DTLB_L2,
+	NW_C_WL_DTLB_L3,
+	NW_C_WL_DTLB_MEM,
+	NW_C_WL_ITLB_L1,
+	NW_C_WL_ITLB_L2,
+	NW_C_WL_ITLB_L3,
+	NW_C_WL_ITLB_MEM,
+	NW_C_WL_EPT_DTLB_L1,
+	NW_C_WL_EPT_DTLB_L2,
+	NW_C_WL_EPT_DTLB_L3,
+	NW_C_WL_EPT_DTLB_MEM,
+	NW_C_WL_EPT_ITLB_L1,
+	NW_C_WL_EPT_ITLB_L2,
+	NW_C_WL_EPT_ITLB_L3,
+	NW_C_WL_EPT_ITLB_MEM,
 	NW_C_NR
 };
+
+/* Walk loads of dimension @dim, of a fetch's walk or not, served at @lv. */
+#define NW_C_WL(dim, fetch, lv)	\
+	(NW_C_WL_DTLB_L1 + 8 * (dim) + 4 * (fetch) + (lv))
 
 extern const char *const nw_counter_names[];
 

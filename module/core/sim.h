@@ -12,6 +12,7 @@
 #include "shim.h"
 #include "cost.h"
 #include "counters.h"
+#include "dcache.h"
 #include "gpt.h"
 #include "mem.h"
 #include "pt.h"
@@ -358,6 +359,7 @@ struct nw_sim_cfg {
 	struct nw_pwc_cfg hpwc;	/* host dimension */
 	struct nw_cache_cfg ntlb;
 	struct nw_cost_cfg cost;
+	struct nw_dcache_cfg dcache;
 	u64 seed;
 };
 
@@ -370,6 +372,7 @@ struct nw_sim {
 	struct nw_cache ntlb;
 	u8 ntlb_present;	/* page sizes the nested TLB was filled with */
 	struct nw_cost_cfg cost;
+	struct nw_dcache dc;	/* the walker's and the data's caches */
 	u64 cnt[NW_C_NR];
 	/*
 	 * Entry reads of the last walks not yet in cnt[]: byte l of

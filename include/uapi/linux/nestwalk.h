@@ -24,7 +24,7 @@
  * Bumped when a released interface gains an ioctl or a structure; never for
  * a change in meaning.
  */
-#define NESTWALK_API_VERSION	4
+#define NESTWALK_API_VERSION	5
 
 /* Largest PCID (CR3 bits 11:0, SDM 4.10.1) and VPID (SDM 29.1) operands. */
 #define NESTWALK_PCID_MAX	4095
@@ -171,7 +171,9 @@ struct nestwalk_memslot {
 #define NESTWALK_CFG_UNIFIED_TLB	(1ULL << 4)
 /* API 4: @cpu_caps replaces the preset's capabilities. */
 #define NESTWALK_CFG_CAPS	(1ULL << 5)
-#define NESTWALK_CFG_FLAGS	0x3fULL
+/* API 5: @dcache_mode and the data-cache geometry are read. */
+#define NESTWALK_CFG_DCACHE	(1ULL << 6)
+#define NESTWALK_CFG_FLAGS	0x7fULL
 
 /*
  * struct nestwalk_config.cpu_caps: what the simulated CPU can do (API 4).
@@ -258,6 +260,41 @@ struct nestwalk_tlb_level {
 	__u64 reserved[2];
 };
 
+/*
+ * struct nestwalk_config.dcache_mode (API 5): what goes through the
+ * data-cache model. With it on, every paging-structure load (both
+ * dimensions, every mode) costs the latency of the level it hits instead
+ * of the preset's fixed per-reference latency.
+ */
+#define NESTWALK_DCACHE_OFF	0	/* fixed latency per entry read */
+#define NESTWALK_DCACHE_DATA	1	/* walk loads, and every access's
+					 * data line (fetches from L2 on)
+					 */
+#define NESTWALK_DCACHE_WALKS	2	/* walk loads only */
+
+/* Limits of an explicit data-cache geometry; lines are 64 bytes. */
+#define NESTWALK_DCACHE_LINE		64
+#define NESTWALK_DCACHE_MAX_LEVELS	3
+#define NESTWALK_DCACHE_MAX_WAYS	32
+#define NESTWALK_DCACHE_MAX_LINES	(1ULL << 20)	/* per level: 64 MiB */
+
+/**
+ * struct nestwalk_dcache_level - one level of an explicit data-cache
+ *	hierarchy (API 5): L1d first, then L2, then the LLC
+ * @sets: sets, a power of two from 1.
+ * @ways: lines per set, 1 to NESTWALK_DCACHE_MAX_WAYS; @sets * @ways at
+ *	most NESTWALK_DCACHE_MAX_LINES. Replacement is true LRU.
+ * @latency_milli: load-to-use latency of a hit, thousandths of a cycle,
+ *	1 to 10^6.
+ * @reserved: must be zero.
+ */
+struct nestwalk_dcache_level {
+	__u64 sets;
+	__u64 ways;
+	__u64 latency_milli;
+	__u64 reserved[5];
+};
+
 /**
  * struct nestwalk_config - the session's simulated CPU
  * @size: (in) sizeof(struct nestwalk_config) as the caller knows it.
@@ -278,6 +315,17 @@ struct nestwalk_tlb_level {
  * @cpu_caps: (in) NESTWALK_CAP_* bits, read with NESTWALK_CFG_CAPS (else
  *	ignored, so that a structure CONFIG wrote back can be passed again);
  *	(out) the capabilities the session's CPU has. Since API 4.
+ * @dcache_mode: (in) NESTWALK_DCACHE_*, read with NESTWALK_CFG_DCACHE
+ *	(else ignored: the data-cache model stays off, as before API 5);
+ *	(out) the session's mode. Since API 5, as are the next three.
+ * @dcache_levels: (in) user pointer to @ndcache_levels struct
+ *	nestwalk_dcache_level, L1d first: a data-cache hierarchy that replaces
+ *	the preset's. 0 with @ndcache_levels 0: the preset's own. Read with
+ *	NESTWALK_CFG_DCACHE and a mode other than NESTWALK_DCACHE_OFF.
+ * @ndcache_levels: (in) 0 to NESTWALK_DCACHE_MAX_LEVELS.
+ * @dcache_mem_latency_milli: (in) latency of a load no level holds,
+ *	thousandths of a cycle, at most 10^7; 0: the preset's. Read as
+ *	@dcache_levels is. (out) the session's.
  * @reserved: (in) must be zero.
  *
  * Only before the session's first VM (EBUSY after). Until then the
@@ -294,11 +342,16 @@ struct nestwalk_config {
 	__u64 itlb_levels;
 	__u64 nitlb_levels;
 	__u64 cpu_caps;
+	__u64 dcache_mode;
+	__u64 dcache_levels;
+	__u64 ndcache_levels;
+	__u64 dcache_mem_latency_milli;
 	__u64 reserved[3];
 };
 
 #define NESTWALK_CONFIG_SIZE_V1	64
 #define NESTWALK_CONFIG_SIZE_V2	96
+#define NESTWALK_CONFIG_SIZE_V3	128
 
 /* struct nestwalk_map.prot */
 #define NESTWALK_PROT_WRITE	(1ULL << 0)
@@ -480,6 +533,34 @@ struct nestwalk_run {
  *	now (a gauge, KVM's mmu_unsync).
  * @NESTWALK_STAT_MMU_RECYCLED: "mmu_recycled": shadow pages zapped to stay
  *	within the quota (KVM's mmu_recycled).
+ * @NESTWALK_STAT_DCACHE_L1_HIT: "dcache_l1_hit": line loads through the
+ *	data-cache model (walk loads and data accesses) that hit L1d (API 5;
+ *	the next 19 too, all zero with the model off).
+ * @NESTWALK_STAT_DCACHE_L2_HIT: "dcache_l2_hit": ... that hit L2.
+ * @NESTWALK_STAT_DCACHE_L3_HIT: "dcache_l3_hit": ... that hit the LLC.
+ * @NESTWALK_STAT_DCACHE_MISS: "dcache_miss": ... served from memory.
+ * @NESTWALK_STAT_WALKER_LOADS_DTLB_L1: "walker_loads_dtlb_l1": guest (native,
+ *	shadow) paging-structure loads of data-access walks that hit L1d
+ *	(PAGE_WALKER_LOADS.DTLB_L1 of Intel's Haswell PMU).
+ * @NESTWALK_STAT_WALKER_LOADS_DTLB_L2: "walker_loads_dtlb_l2": ... L2.
+ * @NESTWALK_STAT_WALKER_LOADS_DTLB_L3: "walker_loads_dtlb_l3": ... the LLC.
+ * @NESTWALK_STAT_WALKER_LOADS_DTLB_MEM: "walker_loads_dtlb_mem": ... memory.
+ * @NESTWALK_STAT_WALKER_LOADS_ITLB_L1: "walker_loads_itlb_l1": the same for
+ *	the walks of instruction fetches (PAGE_WALKER_LOADS.ITLB_L1).
+ * @NESTWALK_STAT_WALKER_LOADS_ITLB_L2: "walker_loads_itlb_l2".
+ * @NESTWALK_STAT_WALKER_LOADS_ITLB_L3: "walker_loads_itlb_l3".
+ * @NESTWALK_STAT_WALKER_LOADS_ITLB_MEM: "walker_loads_itlb_mem".
+ * @NESTWALK_STAT_WALKER_LOADS_EPT_DTLB_L1: "walker_loads_ept_dtlb_l1": EPT
+ *	(NPT) entry loads of data-access walks that hit L1d
+ *	(PAGE_WALKER_LOADS.EPT_DTLB_L1).
+ * @NESTWALK_STAT_WALKER_LOADS_EPT_DTLB_L2: "walker_loads_ept_dtlb_l2".
+ * @NESTWALK_STAT_WALKER_LOADS_EPT_DTLB_L3: "walker_loads_ept_dtlb_l3".
+ * @NESTWALK_STAT_WALKER_LOADS_EPT_DTLB_MEM: "walker_loads_ept_dtlb_mem".
+ * @NESTWALK_STAT_WALKER_LOADS_EPT_ITLB_L1: "walker_loads_ept_itlb_l1": ...
+ *	of instruction-fetch walks (PAGE_WALKER_LOADS.EPT_ITLB_L1).
+ * @NESTWALK_STAT_WALKER_LOADS_EPT_ITLB_L2: "walker_loads_ept_itlb_l2".
+ * @NESTWALK_STAT_WALKER_LOADS_EPT_ITLB_L3: "walker_loads_ept_itlb_l3".
+ * @NESTWALK_STAT_WALKER_LOADS_EPT_ITLB_MEM: "walker_loads_ept_itlb_mem".
  */
 enum nestwalk_stat {
 	NESTWALK_STAT_ACCESSES,
@@ -532,6 +613,26 @@ enum nestwalk_stat {
 	NESTWALK_STAT_GP_FAULT,
 	NESTWALK_STAT_MMU_UNSYNC,
 	NESTWALK_STAT_MMU_RECYCLED,
+	NESTWALK_STAT_DCACHE_L1_HIT,
+	NESTWALK_STAT_DCACHE_L2_HIT,
+	NESTWALK_STAT_DCACHE_L3_HIT,
+	NESTWALK_STAT_DCACHE_MISS,
+	NESTWALK_STAT_WALKER_LOADS_DTLB_L1,
+	NESTWALK_STAT_WALKER_LOADS_DTLB_L2,
+	NESTWALK_STAT_WALKER_LOADS_DTLB_L3,
+	NESTWALK_STAT_WALKER_LOADS_DTLB_MEM,
+	NESTWALK_STAT_WALKER_LOADS_ITLB_L1,
+	NESTWALK_STAT_WALKER_LOADS_ITLB_L2,
+	NESTWALK_STAT_WALKER_LOADS_ITLB_L3,
+	NESTWALK_STAT_WALKER_LOADS_ITLB_MEM,
+	NESTWALK_STAT_WALKER_LOADS_EPT_DTLB_L1,
+	NESTWALK_STAT_WALKER_LOADS_EPT_DTLB_L2,
+	NESTWALK_STAT_WALKER_LOADS_EPT_DTLB_L3,
+	NESTWALK_STAT_WALKER_LOADS_EPT_DTLB_MEM,
+	NESTWALK_STAT_WALKER_LOADS_EPT_ITLB_L1,
+	NESTWALK_STAT_WALKER_LOADS_EPT_ITLB_L2,
+	NESTWALK_STAT_WALKER_LOADS_EPT_ITLB_L3,
+	NESTWALK_STAT_WALKER_LOADS_EPT_ITLB_MEM,
 };
 
 /* Bytes of one name, with its terminating NUL. */
