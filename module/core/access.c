@@ -93,6 +93,26 @@ static int walk_fixed(struct nw_sim *s, struct nw_vm *vm, struct nw_as *as,
 	return st;
 }
 
+/* The host address of @va in TLB entry @e, a page of @size (a level). */
+static __always_inline u64 tlb_pa(const struct nw_centry *e, u64 va, int size)
+{
+	u64 off = nw_level_size(size) - 1;
+
+	return (e->val & ~off) | (va & off);
+}
+
+/*
+ * The data line of an access that translated to @hpa (NW_DC_DATA): a
+ * fetch's from L2 on (the model has no L1i), the rest from L1d.
+ */
+static __always_inline void data_line(struct nw_sim *s, u64 hpa,
+				      unsigned int kind)
+{
+	int from = (kind & NW_KIND_MASK) == NW_FETCH;
+
+	s->cnt[NW_C_DCACHE_L1_HIT + nw_dcache_load(&s->dc, hpa, from)]++;
+}
+
 /* Hit and miss counters of either hierarchy: hits of level i, misses. */
 static_assert(NW_C_TLB_MISS - NW_C_TLB_L1_HIT == NW_TLB_LEVELS &&
 	      NW_C_ITLB_MISS - NW_C_ITLB_L1_HIT == NW_TLB_LEVELS,
@@ -123,6 +143,9 @@ static __always_inline int access_tlb(struct nw_sim *s, struct nw_tlb *t,
 		lv = sh.fast ? pr != t->chain : pr->lv;
 		s->cnt[cnt + lv]++;
 		ok = tlb_ok(vm, e, kind);
+		if (ok && s->dc.mode == NW_DC_DATA)
+			data_line(s, tlb_pa(e, va, nw_tlb_size(pr, sh)),
+				  kind);
 		if (lv)
 			__nw_tlb_hit_below(t, pr, lv, e, set, way, ok, sh);
 		else
@@ -137,7 +160,11 @@ static __always_inline int access_tlb(struct nw_sim *s, struct nw_tlb *t,
 		s->cnt[cnt + NW_TLB_LEVELS]++;
 	}
 	st = walk_fixed(s, vm, as, va, kind, &fill);
-	if (st == NW_OK && !__nw_tlb_fill(t, &fill, sh))
+	if (st != NW_OK)
+		return st;
+	if (s->dc.mode == NW_DC_DATA)
+		data_line(s, fill.val | (va & (NW_PAGE_SIZE - 1)), kind);
+	if (!__nw_tlb_fill(t, &fill, sh))
 		nw_tlb_fill(t, &fill);
 	return st;
 }
@@ -226,6 +253,7 @@ static noinline int access_slow(struct nw_sim *s, u64 va, u16 pcid,
 struct memo_regs {
 	u64 va;
 	u64 mask;
+	u64 pa;			/* the page's host-physical address */
 	u8 ok;
 };
 
@@ -237,6 +265,7 @@ static __always_inline void memo_load(const struct nw_tlb *t,
 
 	m->va = t->memo_va;
 	m->mask = on ? t->memo_mask : 0;
+	m->pa = on ? t->memo->val & t->memo_mask : 0;
 	m->ok = on ? t->memo_ok : 0;
 }
 
@@ -271,6 +300,7 @@ static __always_inline bool first_probe(struct nw_sim *s, struct nw_tlb *t,
 	nw_tlb_set_memo(t, e, va, nw_tlb_size(pr, sh), s->as, ok);
 	m->va = va;
 	m->mask = t->memo_mask;
+	m->pa = e->val & t->memo_mask;
 	m->ok = t->memo_ok;
 	return true;
 }
@@ -338,9 +368,11 @@ static noinline __cold int access_other(struct nw_sim *s, u64 va, u16 pcid,
 	if (to_itlb(s, kind))
 		return access_slow(s, va, pcid, kind, 0);
 	memo_load(&s->tlb, as, &m);
-	if (memo_serves(&m, va, kind))
-		return NW_MEMO_HIT;
-	return access_slow(s, va, pcid, kind, 0);
+	if (!memo_serves(&m, va, kind))
+		return access_slow(s, va, pcid, kind, 0);
+	if (s->dc.mode == NW_DC_DATA)
+		data_line(s, m.pa | (va & ~m.mask), kind);
+	return NW_MEMO_HIT;
 }
 
 /* Both hierarchies' memos, @im zero when fetches use the data TLB. */
@@ -356,6 +388,21 @@ static __always_inline void memo_load_all(const struct nw_sim *s,
 }
 
 /*
+ * A hit the memo @m (as it is now) served: added to *@hits in @lane and,
+ * with @dd (NW_DC_DATA), its data line loaded.
+ */
+static __always_inline int memo_hit(struct nw_sim *s,
+				    const struct memo_regs *m,
+				    const struct nw_acc *a, u64 *hits,
+				    u64 lane, const bool dd)
+{
+	*hits += lane;
+	if (dd)
+		data_line(s, m->pa | (a->va & ~m->mask), a->kind);
+	return NW_MEMO_HIT;
+}
+
+/*
  * An access in the current space: its hierarchy's memo (the data TLB's,
  * or a fetch's in the instruction TLB), then the first probe, then the
  * rest. Returns NW_MEMO_HIT with the hit added to *@hits, or the outcome.
@@ -364,27 +411,22 @@ static __always_inline int access_here(struct nw_sim *s,
 				       const struct nw_acc *a, u32 pcid,
 				       struct memo_regs *m,
 				       struct memo_regs *im, u64 *hits,
-				       const struct nw_tlb_shape sh)
+				       const struct nw_tlb_shape sh,
+				       const bool dd)
 {
 	u32 from;
 
-	if (memo_serves(m, a->va, a->kind)) {
-		*hits += NW_MEMO_LANE(a->kind);
-		return NW_MEMO_HIT;
-	}
+	if (memo_serves(m, a->va, a->kind))
+		return memo_hit(s, m, a, hits, NW_MEMO_LANE(a->kind), dd);
 	if (to_itlb(s, a->kind)) {
 		if (memo_serves(im, a->va, a->kind) ||
 		    first_probe(s, s->tlb.i, a->va, pcid, a->kind, &from, im,
-				nw_tlb_shape(NW_TLB_SLOW))) {
-			*hits += NW_MEMO_ITLB;
-			return NW_MEMO_HIT;
-		}
+				nw_tlb_shape(NW_TLB_SLOW)))
+			return memo_hit(s, im, a, hits, NW_MEMO_ITLB, dd);
 		return access_slow(s, a->va, pcid, a->kind, from);
 	}
-	if (first_probe(s, &s->tlb, a->va, pcid, a->kind, &from, m, sh)) {
-		*hits += NW_MEMO_LANE(a->kind);
-		return NW_MEMO_HIT;
-	}
+	if (first_probe(s, &s->tlb, a->va, pcid, a->kind, &from, m, sh))
+		return memo_hit(s, m, a, hits, NW_MEMO_LANE(a->kind), dd);
 	return access_slow(s, a->va, pcid, a->kind, from);
 }
 
@@ -396,7 +438,8 @@ static __always_inline int access_here(struct nw_sim *s,
 static __always_inline u64 batch_shape(struct nw_sim *s,
 				       const struct nw_acc *acc, u64 *pos,
 				       u64 n, int *st,
-				       const struct nw_tlb_shape sh)
+				       const struct nw_tlb_shape sh,
+				       const bool dd)
 {
 	u64 i = *pos, end, faults = 0, hits, last_i = ~0ULL;
 	u32 pcid = batch_pcid(s);
@@ -412,7 +455,7 @@ static __always_inline u64 batch_shape(struct nw_sim *s,
 
 			if (likely(a->pcid == pcid)) {
 				last = access_here(s, a, pcid, &m, &im, &hits,
-						   sh);
+						   sh, dd);
 				if (last == NW_MEMO_HIT)
 					continue;
 			} else {
@@ -441,25 +484,39 @@ static __always_inline u64 batch_shape(struct nw_sim *s,
 	return faults;
 }
 
-/* batch_shape() of each shape, each a function of its own. */
+/*
+ * batch_shape() with or without the accesses' data lines: a copy for
+ * each, so that the model off costs the loop nothing.
+ */
+static __always_inline u64 batch_lines(struct nw_sim *s,
+				       const struct nw_acc *acc, u64 *pos,
+				       u64 n, int *st,
+				       const struct nw_tlb_shape sh)
+{
+	if (s->dc.mode == NW_DC_DATA)
+		return batch_shape(s, acc, pos, n, st, sh, true);
+	return batch_shape(s, acc, pos, n, st, sh, false);
+}
+
+/* batch_lines() of each shape, each a function of its own. */
 static noinline u64 batch_p1_o3(struct nw_sim *s, const struct nw_acc *acc,
 				u64 *pos, u64 n, int *st)
 {
-	return batch_shape(s, acc, pos, n, st,
+	return batch_lines(s, acc, pos, n, st,
 			   nw_tlb_shape(NW_TLB_FAST_P1_O3));
 }
 
 static noinline u64 batch_o1_o1(struct nw_sim *s, const struct nw_acc *acc,
 				u64 *pos, u64 n, int *st)
 {
-	return batch_shape(s, acc, pos, n, st,
+	return batch_lines(s, acc, pos, n, st,
 			   nw_tlb_shape(NW_TLB_FAST_O1_O1));
 }
 
 static noinline u64 batch_slow(struct nw_sim *s, const struct nw_acc *acc,
 			       u64 *pos, u64 n, int *st)
 {
-	return batch_shape(s, acc, pos, n, st, nw_tlb_shape(NW_TLB_SLOW));
+	return batch_lines(s, acc, pos, n, st, nw_tlb_shape(NW_TLB_SLOW));
 }
 
 static u64 batch(struct nw_sim *s, const struct nw_acc *acc, u64 n, int *st)

@@ -9,6 +9,7 @@
 
 #include "shim.h"
 #include "counters.h"
+#include "dcache.h"
 #include "pte.h"
 
 enum nw_dim {
@@ -58,6 +59,25 @@ static inline void nw_charge_refs(u64 *cnt, const struct nw_cost_cfg *c,
 {
 	cnt[NW_C_GUEST_REFS_L1 + 5 * d + level - 1] += n;
 	cnt[NW_C_MCYCLES] += n * c->ref_m[d][level];
+}
+
+/*
+ * A walk's loads of dimension @d, of a fetch's walk or not, through the
+ * data caches: byte i of @lanes, those served by level i (3: memory),
+ * each at that level's latency @lat_m[i] (dcache.h).
+ */
+static inline void nw_charge_loads(u64 *cnt, const u32 *lat_m, int d,
+				   bool fetch, u64 lanes)
+{
+	int lv;
+
+	for (lv = 0; lv <= NW_DC_MEM; lv++) {
+		u64 n = (lanes >> 8 * lv) & 0xff;
+
+		cnt[NW_C_WL(d, fetch, lv)] += n;
+		cnt[NW_C_DCACHE_L1_HIT + lv] += n;
+		cnt[NW_C_MCYCLES] += n * lat_m[lv];
+	}
 }
 
 #endif /* _NESTWALK_CORE_COST_H */

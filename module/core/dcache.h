@@ -74,44 +74,23 @@ struct nw_dcache {
 int nw_dcache_check(const struct nw_dcache_cfg *cfg);
 int nw_dcache_init(struct nw_dcache *d, const struct nw_dcache_cfg *cfg);
 void nw_dcache_fini(struct nw_dcache *d);
-/* Every line gone (a reset of the counters starts from a cold cache). */
-void nw_dcache_clear(struct nw_dcache *d);
 int nw_dcache_load_slow(struct nw_dcache *d, u64 line, int from);
-
-/*
- * Slot of @line in its set of level @l, moved to the front; false when
- * the set lacks it. The most recent line is tested first, alone: a walk
- * reads the same upper entries again and again.
- */
-static __always_inline bool nw_dc_touch(struct nw_dc_level *l, u64 line)
-{
-	u64 *set = l->line + (size_t)(line & l->set_mask) * l->ways;
-	u64 key = line + 1;
-	u32 k;
-
-	if (likely(set[0] == key))
-		return true;
-	for (k = 1; k < l->ways; k++) {
-		if (set[k] == key) {
-			memmove(set + 1, set, k * sizeof(*set));
-			set[0] = key;
-			return true;
-		}
-	}
-	return false;
-}
 
 /*
  * A load of the line of host-physical @hpa, looked up from level @from
  * (0 for data and walk loads; 1 for an instruction fetch, which has its
- * own L1). Returns the level that served it, or NW_DC_MEM.
+ * own L1). Returns the level that served it, or NW_DC_MEM. The most
+ * recent line of the L1 set is tested here, inline: a walk reads the
+ * same upper entries again and again, a program the same line.
  */
 static __always_inline int nw_dcache_load(struct nw_dcache *d, u64 hpa,
 					  int from)
 {
 	u64 line = hpa >> NW_DC_LINE_SHIFT;
+	const struct nw_dc_level *l = &d->l[0];
 
-	if (likely(from == 0 && nw_dc_touch(&d->l[0], line)))
+	if (likely(from == 0) &&
+	    likely(l->line[(size_t)(line & l->set_mask) * l->ways] == line + 1))
 		return 0;
 	return nw_dcache_load_slow(d, line, from);
 }

@@ -132,11 +132,19 @@ struct nw_sim *nw_sim_create(const struct nw_sim_cfg *cfg,
 	*err = nw_cache_init(&s->ntlb, &cfg->ntlb, cfg->seed + 300);
 	if (*err)
 		goto err_hpwc;
+	*err = nw_dcache_init(&s->dc, &cfg->dcache);
+	if (*err)
+		goto err_ntlb;
+	/* Walk loads cost what the level serving them costs (walk.c). */
+	if (s->dc.mode != NW_DC_OFF)
+		memset(s->cost.ref_m, 0, sizeof(s->cost.ref_m));
 	lat_sums(s->lat_sum, &s->tlb);
 	if (s->tlb.i)
 		lat_sums(s->ilat_sum, s->tlb.i);
 	return s;
 
+err_ntlb:
+	nw_cache_free(&s->ntlb);
 err_hpwc:
 	nw_pwc_free(&s->hpwc);
 err_pwc:
@@ -157,6 +165,7 @@ void nw_sim_destroy(struct nw_sim *s)
 	for (i = 0; i < NW_MAX_VMS; i++)
 		if (s->vms[i])
 			nw_vm_destroy(s->vms[i]);
+	nw_dcache_fini(&s->dc);
 	nw_cache_free(&s->ntlb);
 	nw_pwc_free(&s->hpwc);
 	nw_pwc_free(&s->pwc);

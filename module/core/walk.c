@@ -23,6 +23,8 @@ struct walk {
 	struct nw_vm *vm;
 	struct nw_walk_res *r;
 	u64 nref[NW_DIMS];	/* byte l: entries read at level l */
+	/* Byte i: loads served by data-cache level i (3: memory). */
+	u64 nload[NW_DIMS];
 	u8 nad;
 };
 
@@ -47,13 +49,27 @@ struct view {
 	const u8 *base;
 	const u8 *owned;
 	u64 limit;
+	struct nw_dcache *dc;	/* NULL: the data-cache model is off */
 };
 
-static __always_inline void view_init(struct view *v, const struct nw_mem *m)
+static __always_inline void view_init(struct view *v, struct nw_sim *s)
 {
-	v->base = m->win.base;
-	v->owned = m->win.owned;
-	v->limit = m->win.limit;
+	v->base = s->mem.win.base;
+	v->owned = s->mem.win.owned;
+	v->limit = s->mem.win.limit;
+	v->dc = s->dc.mode != NW_DC_OFF ? &s->dc : NULL;
+}
+
+/*
+ * The walker's load of the entry at @hpa goes through the data caches
+ * (dcache.h; Haswell's PAGE_WALKER_LOADS events count such loads by
+ * where they hit): tallied by dimension and serving level.
+ */
+static __always_inline void walk_load(struct walk *w, const struct view *v,
+				      u64 hpa, int dim)
+{
+	if (v->dc)
+		w->nload[dim] += 1ULL << (8 * nw_dcache_load(v->dc, hpa, 0));
 }
 
 /* Byte offset of @addr's entry in a table of @level: two operations. */
@@ -92,12 +108,15 @@ static __always_inline bool ref(struct walk *w, const struct view *v,
 {
 	u64 hpa = table + off;
 
-	if (likely(ref_window(v, table, off, e, ep)))
+	if (likely(ref_window(v, table, off, e, ep))) {
+		walk_load(w, v, hpa, dim);
 		return true;
+	}
 	*ep = nw_mem_entry_at(&w->s->mem, hpa, dim * 6 + level);
 	if (!*ep)
 		return false;
 	*e = nw_entry_load(*ep);
+	walk_load(w, v, hpa, dim);
 	return true;
 }
 
@@ -146,6 +165,14 @@ static void commit(struct walk *w)
 	s->walk_hist[min_t(u64, refs, NW_WALK_REFS_MAX)]++;
 	if (w->nad)
 		nw_charge_ad_writes(s->cnt, &s->cost, w->nad);
+	if (w->nload[NW_DIM_GUEST] | w->nload[NW_DIM_HOST]) {
+		bool fetch = (w->r->kind & NW_KIND_MASK) == NW_FETCH;
+
+		nw_charge_loads(s->cnt, s->dc.lat_m, NW_DIM_GUEST, fetch,
+				w->nload[NW_DIM_GUEST]);
+		nw_charge_loads(s->cnt, s->dc.lat_m, NW_DIM_HOST, fetch,
+				w->nload[NW_DIM_HOST]);
+	}
 	w->r->refs = refs;
 }
 
@@ -511,7 +538,7 @@ static __always_inline int guest_walk(struct walk *w, struct nw_as *as,
 				      &g.table, &g.perm);
 		s->cnt[level < top ? NW_C_PWC_HIT : NW_C_PWC_MISS]++;
 	}
-	view_init(&v, &s->mem);
+	view_init(&v, s);
 	if (level == top) {
 		g.table = table_hpa(w, &v, nested, pt->root, g.tneed, ept, wc);
 		if (g.table == NW_NO_HPA)
@@ -549,7 +576,7 @@ static __always_inline int quick_2d(struct walk *w, struct nw_as *as, u64 va,
 
 	if (!nw_pwc_pde(&s->pwc, va, vm->tag, as->pcid, &gtable, &perm))
 		return -EAGAIN;
-	view_init(&v, &s->mem);
+	view_init(&v, s);
 	if (!ref_window(&v, gtable, pt_off(va, NW_PTE), &e, &ep) ||
 	    (e & vm->gfmt.fast_mask[NW_PTE]) != vm->gfmt.fast_val[NW_PTE])
 		return -EAGAIN;
@@ -568,6 +595,8 @@ static __always_inline int quick_2d(struct walk *w, struct nw_as *as, u64 va,
 	s->cnt[NW_C_HPWC_HIT]++;
 	count_refs(w, NW_DIM_GUEST, NW_PTE, NW_PTE);
 	count_refs(w, NW_DIM_HOST, NW_PTE, NW_PTE);
+	walk_load(w, &v, gtable + pt_off(va, NW_PTE), NW_DIM_GUEST);
+	walk_load(w, &v, htable + pt_off(gpa, NW_PTE), NW_DIM_HOST);
 	if ((kind & NW_KIND_MASK) == NW_WRITE && !(e & NW_X86_D)) {
 		ad_write(w, ep, NW_X86_D);
 		e |= NW_X86_D;
