@@ -301,6 +301,12 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			BIT(NW_PDE) | BIT(NW_PDPTE), NW_REPL_LRU };
 	nw_cost_defaults(&cfg.cost);
 	cfg.caps = NW_CAPS;
+	/* Walk loads and data lines through a small cache hierarchy. */
+	if (h.flags & 128)
+		cfg.dcache = (struct nw_dcache_cfg){
+			.mode = NW_DC_DATA, .nlevels = 2, .mem_lat_m = 100000,
+			.l = { { 4, 2, 4000 }, { 16, 4, 12000 } },
+		};
 
 	/* Without the window, each page apart: ASan sees past its end. */
 	if ((h.flags & 64 ? simmem_init_paged : simmem_init)(&r.mem,
