@@ -185,13 +185,12 @@ int cmd_compare(int argc, char **argv)
 			data_path = optarg;
 			continue;
 		}
-		if (opt == '?' || nw_run_option(&base, &e, opt, optarg)) {
-			if (opt != '?')
-				fprintf(stderr, "nestwalk compare: bad value \"%s\" for --%s\n",
-					optarg, nw_run_longopts[nw_opt_index(opt)].name);
+		if (opt == '?' ||
+		    nw_run_option_said("compare", &base, &e, opt, optarg))
 			return NW_EXIT_USAGE;
-		}
 	}
+	if (nw_run_options_done("compare", &base))
+		return NW_EXIT_USAGE;
 	if (optind != argc || e.trace) {
 		fprintf(stderr, "nestwalk compare: %s\n", e.trace ?
 			"replays a generator workload, not a trace (use nestwalk run --trace)" :
