@@ -108,8 +108,7 @@ static int plot(const char *data, const char *svg)
 	}
 	fprintf(f,
 		"set terminal svg size 900,%d dynamic enhanced\n"
-		"set output '%s'\n"
-		"%s"
+		"set output '%s'\n%s"
 		"set title 'nestwalk compare: estimated cycles per access'\n"
 		"set style data histograms\n"
 		"set style fill solid 0.8 border -1\n"

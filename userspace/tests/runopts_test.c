@@ -183,23 +183,27 @@ TEST(one_line_per_error)
 	ASSERT_NE(NULL, err);
 	nw_exp_defaults(&x);
 	stderr = err;
-	for (i = 0; nw_run_longopts[i].name; i++) {
-		if (!strcmp(nw_run_longopts[i].name, "dcache-level"))
-			EXPECT_EQ(-1, nw_run_option_said("run", &x, &e,
-				nw_run_longopts[i].val, "32K:12:5"));
-		if (!strcmp(nw_run_longopts[i].name, "dcache"))
-			EXPECT_EQ(-1, nw_run_option_said("run", &x, &e,
-				nw_run_longopts[i].val, "most"));
+	static const char *const level =
+		"nestwalk: --dcache-level 32K:12:5: 32K is not a whole number of 12-way sets of 64-byte lines\n";
+	static const char *const mode =
+		"nestwalk run: bad value \"most\" for --dcache\n";
+	const struct option *o;
+
+	for (o = nw_run_longopts; o->name; o++) {
+		if (!strcmp(o->name, "dcache-level"))
+			EXPECT_EQ(-1, nw_run_option_said("run", &x, &e, o->val,
+							 "32K:12:5"));
+		if (!strcmp(o->name, "dcache"))
+			EXPECT_EQ(-1, nw_run_option_said("run", &x, &e, o->val,
+							 "most"));
 	}
 	stderr = old;
 	fclose(err);
 	for (i = 0; buf[i]; i++)
 		lines += buf[i] == '\n';
 	EXPECT_EQ(2, lines) TH_LOG("%s", buf);
-	EXPECT_NE(NULL, strstr(buf, "nestwalk: --dcache-level 32K:12:5: 32K is not a whole number of 12-way sets of 64-byte lines\n"))
-		TH_LOG("%s", buf);
-	EXPECT_NE(NULL, strstr(buf, "nestwalk run: bad value \"most\" for --dcache\n"))
-		TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, level)) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, mode)) TH_LOG("%s", buf);
 	free(buf);
 }
 
