@@ -496,6 +496,30 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* The explicit TLB hierarchies, each followed by a comma. */
+static void geometry_json(FILE *f, const struct nw_exp *x)
+{
+	if (x->tlb.n) {
+		char geo[256];
+
+		nw_geometry_describe(&x->tlb, geo, sizeof(geo));
+		fprintf(f, "\"tlb_levels\":");
+		json_str(f, geo);
+		fprintf(f, ",\"tlb_reach_kib\":{\"4k\":%llu,\"2m\":%llu,\"1g\":%llu},",
+			(unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_4K),
+			(unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_2M),
+			(unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_1G));
+	}
+	if (x->itlb.n) {
+		char geo[256];
+
+		nw_geometry_describe(&x->itlb, geo, sizeof(geo));
+		fprintf(f, "\"itlb_levels\":");
+		json_str(f, geo);
+		fprintf(f, ",");
+	}
+}
+
 /* The experiment's data-cache options, each followed by a comma. */
 static void dcache_json(FILE *f, const struct nw_exp *x)
 {
@@ -562,25 +586,7 @@ void nw_exp_json(FILE *f, const struct nw_exp *x,
 		x->vm_flags & NESTWALK_VM_SMAP ? "true" : "false",
 		x->vm_flags & NESTWALK_VM_PKE ? "true" : "false",
 		(unsigned long long)x->pkru);
-	if (x->tlb.n) {
-		char geo[256];
-
-		nw_geometry_describe(&x->tlb, geo, sizeof(geo));
-		fprintf(f, "\"tlb_levels\":");
-		json_str(f, geo);
-		fprintf(f, ",\"tlb_reach_kib\":{\"4k\":%llu,\"2m\":%llu,\"1g\":%llu},",
-			(unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_4K),
-			(unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_2M),
-			(unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_1G));
-	}
-	if (x->itlb.n) {
-		char geo[256];
-
-		nw_geometry_describe(&x->itlb, geo, sizeof(geo));
-		fprintf(f, "\"itlb_levels\":");
-		json_str(f, geo);
-		fprintf(f, ",");
-	}
+	geometry_json(f, x);
 	dcache_json(f, x);
 	if (x->trace)
 		fprintf(f, "\"trace_records\":%llu,\"mapped_pages\":%llu},",
@@ -692,6 +698,34 @@ static void print_dcache(const struct nw_exp_result *r)
 	       (unsigned long long)nw_res(r, NESTWALK_STAT_DCACHE_MISS));
 }
 
+/* The explicit hierarchies the experiment gave, a line each. */
+static void print_geometries(const struct nw_exp *x)
+{
+	char geo[256];
+
+	if (x->tlb.n) {
+		nw_geometry_describe(&x->tlb, geo, sizeof(geo));
+		printf("%-14s %s\n", "tlb levels", geo);
+		printf("%-14s 4K pages %llu KiB, 2M pages %llu KiB, 1G pages %llu KiB\n",
+		       "tlb reach",
+		       (unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_4K),
+		       (unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_2M),
+		       (unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_1G));
+	}
+	if (x->itlb.n) {
+		nw_geometry_describe(&x->itlb, geo, sizeof(geo));
+		printf("%-14s %s\n", "itlb levels", geo);
+	}
+	if (x->dcache.n) {
+		nw_dcache_describe(&x->dcache, geo, sizeof(geo));
+		printf("%-14s %s\n", "dcache levels", geo);
+	}
+	if (x->mem_latency_milli) {
+		nw_cycles_name(x->mem_latency_milli, geo, sizeof(geo));
+		printf("%-14s %s cycles\n", "mem latency", geo);
+	}
+}
+
 static void print_table(const struct nw_exp *x, const struct nw_exp_result *r)
 {
 	uint64_t acc = nw_res(r, NESTWALK_STAT_ACCESSES), walks = nw_res(r, NESTWALK_STAT_WALKS);
@@ -706,35 +740,7 @@ static void print_table(const struct nw_exp *x, const struct nw_exp_result *r)
 	nw_exp_describe(x, desc, sizeof(desc));
 	nw_size_name(x->ws, ws, sizeof(ws));
 	printf("%-14s %s\n", "experiment", desc);
-	if (x->tlb.n) {
-		char geo[256];
-
-		nw_geometry_describe(&x->tlb, geo, sizeof(geo));
-		printf("%-14s %s\n", "tlb levels", geo);
-		printf("%-14s 4K pages %llu KiB, 2M pages %llu KiB, 1G pages %llu KiB\n",
-		       "tlb reach",
-		       (unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_4K),
-		       (unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_2M),
-		       (unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_1G));
-	}
-	if (x->itlb.n) {
-		char geo[256];
-
-		nw_geometry_describe(&x->itlb, geo, sizeof(geo));
-		printf("%-14s %s\n", "itlb levels", geo);
-	}
-	if (x->dcache.n) {
-		char geo[256];
-
-		nw_dcache_describe(&x->dcache, geo, sizeof(geo));
-		printf("%-14s %s\n", "dcache levels", geo);
-	}
-	if (x->mem_latency_milli) {
-		char lat[32];
-
-		nw_cycles_name(x->mem_latency_milli, lat, sizeof(lat));
-		printf("%-14s %s cycles\n", "mem latency", lat);
-	}
+	print_geometries(x);
 	printf("%-14s host pages backing guest memory: 4K %llu, 2M %llu, 1G %llu\n",
 	       "backing", (unsigned long long)r->host_pages[1],
 	       (unsigned long long)r->host_pages[2],
