@@ -60,6 +60,10 @@ rowcheck native-4K '.rows[0].ratio_to_native == 1'
 ok $? "ratios are to native"
 [ "$(grep -vc '^#' /tmp/compare.tsv)" = 9 ]
 ok $? "compare --data wrote 9 rows"
+# The data-cache model is on by default: the walk loads' four shares.
+head -n 1 /tmp/compare.tsv | grep -q 'walk_loads_l1.walk_loads_l2.walk_loads_llc.walk_loads_mem$' &&
+	[ "$(awk -F'\t' '!/^#/ && NF != 10' /tmp/compare.tsv | wc -l)" = 0 ]
+ok $? "compare --data: the walk loads by where served, columns 7 to 10"
 
 # The table says what the JSON says: walks and references per walk.
 table=$(nestwalk compare --accesses $acc)
@@ -106,8 +110,10 @@ if [ "$gfree" = 0 ]; then
 fi
 
 # --- an explicit TLB geometry -------------------------------------------
-# The nehalem preset's TLB written out level by level counts the same.
-zipf="--workload zipf --mem 8M --accesses 50000"
+# The nehalem preset's TLB written out level by level counts the same
+# (with the data-cache model off: it is indexed by host-physical
+# addresses, which differ from run to run).
+zipf="--workload zipf --mem 8M --accesses 50000 --dcache off"
 pre=$(nestwalk -j run --preset nehalem $zipf)
 ok $? "run --preset nehalem (zipf, 8M)"
 exp=$(nestwalk -j run --preset nehalem $zipf \
@@ -135,6 +141,36 @@ ok $? "run's table shows the geometry it ran"
 nestwalk run --tlb-level 4k=96x4 2>/tmp/run-err
 [ $? = 2 ] && grep -q 'not a power of two' /tmp/run-err
 ok $? "run --tlb-level 4k=96x4 exits 2 and says why"
+
+# --- the data-cache model (API 5) ---------------------------------------
+# walks-only: only the walks' entry reads go through the caches, each one
+# walker load served at one level or by memory; with the walk caches off
+# a 4x4 nested walk reads 4 guest entries and 20 EPT entries.
+out=$(nestwalk -j run --dcache walks-only --walk-caches off --accesses 20000)
+ok $? "run --dcache walks-only exits 0"
+echo "$out" | jq -e '.counters as $c |
+	([$c | to_entries[] | select(.key | startswith("walker_loads_")) |
+	  .value] | add) as $wl |
+	([$c | to_entries[] | select(.key | test("^walker_loads_(d|i)tlb_")) |
+	  .value] | add) as $guest |
+	.dcache_mode == "walks-only" and $c.walk_refs > 0 and
+	$wl == $c.walk_refs and $guest * 24 == $wl * 4 and
+	$c.dcache_l1_hit + $c.dcache_l2_hit + $c.dcache_l3_hit +
+	$c.dcache_miss == $wl' >/dev/null
+ok $? "walks-only: a walker load per entry read, 4 of 24 guest, every line load a walk's"
+nestwalk run --dcache walks-only --accesses 20000 |
+	grep -q '^walk loads  *[0-9]*: L1 [0-9]* (.*), memory [0-9]* ('
+ok $? "run's table shows the walk loads by where served"
+out=$(nestwalk -j run --dcache off --accesses 20000)
+echo "$out" | jq -e '.dcache_mode == "off" and (has("walk_load_share") | not) and
+	([.counters | to_entries[] |
+	  select(.key | test("^(walker_loads|dcache)_")) | .value] |
+	 length == 20 and add == 0)' >/dev/null
+ok $? "--dcache off: the 20 counters stay 0"
+nestwalk run --dcache-level 96K:8:4 2>/tmp/run-err
+[ $? = 2 ] && grep -q '192 sets: not a power of two' /tmp/run-err &&
+	[ "$(wc -l </tmp/run-err)" = 1 ]
+ok $? "run --dcache-level 96K:8:4 exits 2 and says why in one line"
 
 # --- records that cross a page boundary (SDM 4.10.2.3) --------------------
 # An 8-byte load at a page's last 4 bytes, a 15-byte fetch over the next

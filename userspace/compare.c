@@ -3,7 +3,9 @@
  * nestwalk compare: the same workload under native, nested and shadow
  * paging, 4 KiB and 2 MiB pages on each side, walk caches on and off, and
  * two VMs taking turns with and without VPIDs; one table, ratios to
- * native. nestwalk plot draws such a table (its --data file) with gnuplot.
+ * native, and with the data-cache model on where each row's walk loads
+ * were served. nestwalk plot draws such a table (its --data file) with
+ * gnuplot.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -74,14 +76,30 @@ static int gnuplot(const char *script)
 	return 0;
 }
 
+/* Whether the TSV at @data has the walk-load columns (its header names them). */
+static int has_walk_loads(const char *data)
+{
+	char line[512];
+	FILE *f = fopen(data, "re");
+	int ret;
+
+	if (!f)
+		return 0;
+	ret = fgets(line, sizeof(line), f) && strstr(line, "\twalk_loads_l1");
+	fclose(f);
+	return ret;
+}
+
 /*
  * A bar chart of cycles per access, one bar per row of @data (the TSV
- * nestwalk compare --data writes), as SVG into @svg.
+ * nestwalk compare --data writes), as SVG into @svg; under it, when the
+ * data has them, the walk loads by where served (columns 7 to 10), a
+ * stacked bar per row.
  */
 static int plot(const char *data, const char *svg)
 {
 	char script[] = "/tmp/nestwalk-plot-XXXXXX";
-	int fd = mkstemp(script), ret;
+	int fd = mkstemp(script), wl = has_walk_loads(data), ret;
 	FILE *f;
 
 	if (fd < 0 || !(f = fdopen(fd, "w"))) {
@@ -89,8 +107,8 @@ static int plot(const char *data, const char *svg)
 		return -1;
 	}
 	fprintf(f,
-		"set terminal svg size 900,480 dynamic enhanced\n"
-		"set output '%s'\n"
+		"set terminal svg size 900,%d dynamic enhanced\n"
+		"set output '%s'\n%s"
 		"set title 'nestwalk compare: estimated cycles per access'\n"
 		"set style data histograms\n"
 		"set style fill solid 0.8 border -1\n"
@@ -100,11 +118,43 @@ static int plot(const char *data, const char *svg)
 		"set xtics rotate by -30 noenhanced\n"
 		"set grid ytics\n"
 		"plot '%s' using 5:xtic(1) title 'cycles/access' linecolor rgb '#4472c4', '' using 0:5:(sprintf('%%.2f', $5)) with labels offset 0,0.7 notitle\n",
-		svg, data);
+		wl ? 960 : 480, svg, wl ? "set multiplot layout 2,1\n" : "",
+		data);
+	if (wl)
+		fprintf(f,
+			"set title 'walk loads by where served'\n"
+			"set style histogram rowstacked\n"
+			"set ylabel '%% of walk loads'\n"
+			"set yrange [0:100]\n"
+			"set key outside right top\n"
+			"plot '%s' using 7:xtic(1) title 'L1' linecolor rgb '#4472c4', '' using 8 title 'L2' linecolor rgb '#70ad47', '' using 9 title 'LLC' linecolor rgb '#ffc000', '' using 10 title 'memory' linecolor rgb '#c00000'\n"
+			"unset multiplot\n", data);
 	fclose(f);
 	ret = gnuplot(script);
 	unlink(script);
 	return ret;
+}
+
+/* Whether any row that ran had the data-cache model on. */
+static int dcache_on(const struct nw_exp_result *rs, const int *ok)
+{
+	unsigned int i;
+
+	for (i = 0; i < NROWS; i++)
+		if (ok[i] && rs[i].dcache_mode != NESTWALK_DCACHE_OFF)
+			return 1;
+	return 0;
+}
+
+/* Row @r's walk loads served at @at, in percent of its walk loads. */
+static double walk_load_pct(const struct nw_exp_result *r, int at)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < NW_SERVED_NR; i++)
+		n += nw_res_walk_loads(r, -1, i);
+	return 100 * nw_res_ratio(nw_res_walk_loads(r, -1, at), n);
 }
 
 static int write_data(const char *path, const struct nw_exp *xs,
@@ -112,26 +162,77 @@ static int write_data(const char *path, const struct nw_exp *xs,
 		      double native)
 {
 	FILE *f = fopen(path, "w");
+	int dc = dcache_on(rs, ok), at;
 	unsigned int i;
 
 	if (!f) {
 		fprintf(stderr, "nestwalk: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	fprintf(f, "# label\ttlb_miss_rate\twalks\trefs_per_walk\tcycles_per_access\tratio_to_native\n");
+	fprintf(f, "# label\ttlb_miss_rate\twalks\trefs_per_walk\tcycles_per_access\tratio_to_native%s\n",
+		dc ? "\twalk_loads_l1\twalk_loads_l2\twalk_loads_llc\twalk_loads_mem" : "");
 	for (i = 0; i < NROWS; i++) {
 		double cpa = nw_res_cycles_per_access(&rs[i]);
 
 		if (!ok[i])
 			continue;
-		fprintf(f, "%s\t%.6f\t%llu\t%.4f\t%.4f\t%.4f\n", xs[i].label,
+		fprintf(f, "%s\t%.6f\t%llu\t%.4f\t%.4f\t%.4f", xs[i].label,
 			nw_res_ratio(nw_res(&rs[i], NESTWALK_STAT_TLB_MISS),
 				     nw_res(&rs[i], NESTWALK_STAT_ACCESSES)),
 			(unsigned long long)nw_res(&rs[i], NESTWALK_STAT_WALKS),
 			nw_res_refs_per_walk(&rs[i]), cpa,
 			native > 0 ? cpa / native : 0.0);
+		for (at = 0; dc && at < NW_SERVED_NR; at++)
+			fprintf(f, "\t%.2f", walk_load_pct(&rs[i], at));
+		fprintf(f, "\n");
 	}
 	return fclose(f) ? -1 : 0;
+}
+
+/*
+ * The table: per row the TLB miss rate, walks, references per walk, VM
+ * exits, cycles per access and the ratio to native; with the data-cache
+ * model on, the shares of the walk loads served by L1, L2, the LLC and
+ * memory.
+ */
+static void print_rows(const struct nw_exp *base,
+		       const struct nw_exp_result *rs, const int *ok,
+		       double native)
+{
+	int dc = dcache_on(rs, ok), at;
+	unsigned int i;
+
+	printf("workload: %llu accesses, preset %s, data cache %s (the rest per row)\n",
+	       (unsigned long long)base->accesses,
+	       nw_preset_names[base->preset],
+	       nw_dcache_mode_names[dc ? base->dcache_mode :
+				    NESTWALK_DCACHE_OFF]);
+	printf("%-22s %10s %10s %10s %10s %10s %10s", "config",
+	       "tlb_miss%", "walks", "refs/walk", "exits", "cyc/acc",
+	       "x_native");
+	if (dc)
+		printf(" %7s %7s %7s %7s", "wl_L1%", "wl_L2%", "wl_LLC%",
+		       "wl_mem%");
+	printf("\n");
+	for (i = 0; i < NROWS; i++) {
+		double cpa = nw_res_cycles_per_access(&rs[i]);
+
+		if (!ok[i]) {
+			printf("%-22s %10s\n", rows[i].label, "(failed)");
+			continue;
+		}
+		printf("%-22s %10.3f %10llu %10.2f %10llu %10.3f %10.2f",
+		       rows[i].label,
+		       100 * nw_res_ratio(nw_res(&rs[i], NESTWALK_STAT_TLB_MISS),
+					  nw_res(&rs[i], NESTWALK_STAT_ACCESSES)),
+		       (unsigned long long)nw_res(&rs[i], NESTWALK_STAT_WALKS),
+		       nw_res_refs_per_walk(&rs[i]),
+		       (unsigned long long)nw_res(&rs[i], NESTWALK_STAT_EXITS),
+		       cpa, native > 0 ? cpa / native : 0.0);
+		for (at = 0; dc && at < NW_SERVED_NR; at++)
+			printf(" %7.2f", walk_load_pct(&rs[i], at));
+		printf("\n");
+	}
 }
 
 int cmd_plot(int argc, char **argv)
@@ -173,7 +274,9 @@ int cmd_compare(int argc, char **argv)
 			       "Runs the workload in every configuration of the matrix\n"
 			       "(the mode, page size, backing, caches and VPID options are\n"
 			       "the matrix's; --switch-every sets how often the two VMs of\n"
-			       "the VPID rows take turns, default 1000).\n%s",
+			       "the VPID rows take turns, default 1000). With the data-cache\n"
+			       "model on, the share of walk loads served by L1, L2, the LLC\n"
+			       "and memory follows, and --plot draws it under the cycles.\n%s",
 			       nw_run_options_help);
 			return NW_EXIT_OK;
 		}
@@ -185,13 +288,12 @@ int cmd_compare(int argc, char **argv)
 			data_path = optarg;
 			continue;
 		}
-		if (opt == '?' || nw_run_option(&base, &e, opt, optarg)) {
-			if (opt != '?')
-				fprintf(stderr, "nestwalk compare: bad value \"%s\" for --%s\n",
-					optarg, nw_run_longopts[nw_opt_index(opt)].name);
+		if (opt == '?' ||
+		    nw_run_option_said("compare", &base, &e, opt, optarg))
 			return NW_EXIT_USAGE;
-		}
 	}
+	if (nw_run_options_done("compare", &base))
+		return NW_EXIT_USAGE;
 	if (optind != argc || e.trace) {
 		fprintf(stderr, "nestwalk compare: %s\n", e.trace ?
 			"replays a generator workload, not a trace (use nestwalk run --trace)" :
@@ -235,29 +337,7 @@ int cmd_compare(int argc, char **argv)
 		}
 		printf("],\"failed\":%d}\n", failed);
 	} else {
-		printf("workload: %llu accesses, preset %s (the rest per row)\n",
-		       (unsigned long long)base.accesses,
-		       nw_preset_names[base.preset]);
-		printf("%-22s %10s %10s %10s %10s %10s %10s\n", "config",
-		       "tlb_miss%", "walks", "refs/walk", "exits",
-		       "cyc/acc", "x_native");
-		for (i = 0; i < NROWS; i++) {
-			double cpa = nw_res_cycles_per_access(&rs[i]);
-
-			if (!ok[i]) {
-				printf("%-22s %10s\n", rows[i].label,
-				       "(failed)");
-				continue;
-			}
-			printf("%-22s %10.3f %10llu %10.2f %10llu %10.3f %10.2f\n",
-			       rows[i].label,
-			       100 * nw_res_ratio(nw_res(&rs[i], NESTWALK_STAT_TLB_MISS),
-						  nw_res(&rs[i], NESTWALK_STAT_ACCESSES)),
-			       (unsigned long long)nw_res(&rs[i], NESTWALK_STAT_WALKS),
-			       nw_res_refs_per_walk(&rs[i]),
-			       (unsigned long long)nw_res(&rs[i], NESTWALK_STAT_EXITS),
-			       cpa, native > 0 ? cpa / native : 0.0);
-		}
+		print_rows(&base, rs, ok, native);
 	}
 	if (plot_path && !data_path) {
 		int fd;

@@ -31,6 +31,16 @@ const char *const nw_preset_names[4] = {
 	"custom", "nehalem", "skylake", "zen2",
 };
 
+const char *const nw_dcache_mode_names[3] = {
+	[NESTWALK_DCACHE_OFF] = "off",
+	[NESTWALK_DCACHE_DATA] = "data",
+	[NESTWALK_DCACHE_WALKS] = "walks-only",
+};
+
+const char *const nw_served_names[NW_SERVED_NR] = {
+	"L1", "L2", "LLC", "memory",
+};
+
 void nw_exp_defaults(struct nw_exp *x)
 {
 	memset(x, 0, sizeof(*x));
@@ -47,6 +57,7 @@ void nw_exp_defaults(struct nw_exp *x)
 	x->seed = 1;
 	x->accesses = 1000000;
 	x->warmup = 1;
+	x->dcache_mode = NESTWALK_DCACHE_DATA;
 }
 
 static uint64_t round_up(uint64_t v, uint64_t to)
@@ -360,15 +371,51 @@ const char *const nw_cap_names[NW_CAP_NAMES] = {
 };
 
 /*
+ * The data-cache model's part of @cfg (API 5): the mode, and the
+ * geometry if one was given. A module without the model runs the
+ * experiment without it when the mode is only the default; asked for, it
+ * is refused. 1: @cfg changed.
+ */
+static int dcache_config(int fd, const struct nw_exp *x,
+			 struct nestwalk_config *cfg,
+			 struct nw_exp_result *r, char *err, size_t elen)
+{
+	struct nestwalk_version v;
+	int ret;
+
+	r->dcache_mode = NESTWALK_DCACHE_OFF;
+	if (x->dcache_mode == NESTWALK_DCACHE_OFF)
+		return 0;
+	ret = nw_version(fd, &v);
+	if (ret)
+		return nw_errf(err, elen, "VERSION: %s", strerror(-ret));
+	if (v.api_version < 5 && !x->dcache_given)
+		return 0;
+	if (v.api_version < 5)
+		return nw_errf(err, elen, "the module (API %llu) has no data-cache model (--dcache off runs without it)",
+			       (unsigned long long)v.api_version);
+	cfg->flags |= NESTWALK_CFG_DCACHE;
+	cfg->dcache_mode = x->dcache_mode;
+	cfg->dcache_levels = x->dcache.n ? (uintptr_t)x->dcache.l : 0;
+	cfg->ndcache_levels = x->dcache.n;
+	cfg->dcache_mem_latency_milli = x->mem_latency_milli;
+	r->dcache_mode = x->dcache_mode;
+	return 1;
+}
+
+/*
  * The session's CPU: the preset, with the capabilities --cpu-caps
- * changes (CONFIG reports the preset's; a second CONFIG sets them).
+ * changes (CONFIG reports the preset's; a second CONFIG sets them) and
+ * the data-cache model (the same second CONFIG).
  * What the experiment needs and the CPU lacks is refused here, with the
  * option that adds it, rather than faulting every access.
  */
 static int configure(int fd, const struct nw_exp *x,
-		     struct nestwalk_config *cfg, char *err, size_t elen)
+		     struct nestwalk_config *cfg, struct nw_exp_result *r,
+		     char *err, size_t elen)
 {
 	uint64_t caps;
+	int dc;
 
 	if (ioctl(fd, NESTWALK_IOC_CONFIG, cfg))
 		return nw_errf(err, elen, "CONFIG: %s", strerror(errno));
@@ -376,10 +423,13 @@ static int configure(int fd, const struct nw_exp *x,
 	if (caps != cfg->cpu_caps) {
 		cfg->flags |= NESTWALK_CFG_CAPS;
 		cfg->cpu_caps = caps;
-		if (ioctl(fd, NESTWALK_IOC_CONFIG, cfg))
-			return nw_errf(err, elen, "CONFIG: %s",
-				       strerror(errno));
 	}
+	dc = dcache_config(fd, x, cfg, r, err, elen);
+	if (dc < 0)
+		return -1;
+	if ((dc || cfg->flags & NESTWALK_CFG_CAPS) &&
+	    ioctl(fd, NESTWALK_IOC_CONFIG, cfg))
+		return nw_errf(err, elen, "CONFIG: %s", strerror(errno));
 	if (x->guest_page == NESTWALK_PAGE_1G &&
 	    !(caps & NESTWALK_CAP_PDPE1GB))
 		return nw_errf(err, elen, "this CPU has no 1 GiB pages: every access would fault (--cpu-caps +pdpe1gb adds them)");
@@ -415,7 +465,7 @@ int nw_exp_run(const struct nw_exp *x, struct nw_exp_result *r, char *err,
 	fd = nw_open();
 	if (fd < 0)
 		return nw_errf(err, elen, "%s: %s", NW_DEV_PATH, strerror(-fd));
-	if (configure(fd, x, &cfg, err, elen))
+	if (configure(fd, x, &cfg, r, err, elen))
 		goto out;
 	for (i = 0; i < nvms; i++)
 		if (setup_vm(fd, x, &l, i, &vm[i], r, err, elen))
@@ -482,4 +532,18 @@ double nw_res_cycles_per_access(const struct nw_exp_result *r)
 {
 	return nw_res_ratio(nw_res(r, NESTWALK_STAT_MCYCLES), nw_res(r, NESTWALK_STAT_ACCESSES)) /
 	       1000.0;
+}
+
+uint64_t nw_res_walk_loads(const struct nw_exp_result *r, int dim, int at)
+{
+	uint64_t n = 0;
+	int d, fetch;
+
+	/* enum nestwalk_stat: DTLB, ITLB, EPT_DTLB, EPT_ITLB; L1 to MEM. */
+	for (d = 0; d < 2; d++)
+		for (fetch = 0; fetch < 2; fetch++)
+			if (dim < 0 || dim == d)
+				n += nw_res(r, NESTWALK_STAT_WALKER_LOADS_DTLB_L1 +
+					    8 * d + 4 * fetch + at);
+	return n;
 }

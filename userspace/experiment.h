@@ -43,6 +43,15 @@ struct nw_exp {
 	/* NESTWALK_VM_NO_WP, SMEP, SMAP, PKE: the guest's CR0/CR4 */
 	uint64_t vm_flags;
 	uint64_t pkru;		/* with NESTWALK_VM_PKE */
+	int dcache_mode;	/* NESTWALK_DCACHE_*; default DATA */
+	/*
+	 * --dcache, --dcache-level or --mem-latency given: a module without
+	 * the data-cache model (API 4 or older) is then refused rather than
+	 * run with the model off.
+	 */
+	int dcache_given;
+	struct nw_dcache_geometry dcache;	/* levels given: the preset's go */
+	uint64_t mem_latency_milli;	/* 0: the preset's */
 	uint64_t switch_every;	/* > 0: two VMs take turns this often */
 	int guest_levels;
 	int host_levels;
@@ -68,11 +77,14 @@ struct nw_exp_result {
 	uint64_t trace_records;
 	uint64_t mapped_pages;			/* trace: guest pages mapped */
 	long max_rss_kib;			/* the helper's peak RSS */
+	int dcache_mode;			/* what the session ran with */
 };
 
 extern const char *const nw_backing_names[NW_BACK_NR];
 extern const char *const nw_mode_names[4];
 extern const char *const nw_preset_names[4];
+/* NESTWALK_DCACHE_* by value: "off", "data", "walks-only". */
+extern const char *const nw_dcache_mode_names[3];
 /* NESTWALK_CAP_* bit i is named nw_cap_names[i]. */
 extern const char *const nw_cap_names[NW_CAP_NAMES];
 
@@ -92,5 +104,15 @@ uint64_t nw_res(const struct nw_exp_result *r, enum nestwalk_stat c);
 double nw_res_refs_per_walk(const struct nw_exp_result *r);
 double nw_res_cycles_per_access(const struct nw_exp_result *r);
 double nw_res_ratio(uint64_t num, uint64_t den);
+
+/* Where a walk load was served: the data-cache level, or memory. */
+enum nw_served { NW_SERVED_L1, NW_SERVED_L2, NW_SERVED_LLC, NW_SERVED_MEM,
+		 NW_SERVED_NR };
+extern const char *const nw_served_names[NW_SERVED_NR];
+/*
+ * Walk loads of dimension @dim (0 guest, 1 host: EPT/NPT), data and
+ * instruction walks together, served at @at; @dim -1: both dimensions.
+ */
+uint64_t nw_res_walk_loads(const struct nw_exp_result *r, int dim, int at);
 
 #endif /* _NW_EXPERIMENT_H */

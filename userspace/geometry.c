@@ -126,14 +126,18 @@ static int parse_array(const char *s, size_t n,
 	return 0;
 }
 
-/* "1", "7.5", "0.125": cycles into thousandths, at most 1000 cycles. */
-static int parse_latency(const char *s, size_t n, __u64 *milli)
+/*
+ * "1", "7.5", "0.125": cycles into thousandths, at most @max_milli; the
+ * first @n characters of @s. *@milli is left as it was on garbage.
+ */
+static int parse_cycles(const char *s, size_t n, uint64_t max_milli,
+			__u64 *milli)
 {
 	const char *p = s;
 	__u64 whole;
 	uint64_t frac = 0, scale = 100;
 
-	if (digits(&p, 1000, &whole) || (size_t)(p - s) > n)
+	if (digits(&p, max_milli / 1000, &whole) || (size_t)(p - s) > n)
 		return -1;
 	if ((size_t)(p - s) < n && *p == '.') {
 		for (p++; (size_t)(p - s) < n && *p >= '0' && *p <= '9'; p++) {
@@ -147,8 +151,27 @@ static int parse_latency(const char *s, size_t n, __u64 *milli)
 	}
 	if ((size_t)(p - s) != n)
 		return -1;
+	if (whole * 1000 + frac > max_milli)
+		return -1;
 	*milli = whole * 1000 + frac;
-	return *milli > 1000000 ? -1 : 0;
+	return 0;
+}
+
+int nw_parse_cycles(const char *s, uint64_t max_milli, __u64 *milli)
+{
+	return parse_cycles(s, strlen(s), max_milli, milli);
+}
+
+void nw_cycles_name(uint64_t milli, char *buf, size_t len)
+{
+	char frac[8];
+
+	snprintf(frac, sizeof(frac), "%03llu",
+		 (unsigned long long)milli % 1000);
+	while (frac[0] && frac[strlen(frac) - 1] == '0')
+		frac[strlen(frac) - 1] = '\0';
+	snprintf(buf, len, "%llu%s%s", (unsigned long long)milli / 1000,
+		 frac[0] ? "." : "", frac);
 }
 
 int nw_geometry_add_level(struct nw_geometry *g, const char *spec,
@@ -179,8 +202,8 @@ int nw_geometry_add_level(struct nw_geometry *g, const char *spec,
 				return nw_errf(err, errlen, "the first level cannot be a victim level");
 			l.flags |= NESTWALK_TLB_VICTIM;
 		} else if (eq == item + 3 && !strncmp(item, "lat", 3)) {
-			if (parse_latency(eq + 1, next - eq - 1,
-					  &l.latency_milli))
+			if (parse_cycles(eq + 1, next - eq - 1, 1000000,
+					 &l.latency_milli))
 				return nw_errf(err, errlen, "lat=\"%.*s\": cycles from 0 to 1000, up to three decimals",
 					    (int)(next - eq - 1), eq + 1);
 			lat = 1;
@@ -224,6 +247,7 @@ void nw_geometry_describe(const struct nw_geometry *g, char *buf, size_t len)
 {
 	size_t off = 0;
 	unsigned int i, a;
+	char lat[32];
 	int page;
 
 #define OUT(...) (off += snprintf(buf + off, off < len ? len - off : 0, \
@@ -264,16 +288,8 @@ void nw_geometry_describe(const struct nw_geometry *g, char *buf, size_t len)
 				OUT(":%s", repl_names[ar->repl]);
 			OUT(",");
 		}
-		OUT("lat=%llu", (unsigned long long)l->latency_milli / 1000);
-		if (l->latency_milli % 1000) {
-			char frac[8];
-
-			snprintf(frac, sizeof(frac), "%03llu",
-				 (unsigned long long)l->latency_milli % 1000);
-			while (frac[strlen(frac) - 1] == '0')
-				frac[strlen(frac) - 1] = '\0';
-			OUT(".%s", frac);
-		}
+		nw_cycles_name(l->latency_milli, lat, sizeof(lat));
+		OUT("lat=%s", lat);
 	}
 #undef OUT
 }
@@ -309,4 +325,80 @@ uint64_t nw_geometry_reach_kib(const struct nw_geometry *g, int page)
 			}
 		}
 	return kib;
+}
+
+/*
+ * --dcache-level SIZE:WAYS:CYCLES. The checks are the module's
+ * (struct nestwalk_dcache_level): sets = SIZE / 64 / WAYS a power of two,
+ * 1 to NESTWALK_DCACHE_MAX_WAYS ways, at most NESTWALK_DCACHE_MAX_LINES
+ * lines, a latency of 0.001 to 1000 cycles.
+ */
+int nw_dcache_add_level(struct nw_dcache_geometry *g, const char *spec,
+			char *err, size_t errlen)
+{
+	struct nestwalk_dcache_level l = { 0 };
+	const char *c1 = strchr(spec, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	const char *p;
+	char size[32];
+	uint64_t bytes, lines;
+
+	if (g->n >= NESTWALK_DCACHE_MAX_LEVELS)
+		return nw_errf(err, errlen, "at most %d data-cache levels",
+			       NESTWALK_DCACHE_MAX_LEVELS);
+	if (!c2 || strchr(c2 + 1, ':'))
+		return nw_errf(err, errlen, "\"%s\": SIZE:WAYS:CYCLES, e.g. 32K:8:5",
+			       spec);
+	snprintf(size, sizeof(size), "%.*s", (int)(c1 - spec), spec);
+	if ((size_t)(c1 - spec) >= sizeof(size) || nw_parse_size(size, &bytes))
+		return nw_errf(err, errlen, "size \"%.*s\": bytes, or K, M with a number",
+			       (int)(c1 - spec), spec);
+	p = c1 + 1;
+	if (digits(&p, NESTWALK_DCACHE_MAX_WAYS, &l.ways) || p != c2 ||
+	    !l.ways)
+		return nw_errf(err, errlen, "ways \"%.*s\": 1 to %d",
+			       (int)(c2 - c1 - 1), c1 + 1,
+			       NESTWALK_DCACHE_MAX_WAYS);
+	if (parse_cycles(c2 + 1, strlen(c2 + 1), 1000000, &l.latency_milli) ||
+	    !l.latency_milli)
+		return nw_errf(err, errlen, "latency \"%s\": cycles from 0.001 to 1000, up to three decimals",
+			       c2 + 1);
+	if (bytes % (NESTWALK_DCACHE_LINE * l.ways))
+		return nw_errf(err, errlen, "%s is not a whole number of %llu-way sets of %d-byte lines",
+			       size, (unsigned long long)l.ways,
+			       NESTWALK_DCACHE_LINE);
+	lines = bytes / NESTWALK_DCACHE_LINE;
+	if (lines > NESTWALK_DCACHE_MAX_LINES)
+		return nw_errf(err, errlen, "%s: at most %llu lines (%llu MiB) a level",
+			       size, NESTWALK_DCACHE_MAX_LINES,
+			       NESTWALK_DCACHE_MAX_LINES *
+			       NESTWALK_DCACHE_LINE >> 20);
+	l.sets = lines / l.ways;
+	if (!is_pow2(l.sets))
+		return nw_errf(err, errlen, "%s / %d / %llu = %llu sets: not a power of two",
+			       size, NESTWALK_DCACHE_LINE,
+			       (unsigned long long)l.ways,
+			       (unsigned long long)l.sets);
+	g->l[g->n++] = l;
+	return 0;
+}
+
+void nw_dcache_describe(const struct nw_dcache_geometry *g, char *buf,
+			size_t len)
+{
+	char size[32], lat[32];
+	size_t off = 0;
+	unsigned int i;
+
+	if (len)
+		buf[0] = '\0';
+	for (i = 0; i < g->n; i++) {
+		const struct nestwalk_dcache_level *l = &g->l[i];
+
+		nw_size_name(l->sets * l->ways * NESTWALK_DCACHE_LINE, size,
+			     sizeof(size));
+		nw_cycles_name(l->latency_milli, lat, sizeof(lat));
+		off += snprintf(buf + off, off < len ? len - off : 0,
+				"%s%s:%llu:%s", i ? " / " : "", size,
+				(unsigned long long)l->ways, lat);
+	}
 }

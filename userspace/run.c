@@ -129,7 +129,10 @@ static int parse_u64(const char *s, uint64_t *v)
 	return nw_parse_count(s, v, &rel) || rel ? -1 : 0;
 }
 
-/* --tlb-level or --itlb-level @arg; only instruction levels are shared. */
+/*
+ * --tlb-level or --itlb-level @arg; only instruction levels are shared.
+ * -2: refused, the reason printed.
+ */
 static int level_option(struct nw_geometry *g, const char *name,
 			const char *arg)
 {
@@ -146,7 +149,42 @@ static int level_option(struct nw_geometry *g, const char *name,
 	return 0;
 bad:
 	fprintf(stderr, "nestwalk: --%s-level %s: %s\n", name, arg, err);
-	return -1;
+	return -2;
+}
+
+/* --dcache-level @arg, as level_option(). */
+static int dcache_level_option(struct nw_exp *x, const char *arg)
+{
+	char err[128];
+
+	x->dcache_given = 1;
+	if (!nw_dcache_add_level(&x->dcache, arg, err, sizeof(err)))
+		return 0;
+	fprintf(stderr, "nestwalk: --dcache-level %s: %s\n", arg, err);
+	return -2;
+}
+
+/* --mem-latency CYCLES: at most 10^7 thousandths (the uAPI's bound). */
+static int mem_latency_option(struct nw_exp *x, const char *arg)
+{
+	__u64 m;
+
+	x->dcache_given = 1;
+	if (!nw_parse_cycles(arg, 10000000, &m) && m) {
+		x->mem_latency_milli = m;
+		return 0;
+	}
+	fprintf(stderr, "nestwalk: --mem-latency %s: cycles from 0.001 to 10000, up to three decimals\n",
+		arg);
+	return -2;
+}
+
+/* --dcache data|walks-only|off */
+static int dcache_option(struct nw_exp *x, const char *arg)
+{
+	x->dcache_given = 1;
+	x->dcache_mode = lookup(arg, nw_dcache_mode_names, 3);
+	return x->dcache_mode < 0 ? -1 : 0;
 }
 
 /* Options without a short letter. */
@@ -155,6 +193,9 @@ enum {
 	OPT_SMEP,
 	OPT_SMAP,
 	OPT_PKRU,
+	OPT_DCACHE,
+	OPT_DCACHE_LEVEL,
+	OPT_MEM_LATENCY,
 };
 
 const struct option nw_run_longopts[] = {
@@ -176,6 +217,9 @@ const struct option nw_run_longopts[] = {
 	{ "smep", no_argument, NULL, OPT_SMEP },
 	{ "smap", no_argument, NULL, OPT_SMAP },
 	{ "pkru", required_argument, NULL, OPT_PKRU },
+	{ "dcache", required_argument, NULL, OPT_DCACHE },
+	{ "dcache-level", required_argument, NULL, OPT_DCACHE_LEVEL },
+	{ "mem-latency", required_argument, NULL, OPT_MEM_LATENCY },
 	{ "guest-levels", required_argument, NULL, 'g' },
 	{ "host-levels", required_argument, NULL, 'G' },
 	{ "guest-page", required_argument, NULL, 'l' },
@@ -284,6 +328,12 @@ int nw_run_option(struct nw_exp *x, struct nw_run_extra *e, int opt,
 		return 0;
 	case OPT_PKRU:
 		return parse_pkru(x, arg);
+	case OPT_DCACHE:
+		return dcache_option(x, arg);
+	case OPT_DCACHE_LEVEL:
+		return dcache_level_option(x, arg);
+	case OPT_MEM_LATENCY:
+		return mem_latency_option(x, arg);
 	case 'g':
 	case 'G':
 		i = atoi(arg);
@@ -327,6 +377,28 @@ int nw_run_option(struct nw_exp *x, struct nw_run_extra *e, int opt,
 	return -1;
 }
 
+int nw_run_option_said(const char *cmd, struct nw_exp *x,
+		       struct nw_run_extra *e, int opt, const char *arg)
+{
+	int ret = nw_run_option(x, e, opt, arg);
+
+	if (ret == -1)
+		fprintf(stderr, "nestwalk %s: bad value \"%s\" for --%s\n", cmd,
+			arg, nw_run_longopts[nw_opt_index(opt)].name);
+	return ret ? -1 : 0;
+}
+
+/* What no single option can check: the data-cache geometry needs a mode. */
+int nw_run_options_done(const char *cmd, const struct nw_exp *x)
+{
+	if (x->dcache_mode != NESTWALK_DCACHE_OFF ||
+	    (!x->dcache.n && !x->mem_latency_milli))
+		return 0;
+	fprintf(stderr, "nestwalk %s: --dcache-level and --mem-latency need --dcache data or walks-only\n",
+		cmd);
+	return -1;
+}
+
 const char *nw_run_options_help =
 	"  --mode native|ept|npt|shadow     translation (default ept)\n"
 	"  --preset nehalem|skylake|zen2|custom   TLB geometry, walk caches,\n"
@@ -352,6 +424,13 @@ const char *nw_run_options_help =
 	"  --cr0-wp 0|1                     the guest's CR0.WP (default 1)\n"
 	"  --smep --smap                    the guest's CR4.SMEP, CR4.SMAP on\n"
 	"  --pkru HEX                       CR4.PKE on, the guest's PKRU\n"
+	"  --dcache data|walks-only|off     walk loads through the data caches,\n"
+	"                                   with the accesses' data (default\n"
+	"                                   data), alone, or a fixed latency\n"
+	"  --dcache-level SIZE:WAYS:CYCLES  one data-cache level, L1d first (up\n"
+	"                                   to 3), replacing the preset's: e.g.\n"
+	"                                   32K:8:5 then 1M:16:14 then 8M:16:42\n"
+	"  --mem-latency CYCLES             a load no cache level holds\n"
 	"  --guest-levels 4|5 --host-levels 4|5\n"
 	"  --guest-page 4K|2M|1G            guest page-table leaves (default 4K)\n"
 	"  --backing 4k|thp|hugetlb-2M|hugetlb-1G   guest memory (default 4k)\n"
@@ -392,7 +471,7 @@ void nw_exp_describe(const struct nw_exp *x, char *buf, size_t len)
 	else
 		snprintf(tlb, sizeof(tlb), "%s", nw_preset_names[x->preset]);
 	describe_cr(x, cr, sizeof(cr));
-	snprintf(buf, len, "%s, %s%s, %d+%d levels, %s guest pages, %s backing, walk caches %s%s, vpid %s%s%s",
+	snprintf(buf, len, "%s, %s%s, %d+%d levels, %s guest pages, %s backing, walk caches %s%s, vpid %s%s%s, dcache %s%s",
 		 nw_mode_names[x->mode], tlb,
 		 x->cfg_flags & NESTWALK_CFG_UNIFIED_TLB ? ", unified TLB" :
 		 x->itlb.n ? ", explicit ITLB" : "",
@@ -401,7 +480,9 @@ void nw_exp_describe(const struct nw_exp *x, char *buf, size_t len)
 		 x->cfg_flags & (NESTWALK_CFG_NO_PWC | NESTWALK_CFG_NO_HPWC |
 				 NESTWALK_CFG_NO_NTLB) ? "off" : "on",
 		 x->cfg_flags & NESTWALK_CFG_NO_TLB ? ", no TLB" : "",
-		 x->vpid ? "on" : "off", x->switch_every ? ", two VMs" : "", cr);
+		 x->vpid ? "on" : "off", x->switch_every ? ", two VMs" : "", cr,
+		 nw_dcache_mode_names[x->dcache_mode],
+		 x->dcache.n || x->mem_latency_milli ? " (explicit)" : "");
 }
 
 static void json_str(FILE *f, const char *s)
@@ -413,6 +494,70 @@ static void json_str(FILE *f, const char *s)
 		fputc(*s, f);
 	}
 	fputc('"', f);
+}
+
+/* The explicit TLB hierarchies, each followed by a comma. */
+static void geometry_json(FILE *f, const struct nw_exp *x)
+{
+	if (x->tlb.n) {
+		char geo[256];
+
+		nw_geometry_describe(&x->tlb, geo, sizeof(geo));
+		fprintf(f, "\"tlb_levels\":");
+		json_str(f, geo);
+		fprintf(f, ",\"tlb_reach_kib\":{\"4k\":%llu,\"2m\":%llu,\"1g\":%llu},",
+			(unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_4K),
+			(unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_2M),
+			(unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_1G));
+	}
+	if (x->itlb.n) {
+		char geo[256];
+
+		nw_geometry_describe(&x->itlb, geo, sizeof(geo));
+		fprintf(f, "\"itlb_levels\":");
+		json_str(f, geo);
+		fprintf(f, ",");
+	}
+}
+
+/* The experiment's data-cache options, each followed by a comma. */
+static void dcache_json(FILE *f, const struct nw_exp *x)
+{
+	char geo[256];
+
+	fprintf(f, "\"dcache\":\"%s\",", nw_dcache_mode_names[x->dcache_mode]);
+	if (x->dcache.n) {
+		nw_dcache_describe(&x->dcache, geo, sizeof(geo));
+		fprintf(f, "\"dcache_levels\":");
+		json_str(f, geo);
+		fprintf(f, ",");
+	}
+	if (x->mem_latency_milli)
+		fprintf(f, "\"mem_latency_milli\":%llu,",
+			(unsigned long long)x->mem_latency_milli);
+}
+
+/* Shares of the walk loads by where served, both dimensions, then each. */
+static void walk_loads_json(FILE *f, const struct nw_exp_result *r)
+{
+	static const char *const key[NW_SERVED_NR] = {
+		"l1", "l2", "llc", "mem",
+	};
+	static const char *const dims[3] = { "all", "guest", "host" };
+	uint64_t n;
+	int d, at;
+
+	fprintf(f, ",\"walk_load_share\":{");
+	for (d = -1; d < 2; d++) {
+		for (n = 0, at = 0; at < NW_SERVED_NR; at++)
+			n += nw_res_walk_loads(r, d, at);
+		fprintf(f, "%s\"%s\":{", d < 0 ? "" : ",", dims[d + 1]);
+		for (at = 0; at < NW_SERVED_NR; at++)
+			fprintf(f, "%s\"%s\":%.6f", at ? "," : "", key[at],
+				nw_res_ratio(nw_res_walk_loads(r, d, at), n));
+		fprintf(f, "}");
+	}
+	fprintf(f, "}");
 }
 
 /* Every figure of @r as one JSON object (no newline). */
@@ -441,25 +586,8 @@ void nw_exp_json(FILE *f, const struct nw_exp *x,
 		x->vm_flags & NESTWALK_VM_SMAP ? "true" : "false",
 		x->vm_flags & NESTWALK_VM_PKE ? "true" : "false",
 		(unsigned long long)x->pkru);
-	if (x->tlb.n) {
-		char geo[256];
-
-		nw_geometry_describe(&x->tlb, geo, sizeof(geo));
-		fprintf(f, "\"tlb_levels\":");
-		json_str(f, geo);
-		fprintf(f, ",\"tlb_reach_kib\":{\"4k\":%llu,\"2m\":%llu,\"1g\":%llu},",
-			(unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_4K),
-			(unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_2M),
-			(unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_1G));
-	}
-	if (x->itlb.n) {
-		char geo[256];
-
-		nw_geometry_describe(&x->itlb, geo, sizeof(geo));
-		fprintf(f, "\"itlb_levels\":");
-		json_str(f, geo);
-		fprintf(f, ",");
-	}
+	geometry_json(f, x);
+	dcache_json(f, x);
 	if (x->trace)
 		fprintf(f, "\"trace_records\":%llu,\"mapped_pages\":%llu},",
 			(unsigned long long)r->trace_records,
@@ -492,7 +620,11 @@ void nw_exp_json(FILE *f, const struct nw_exp *x,
 	for (i = 0; i < r->n; i++)
 		fprintf(f, "%s\"%s\":%llu", i ? "," : "", r->names[i],
 			(unsigned long long)r->v[i]);
-	fprintf(f, "}}");
+	fprintf(f, "},\"dcache_mode\":\"%s\"",
+		nw_dcache_mode_names[r->dcache_mode]);
+	if (r->dcache_mode != NESTWALK_DCACHE_OFF)
+		walk_loads_json(f, r);
+	fprintf(f, "}");
 }
 
 uint64_t nw_host_refs(const struct nw_exp_result *r)
@@ -527,6 +659,73 @@ static void print_hits(const char *name, const struct nw_exp_result *r,
 	       pct(nw_res(r, l1 + 3), n));
 }
 
+/*
+ * The walk loads of dimension @dim (-1: both) by where they were served,
+ * each with its share.
+ */
+static void print_walk_loads(const char *name, const struct nw_exp_result *r,
+			     int dim)
+{
+	uint64_t n = 0, v;
+	int at;
+
+	for (at = 0; at < NW_SERVED_NR; at++)
+		n += nw_res_walk_loads(r, dim, at);
+	printf("%-14s %llu:", name, (unsigned long long)n);
+	for (at = 0; at < NW_SERVED_NR; at++) {
+		v = nw_res_walk_loads(r, dim, at);
+		printf("%s %s %llu (%.2f%%)", at ? "," : "", nw_served_names[at],
+		       (unsigned long long)v, pct(v, n));
+	}
+	printf("\n");
+}
+
+/*
+ * The data-cache model's figures: paging-structure loads by dimension
+ * (guest: PAGE_WALKER_LOADS.DTLB and ITLB; host: EPT_DTLB and EPT_ITLB)
+ * and where served, then every line load's level (walks and data).
+ */
+static void print_dcache(const struct nw_exp_result *r)
+{
+	print_walk_loads("walk loads", r, -1);
+	print_walk_loads("  guest", r, 0);
+	print_walk_loads("  host", r, 1);
+	printf("%-14s L1 hits %llu, L2 hits %llu, LLC hits %llu, misses %llu\n",
+	       "data cache",
+	       (unsigned long long)nw_res(r, NESTWALK_STAT_DCACHE_L1_HIT),
+	       (unsigned long long)nw_res(r, NESTWALK_STAT_DCACHE_L2_HIT),
+	       (unsigned long long)nw_res(r, NESTWALK_STAT_DCACHE_L3_HIT),
+	       (unsigned long long)nw_res(r, NESTWALK_STAT_DCACHE_MISS));
+}
+
+/* The explicit hierarchies the experiment gave, a line each. */
+static void print_geometries(const struct nw_exp *x)
+{
+	char geo[256];
+
+	if (x->tlb.n) {
+		nw_geometry_describe(&x->tlb, geo, sizeof(geo));
+		printf("%-14s %s\n", "tlb levels", geo);
+		printf("%-14s 4K pages %llu KiB, 2M pages %llu KiB, 1G pages %llu KiB\n",
+		       "tlb reach",
+		       (unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_4K),
+		       (unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_2M),
+		       (unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_1G));
+	}
+	if (x->itlb.n) {
+		nw_geometry_describe(&x->itlb, geo, sizeof(geo));
+		printf("%-14s %s\n", "itlb levels", geo);
+	}
+	if (x->dcache.n) {
+		nw_dcache_describe(&x->dcache, geo, sizeof(geo));
+		printf("%-14s %s\n", "dcache levels", geo);
+	}
+	if (x->mem_latency_milli) {
+		nw_cycles_name(x->mem_latency_milli, geo, sizeof(geo));
+		printf("%-14s %s cycles\n", "mem latency", geo);
+	}
+}
+
 static void print_table(const struct nw_exp *x, const struct nw_exp_result *r)
 {
 	uint64_t acc = nw_res(r, NESTWALK_STAT_ACCESSES), walks = nw_res(r, NESTWALK_STAT_WALKS);
@@ -541,23 +740,7 @@ static void print_table(const struct nw_exp *x, const struct nw_exp_result *r)
 	nw_exp_describe(x, desc, sizeof(desc));
 	nw_size_name(x->ws, ws, sizeof(ws));
 	printf("%-14s %s\n", "experiment", desc);
-	if (x->tlb.n) {
-		char geo[256];
-
-		nw_geometry_describe(&x->tlb, geo, sizeof(geo));
-		printf("%-14s %s\n", "tlb levels", geo);
-		printf("%-14s 4K pages %llu KiB, 2M pages %llu KiB, 1G pages %llu KiB\n",
-		       "tlb reach",
-		       (unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_4K),
-		       (unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_2M),
-		       (unsigned long long)nw_geometry_reach_kib(&x->tlb, NESTWALK_PAGE_1G));
-	}
-	if (x->itlb.n) {
-		char geo[256];
-
-		nw_geometry_describe(&x->itlb, geo, sizeof(geo));
-		printf("%-14s %s\n", "itlb levels", geo);
-	}
+	print_geometries(x);
 	printf("%-14s host pages backing guest memory: 4K %llu, 2M %llu, 1G %llu\n",
 	       "backing", (unsigned long long)r->host_pages[1],
 	       (unsigned long long)r->host_pages[2],
@@ -608,6 +791,8 @@ static void print_table(const struct nw_exp *x, const struct nw_exp_result *r)
 	       (unsigned long long)nw_res(r, NESTWALK_STAT_PAGES_4K),
 	       (unsigned long long)nw_res(r, NESTWALK_STAT_PAGES_2M),
 	       (unsigned long long)nw_res(r, NESTWALK_STAT_PAGES_1G));
+	if (r->dcache_mode != NESTWALK_DCACHE_OFF)
+		print_dcache(r);
 	printf("%-14s %.3f cycles per access (estimated)\n", "cost",
 	       nw_res_cycles_per_access(r));
 }
@@ -648,13 +833,12 @@ int cmd_run(int argc, char **argv)
 			       nw_run_options_help);
 			return NW_EXIT_OK;
 		}
-		if (opt == '?' || nw_run_option(&x, &e, opt, optarg)) {
-			if (opt != '?')
-				fprintf(stderr, "nestwalk run: bad value \"%s\" for --%s\n",
-					optarg, nw_run_longopts[nw_opt_index(opt)].name);
+		if (opt == '?' ||
+		    nw_run_option_said("run", &x, &e, opt, optarg))
 			return NW_EXIT_USAGE;
-		}
 	}
+	if (nw_run_options_done("run", &x))
+		return NW_EXIT_USAGE;
 	if (optind != argc) {
 		fprintf(stderr, "nestwalk run: unexpected \"%s\"\n", argv[optind]);
 		return NW_EXIT_USAGE;

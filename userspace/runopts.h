@@ -19,9 +19,20 @@ struct nw_run_extra {
 extern const struct option nw_run_longopts[];
 extern const char *nw_run_options_help;
 
-/* Apply option @opt (its getopt value) with @arg; -1 if @arg is bad. */
+/*
+ * Apply option @opt (its getopt value) with @arg; -1 if @arg is bad, -2
+ * if bad and the reason printed on stderr.
+ */
 int nw_run_option(struct nw_exp *x, struct nw_run_extra *e, int opt,
 		  const char *arg);
+/*
+ * The same, for command @cmd ("run"): a bad value is said in one line on
+ * stderr (the reason, where the option has one). 0 or -1.
+ */
+int nw_run_option_said(const char *cmd, struct nw_exp *x,
+		       struct nw_run_extra *e, int opt, const char *arg);
+/* After the last option: 0, or -1 with what is wrong said in one line. */
+int nw_run_options_done(const char *cmd, const struct nw_exp *x);
 /* Index in nw_run_longopts of the option whose value is @opt. */
 int nw_opt_index(int opt);
 int nw_run_open_trace(const struct nw_run_extra *e, struct nw_trace *t,

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* --tlb-level: the explicit TLB geometry parser. */
+/* --tlb-level, --dcache-level: the explicit geometry parsers. */
 #include <stdio.h>
 #include <string.h>
 
@@ -162,6 +162,140 @@ TEST(victim_below_first)
 	ASSERT_EQ(0, add(&g, "4k=64x4"));
 	ASSERT_EQ(0, add(&g, "victim,4k=512x4"));
 	EXPECT_EQ(NESTWALK_TLB_VICTIM, g.l[1].flags);
+}
+
+static int dadd(struct nw_dcache_geometry *g, const char *spec)
+{
+	char err[128] = "";
+	int ret = nw_dcache_add_level(g, spec, err, sizeof(err));
+
+	if (ret)
+		fprintf(stderr, "# '%s': %s\n", spec, err);
+	return ret;
+}
+
+/*
+ * Skylake client's data caches as the Intel Optimization Reference
+ * Manual's Skylake cache table gives them (32 KiB 8-way L1d, 4 cycles;
+ * 256 KiB 4-way L2, 12 cycles) and an 8 MiB 16-way LLC of 42 cycles: the
+ * sets are size / 64 / ways.
+ */
+TEST(dcache_levels)
+{
+	struct nw_dcache_geometry g = { 0 };
+	char buf[256];
+
+	ASSERT_EQ(0, dadd(&g, "32K:8:4"));
+	ASSERT_EQ(0, dadd(&g, "256KiB:4:12"));
+	ASSERT_EQ(0, dadd(&g, "8M:16:42"));
+	ASSERT_EQ(3, g.n);
+	EXPECT_EQ(64, g.l[0].sets);
+	EXPECT_EQ(8, g.l[0].ways);
+	EXPECT_EQ(4000, g.l[0].latency_milli);
+	EXPECT_EQ(1024, g.l[1].sets);
+	EXPECT_EQ(4, g.l[1].ways);
+	EXPECT_EQ(12000, g.l[1].latency_milli);
+	EXPECT_EQ(8192, g.l[2].sets);
+	EXPECT_EQ(16, g.l[2].ways);
+	EXPECT_EQ(42000, g.l[2].latency_milli);
+	EXPECT_EQ(0, g.l[2].reserved[0]);
+	nw_dcache_describe(&g, buf, sizeof(buf));
+	EXPECT_STREQ("32K:8:4 / 256K:4:12 / 8M:16:42", buf);
+	/* A fourth level is one too many; the three stay. */
+	EXPECT_EQ(-1, dadd(&g, "64M:16:80"));
+	EXPECT_EQ(3, g.n);
+}
+
+/*
+ * Bytes without a suffix, one set or one way, decimals of a cycle, the
+ * largest level the uAPI allows (2^20 lines, 64 MiB) and a 12-way level
+ * (Ice Lake's 48 KiB L1d, Intel Optimization Reference Manual, Ice Lake
+ * client cache table).
+ */
+TEST(dcache_forms)
+{
+	struct nw_dcache_geometry g = { 0 };
+	char buf[256];
+
+	ASSERT_EQ(0, dadd(&g, "48K:12:5.5"));
+	EXPECT_EQ(64, g.l[0].sets);
+	EXPECT_EQ(5500, g.l[0].latency_milli);
+	ASSERT_EQ(0, dadd(&g, "2048:32:0.125"));
+	EXPECT_EQ(1, g.l[1].sets);
+	EXPECT_EQ(32, g.l[1].ways);
+	EXPECT_EQ(125, g.l[1].latency_milli);
+	ASSERT_EQ(0, dadd(&g, "64M:1:1000"));
+	EXPECT_EQ(1 << 20, g.l[2].sets);
+	EXPECT_EQ(1, g.l[2].ways);
+	EXPECT_EQ(1000000, g.l[2].latency_milli);
+	nw_dcache_describe(&g, buf, sizeof(buf));
+	EXPECT_STREQ("48K:12:5.5 / 2K:32:0.125 / 64M:1:1000", buf);
+}
+
+/* Each malformed or unbuildable level is refused with a reason. */
+TEST(dcache_garbage)
+{
+	static const char *const bad[] = {
+		"", "32K", "32K:8", "32K:8:", ":8:4", "32K::4", "32K:8:4:1",
+		"0:8:4", "32X:8:4", "32K:0:4", "32K:33:4", "32K:x:4",
+		"32K:-8:4", "32K:8:0", "32K:8:0.0", "32K:8:1001",
+		"32K:8:1.0001", "32K:8:.5", "32K:8:4.", "32K:8:-4",
+		"32K:8:4x", "96K:8:4", "24K:8:4", "100:1:4", "32K:12:4",
+		"128M:2:4", "128M:32:4", "99999999999999999999:8:4",
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct nw_dcache_geometry g = { 0 };
+		char err[128] = "";
+
+		EXPECT_EQ(-1, nw_dcache_add_level(&g, bad[i], err,
+						  sizeof(err)))
+			TH_LOG("'%s' accepted", bad[i]);
+		EXPECT_EQ(0, g.n);
+		EXPECT_NE(0, strlen(err)) TH_LOG("'%s': no reason", bad[i]);
+	}
+}
+
+/* The reasons a user reads: the derived sets, the line limit. */
+TEST(dcache_reasons)
+{
+	struct nw_dcache_geometry g = { 0 };
+	char err[128] = "";
+
+	EXPECT_EQ(-1, nw_dcache_add_level(&g, "96K:8:4", err, sizeof(err)));
+	EXPECT_STREQ("96K / 64 / 8 = 192 sets: not a power of two", err);
+	EXPECT_EQ(-1, nw_dcache_add_level(&g, "32K:12:4", err, sizeof(err)));
+	EXPECT_STREQ("32K is not a whole number of 12-way sets of 64-byte lines",
+		     err);
+	EXPECT_EQ(-1, nw_dcache_add_level(&g, "128M:16:4", err, sizeof(err)));
+	EXPECT_STREQ("128M: at most 1048576 lines (64 MiB) a level", err);
+}
+
+/* --mem-latency's number: cycles, up to three decimals, up to 10^7. */
+TEST(cycles)
+{
+	__u64 m = 7;
+	char buf[32];
+
+	EXPECT_EQ(0, nw_parse_cycles("250", 10000000, &m));
+	EXPECT_EQ(250000, m);
+	EXPECT_EQ(0, nw_parse_cycles("10000", 10000000, &m));
+	EXPECT_EQ(10000000, m);
+	EXPECT_EQ(0, nw_parse_cycles("87.25", 10000000, &m));
+	EXPECT_EQ(87250, m);
+	EXPECT_EQ(-1, nw_parse_cycles("10000.001", 10000000, &m));
+	EXPECT_EQ(-1, nw_parse_cycles("10001", 10000000, &m));
+	EXPECT_EQ(-1, nw_parse_cycles("", 10000000, &m));
+	EXPECT_EQ(-1, nw_parse_cycles("1e3", 10000000, &m));
+	EXPECT_EQ(-1, nw_parse_cycles("2.", 10000000, &m));
+	EXPECT_EQ(87250, m);
+	nw_cycles_name(87250, buf, sizeof(buf));
+	EXPECT_STREQ("87.25", buf);
+	nw_cycles_name(0, buf, sizeof(buf));
+	EXPECT_STREQ("0", buf);
+	nw_cycles_name(125, buf, sizeof(buf));
+	EXPECT_STREQ("0.125", buf);
 }
 
 TEST_HARNESS_MAIN

@@ -117,4 +117,75 @@ TEST(names_are_terminated)
 	free(r);
 }
 
+/*
+ * Walk loads (uAPI 5, PAGE_WALKER_LOADS.*): guest DTLB 60/20/10/10 and
+ * ITLB 4/0/0/0 at L1/L2/LLC/memory, host EPT_DTLB 100/50/25/25 and
+ * EPT_ITLB 0/0/0/6. Guest 104 loads: 64, 20, 10, 10; host 206: 100, 50,
+ * 25, 31; both 310: 164, 70, 35, 41.
+ */
+static void fake_walk_loads(struct nw_exp_result *r)
+{
+	static const unsigned int v[16] = {
+		60, 20, 10, 10, 4, 0, 0, 0, 100, 50, 25, 25, 0, 0, 0, 6,
+	};
+	unsigned int i;
+
+	fake_stats(r, NESTWALK_STAT_WALKER_LOADS_EPT_ITLB_MEM + 1);
+	for (i = 0; i < 16; i++)
+		r->v[NESTWALK_STAT_WALKER_LOADS_DTLB_L1 + i] = v[i];
+}
+
+TEST(walk_loads_by_dimension_and_level)
+{
+	struct nw_exp_result *r = calloc(1, sizeof(*r));
+
+	ASSERT_NE(NULL, r);
+	fake_walk_loads(r);
+	EXPECT_EQ(64, nw_res_walk_loads(r, 0, NW_SERVED_L1));
+	EXPECT_EQ(20, nw_res_walk_loads(r, 0, NW_SERVED_L2));
+	EXPECT_EQ(10, nw_res_walk_loads(r, 0, NW_SERVED_LLC));
+	EXPECT_EQ(10, nw_res_walk_loads(r, 0, NW_SERVED_MEM));
+	EXPECT_EQ(100, nw_res_walk_loads(r, 1, NW_SERVED_L1));
+	EXPECT_EQ(50, nw_res_walk_loads(r, 1, NW_SERVED_L2));
+	EXPECT_EQ(25, nw_res_walk_loads(r, 1, NW_SERVED_LLC));
+	EXPECT_EQ(31, nw_res_walk_loads(r, 1, NW_SERVED_MEM));
+	EXPECT_EQ(164, nw_res_walk_loads(r, -1, NW_SERVED_L1));
+	EXPECT_EQ(41, nw_res_walk_loads(r, -1, NW_SERVED_MEM));
+	/* A module of API 4 has none: 0, not its neighbours' figures. */
+	nw_res_take(r, NESTWALK_STAT_DCACHE_L1_HIT);
+	EXPECT_EQ(0, nw_res_walk_loads(r, -1, NW_SERVED_L1));
+	free(r);
+}
+
+TEST(walk_load_shares_in_json)
+{
+	/* 164, 70, 35, 41 of 310; 64, 20, 10, 10 of 104; 100... of 206. */
+	static const char *const shares =
+		"\"dcache_mode\":\"data\",\"walk_load_share\":{"
+		"\"all\":{\"l1\":0.529032,\"l2\":0.225806,\"llc\":0.112903,\"mem\":0.132258},"
+		"\"guest\":{\"l1\":0.615385,\"l2\":0.192308,\"llc\":0.096154,\"mem\":0.096154},"
+		"\"host\":{\"l1\":0.485437,\"l2\":0.242718,\"llc\":0.121359,\"mem\":0.150485}}}";
+	struct nw_exp_result *r = calloc(1, sizeof(*r));
+	char *out;
+
+	ASSERT_NE(NULL, r);
+	fake_walk_loads(r);
+	r->dcache_mode = NESTWALK_DCACHE_DATA;
+	out = json(r);
+	ASSERT_NE(NULL, out);
+	EXPECT_NE(NULL, strstr(out, shares)) TH_LOG("%s", out);
+	/* The raw counters, by the module's names. */
+	EXPECT_NE(NULL, strstr(out, "\"counter_69\":6}")) TH_LOG("%s", out);
+	free(out);
+	/* Model off: the mode says so, no shares. */
+	r->dcache_mode = NESTWALK_DCACHE_OFF;
+	out = json(r);
+	ASSERT_NE(NULL, out);
+	EXPECT_NE(NULL, strstr(out, "},\"dcache_mode\":\"off\"}"))
+		TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(out, "walk_load_share")) TH_LOG("%s", out);
+	free(out);
+	free(r);
+}
+
 TEST_HARNESS_MAIN
