@@ -1003,7 +1003,7 @@ TEST(dcache_config_rejects)
 		.dcache_levels = (unsigned long)lv, .ndcache_levels = 3,
 		.dcache_mem_latency_milli = 200000,
 	};
-	char dir[128], config[4096], dcache[4096];
+	char dir[128], config[16384], dcache[4096];
 	unsigned int i;
 	int fd;
 
