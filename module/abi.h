@@ -7,6 +7,7 @@
 #define _NESTWALK_ABI_H
 
 #include "nestwalk.h"
+#include "dcache.h"
 #include "presets.h"
 #include "invalidate.h"
 #include "workload.h"
@@ -40,6 +41,14 @@ static_assert(NESTWALK_TLB_MAX_WAYS == NW_CACHE_MAX_WAYS);
 static_assert(NESTWALK_READ == NW_READ && NESTWALK_WRITE == NW_WRITE &&
 	      NESTWALK_FETCH == NW_FETCH && NESTWALK_USER == NW_USER);
 static_assert(NESTWALK_PCID_MAX + 1 == NW_PCIDS);
+/* The data-cache modes and limits are the core's (dcache.h). */
+static_assert(NESTWALK_DCACHE_OFF == NW_DC_OFF);
+static_assert(NESTWALK_DCACHE_DATA == NW_DC_DATA);
+static_assert(NESTWALK_DCACHE_WALKS == NW_DC_WALKS);
+static_assert(ilog2(NESTWALK_DCACHE_LINE) == NW_DC_LINE_SHIFT);
+static_assert(NESTWALK_DCACHE_MAX_LEVELS == NW_DC_LEVELS);
+static_assert(NESTWALK_DCACHE_MAX_WAYS == NW_DC_MAX_WAYS);
+static_assert(NESTWALK_DCACHE_MAX_LINES == NW_DC_MAX_LINES);
 /* The capabilities are the core's NW_CAP_* bits. */
 #define NW_SAME_CAP(x)	static_assert((u32)NESTWALK_CAP_##x == (u32)NW_CAP_##x)
 NW_SAME_CAP(PDPE1GB);
@@ -104,7 +113,31 @@ NW_SAME_STAT(PAGE_CROSS);
 NW_SAME_STAT(GP_FAULT);
 NW_SAME_STAT(MMU_UNSYNC);
 NW_SAME_STAT(MMU_RECYCLED);
-static_assert(NESTWALK_STAT_MMU_RECYCLED + 1 == NW_C_NR);
-static_assert(sizeof("mmu_shadow_zapped") <= NESTWALK_STAT_NAME_LEN);
+NW_SAME_STAT(DCACHE_L1_HIT);
+NW_SAME_STAT(DCACHE_L2_HIT);
+NW_SAME_STAT(DCACHE_L3_HIT);
+NW_SAME_STAT(DCACHE_MISS);
+/* The walker-load counters are laid out as NW_C_WL() computes them. */
+#define NW_SAME_WL(x, dim, fetch, lv)	\
+	static_assert((int)NW_C_WL(dim, fetch, lv) ==	\
+		      (int)NESTWALK_STAT_WALKER_LOADS_##x)
+NW_SAME_WL(DTLB_L1, 0, 0, 0);
+NW_SAME_WL(DTLB_L2, 0, 0, 1);
+NW_SAME_WL(DTLB_L3, 0, 0, 2);
+NW_SAME_WL(DTLB_MEM, 0, 0, NW_DC_MEM);
+NW_SAME_WL(ITLB_L1, 0, 1, 0);
+NW_SAME_WL(ITLB_L2, 0, 1, 1);
+NW_SAME_WL(ITLB_L3, 0, 1, 2);
+NW_SAME_WL(ITLB_MEM, 0, 1, NW_DC_MEM);
+NW_SAME_WL(EPT_DTLB_L1, 1, 0, 0);
+NW_SAME_WL(EPT_DTLB_L2, 1, 0, 1);
+NW_SAME_WL(EPT_DTLB_L3, 1, 0, 2);
+NW_SAME_WL(EPT_DTLB_MEM, 1, 0, NW_DC_MEM);
+NW_SAME_WL(EPT_ITLB_L1, 1, 1, 0);
+NW_SAME_WL(EPT_ITLB_L2, 1, 1, 1);
+NW_SAME_WL(EPT_ITLB_L3, 1, 1, 2);
+NW_SAME_WL(EPT_ITLB_MEM, 1, 1, NW_DC_MEM);
+static_assert(NESTWALK_STAT_WALKER_LOADS_EPT_ITLB_MEM + 1 == NW_C_NR);
+static_assert(sizeof("walker_loads_ept_dtlb_mem") <= NESTWALK_STAT_NAME_LEN);
 
 #endif /* _NESTWALK_ABI_H */

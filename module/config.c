@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * CONFIG: the session's simulated CPU, from a preset, parts switched off,
- * or explicit TLB hierarchies (data, and instruction beside it).
+ * or explicit TLB hierarchies (data, and instruction beside it), and the
+ * data-cache model its walker's loads go through.
  */
 #include <linux/slab.h>
 
@@ -117,6 +118,69 @@ static int tlb_geometries(const struct nestwalk_config *c,
 	return 0;
 }
 
+/*
+ * One level of an explicit data-cache hierarchy into the core's fields.
+ * What the model can build (sets a power of two, ways, lines per level,
+ * latency) is nw_dcache_check()'s to say when nw_sim_create() builds it:
+ * here only reserved bytes, and values too large for the core's 32-bit
+ * fields (no set count above the lines a level may hold, so that no
+ * product of sets and ways can wrap).
+ */
+static int dcache_level(const struct nestwalk_dcache_level *u,
+			struct nw_dc_level_cfg *l)
+{
+	if (u->sets > NESTWALK_DCACHE_MAX_LINES ||
+	    u->ways > NESTWALK_DCACHE_MAX_WAYS || u->latency_milli > U32_MAX ||
+	    memchr_inv(u->reserved, 0, sizeof(u->reserved)))
+		return -EINVAL;
+	*l = (struct nw_dc_level_cfg){
+		.sets = u->sets, .ways = u->ways, .lat_m = u->latency_milli,
+	};
+	return 0;
+}
+
+/*
+ * The data-cache model as the caller asks (NESTWALK_CFG_DCACHE): its mode
+ * and, with the model on, the caller's hierarchy (@c->ndcache_levels at
+ * @c->dcache_levels) and memory latency in place of the preset's. Without
+ * the flag the fields are ignored and the model is off, as before API 5.
+ */
+static int dcache_config(const struct nestwalk_config *c,
+			 struct nw_dcache_cfg *d)
+{
+	struct nestwalk_dcache_level lv[NESTWALK_DCACHE_MAX_LEVELS];
+	u64 i, n = c->ndcache_levels;
+	int ret;
+
+	d->mode = NW_DC_OFF;
+	if (!(c->flags & NESTWALK_CFG_DCACHE))
+		return 0;
+	if (c->dcache_mode > NESTWALK_DCACHE_WALKS)
+		return -EINVAL;
+	d->mode = c->dcache_mode;
+	if (d->mode == NW_DC_OFF)
+		return 0;
+	if (c->dcache_mem_latency_milli > 10000000)
+		return -EINVAL;
+	if (c->dcache_mem_latency_milli)
+		d->mem_lat_m = c->dcache_mem_latency_milli;
+	if (!n)
+		return c->dcache_levels ? -EINVAL : 0;
+	if (n > NESTWALK_DCACHE_MAX_LEVELS)
+		return -EINVAL;
+	if (copy_from_user(lv, u64_to_user_ptr(c->dcache_levels),
+			   n * sizeof(lv[0])))
+		return -EFAULT;
+	memset(d->l, 0, sizeof(d->l));
+	for (i = 0; i < n; i++) {
+		ret = dcache_level(&lv[i], &d->l[i]);
+		if (ret)
+			return ret;
+	}
+	d->nlevels = n;
+	return 0;
+}
+
 /* (Re)build the session's simulated CPU; only while it has no VM. */
 int nw_sim_configure(struct nw_session *s, const struct nestwalk_config *c)
 {
@@ -133,6 +197,7 @@ int nw_sim_configure(struct nw_session *s, const struct nestwalk_config *c)
 	if (ret)
 		return ret;
 	ret = tlb_geometries(c, &cfg.tlb);
+	ret = ret ?: dcache_config(c, &cfg.dcache);
 	if (ret)
 		return ret;
 	cfg.seed = c->seed;
@@ -156,6 +221,10 @@ int nw_sim_configure(struct nw_session *s, const struct nestwalk_config *c)
 	s->sim = sim;
 	s->cfg = *c;
 	s->tlb_cfg = cfg.tlb;
+	s->dc_cfg = cfg.dcache;
+	/* What CONFIG writes back: the mode and memory latency in use. */
+	s->cfg.dcache_mode = cfg.dcache.mode;
+	s->cfg.dcache_mem_latency_milli = cfg.dcache.mem_lat_m;
 	mutex_unlock(&s->objs_lock);
 	return 0;
 }

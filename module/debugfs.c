@@ -6,6 +6,7 @@
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
+#include <linux/sizes.h>
 
 #include <linux/nestwalk.h>
 
@@ -165,7 +166,40 @@ static void show_tlb(struct seq_file *m, const char *name,
 	show_levels(m, iname, t->il, t->nilevels);
 }
 
-/* The TLB geometry of every preset. */
+static const char *const dc_mode_names[] = {
+	[NW_DC_OFF] = "off",
+	[NW_DC_DATA] = "data",
+	[NW_DC_WALKS] = "walks",
+};
+
+/* Levels of a data-cache hierarchy by index (the counters' l1, l2, l3). */
+static const char *const dc_level_names[NW_DC_LEVELS] = {
+	"l1d", "l2", "llc",
+};
+
+/*
+ * A data-cache geometry, each line opened by @prefix: one per level (its
+ * size in KiB rounded down; latencies in cycles, three decimals of the
+ * milli-cycles the model keeps), then the memory's latency.
+ */
+static void show_dcache(struct seq_file *m, const char *prefix,
+			const struct nw_dcache_cfg *d)
+{
+	int lv;
+
+	for (lv = 0; lv < d->nlevels; lv++) {
+		const struct nw_dc_level_cfg *l = &d->l[lv];
+
+		seq_printf(m, "%s%s sets %u ways %u size_kib %llu latency_cycles %u.%03u\n",
+			   prefix, dc_level_names[lv], l->sets, l->ways,
+			   (u64)l->sets * l->ways * NESTWALK_DCACHE_LINE / SZ_1K,
+			   l->lat_m / 1000, l->lat_m % 1000);
+	}
+	seq_printf(m, "%smemory latency_cycles %u.%03u\n", prefix,
+		   d->mem_lat_m / 1000, d->mem_lat_m % 1000);
+}
+
+/* The TLB and data-cache geometries of every preset. */
 static int presets_show(struct seq_file *m, void *unused)
 {
 	struct nw_sim_cfg cfg;
@@ -177,6 +211,9 @@ static int presets_show(struct seq_file *m, void *unused)
 			continue;
 		snprintf(name, sizeof(name), "preset %s", nw_preset_names[p]);
 		show_tlb(m, name, &cfg.tlb);
+		snprintf(name, sizeof(name), "preset %s dcache ",
+			 nw_preset_names[p]);
+		show_dcache(m, name, &cfg.dcache);
 	}
 	return 0;
 }
@@ -223,10 +260,35 @@ static int config_show(struct seq_file *m, void *unused)
 		   s->tlb_cfg.nilevels ? s->cfg.nitlb_levels ? "explicit" :
 					 "preset" : "unified");
 	show_tlb(m, "tlb", &s->tlb_cfg);
+	seq_printf(m, "dcache_mode %s\n", dc_mode_names[s->dc_cfg.mode]);
+	seq_printf(m, "dcache_geometry %s\n",
+		   s->cfg.ndcache_levels && s->dc_cfg.mode ? "explicit" :
+		   "preset");
+	show_dcache(m, "dcache ", &s->dc_cfg);
 	mutex_unlock(&s->objs_lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(config);
+
+/*
+ * The data-cache model: its mode and geometry, then its counters and the
+ * walker loads', "name value" as in stats.
+ */
+static int dcache_show(struct seq_file *m, void *unused)
+{
+	struct nw_session *s = m->private;
+	int i;
+
+	mutex_lock(&s->objs_lock);
+	seq_printf(m, "mode %s\n", dc_mode_names[s->dc_cfg.mode]);
+	show_dcache(m, "", &s->dc_cfg);
+	for (i = NW_C_DCACHE_L1_HIT; i <= NW_C_WL_EPT_ITLB_MEM; i++)
+		seq_printf(m, "%s %llu\n", nw_counter_names[i],
+			   nw_sim_counter(s->sim, i));
+	mutex_unlock(&s->objs_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(dcache);
 
 /* "refs N walks M": how many walks read N entries, since the last reset. */
 static int walks_show(struct seq_file *m, void *unused)
@@ -308,6 +370,7 @@ void nw_debugfs_session_add(struct nw_session *s)
 	debugfs_create_file("config", 0444, s->debugfs, s, &config_fops);
 	debugfs_create_file("walks", 0444, s->debugfs, s, &walks_fops);
 	debugfs_create_file("tlb", 0444, s->debugfs, s, &tlb_fops);
+	debugfs_create_file("dcache", 0444, s->debugfs, s, &dcache_fops);
 }
 
 void nw_debugfs_session_remove(struct nw_session *s)

@@ -22,7 +22,11 @@
 
 static atomic64_t nw_session_ids = ATOMIC64_INIT(0);
 
-/* What a session runs until NESTWALK_IOC_CONFIG says otherwise. */
+/*
+ * What a session runs until NESTWALK_IOC_CONFIG says otherwise: without
+ * NESTWALK_CFG_DCACHE, the data-cache model stays off (the fixed
+ * per-entry latency of API 4).
+ */
 static const struct nestwalk_config nw_default_config = {
 	.size = sizeof(struct nestwalk_config),
 	.preset = NESTWALK_PRESET_SKYLAKE,
@@ -232,6 +236,9 @@ static long nw_ioctl_config(struct nw_session *s, void __user *uarg)
 	if (ret)
 		return ret;
 	c.cpu_caps = s->sim->caps;
+	/* A V3 caller learns the data-cache mode and memory latency in use. */
+	c.dcache_mode = s->cfg.dcache_mode;
+	c.dcache_mem_latency_milli = s->cfg.dcache_mem_latency_milli;
 	return nw_copy_out(uarg, &c, sizeof(c), usize);
 }
 

@@ -12,6 +12,7 @@
 
 #include <linux/nestwalk.h>
 
+#include "dcache.h"
 #include "tlb.h"
 
 struct dentry;
@@ -79,6 +80,7 @@ struct nw_session {
 	u64 hpa_next;		/* next free model host-physical address */
 	struct nestwalk_config cfg;	/* as NESTWALK_IOC_CONFIG last set */
 	struct nw_tlb_cfg tlb_cfg;	/* the TLB geometry it built */
+	struct nw_dcache_cfg dc_cfg;	/* and the data-cache model */
 	struct dentry *debugfs;
 	/* The model (module/core/), and the table pages it was given. */
 	struct nw_sim *sim;

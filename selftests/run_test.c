@@ -937,6 +937,388 @@ TEST_F(two_vms, invalid_calls_change_nothing)
 	EXPECT_LT(8, st.count);
 }
 
+/*
+ * The data-cache model (API 5). Its walker-load counters are named after
+ * Haswell's PAGE_WALKER_LOADS events (event BCH, umasks 11H-18H DTLB_L1,
+ * _L2, _L3, _MEMORY; 21H-28H ITLB_*; 41H-48H EPT_DTLB_*; 81H-88H
+ * EPT_ITLB_*: Intel SDM vol. 3B, "Performance Monitoring Events for the
+ * 4th Generation Intel Core Processors"): the page walker's loads by the
+ * kind of walk, the dimension (EPT entries or the guest's own) and where
+ * the line was found. Every load of a walk is one of them.
+ */
+
+/* A valid explicit hierarchy: 8 KiB L1d, 64 KiB L2, a 1 MiB LLC. */
+static const struct nestwalk_dcache_level dc_levels[3] = {
+	{ .sets = 32, .ways = 4, .latency_milli = 3500 },
+	{ .sets = 128, .ways = 8, .latency_milli = 11000 },
+	{ .sets = 1024, .ways = 16, .latency_milli = 40250 },
+};
+
+/* Its lines in sessions/<id>/config ("dcache " first) and .../dcache. */
+#define DC_LEVEL_LINES							\
+	"l1d sets 32 ways 4 size_kib 8 latency_cycles 3.500\n"		\
+	"l2 sets 128 ways 8 size_kib 64 latency_cycles 11.000\n"	\
+	"llc sets 1024 ways 16 size_kib 1024 latency_cycles 40.250\n"
+
+/* The 20 counters of API 5, in enum nestwalk_stat order. */
+static const char *const dc_counters[] = {
+	"dcache_l1_hit", "dcache_l2_hit", "dcache_l3_hit", "dcache_miss",
+	"walker_loads_dtlb_l1", "walker_loads_dtlb_l2",
+	"walker_loads_dtlb_l3", "walker_loads_dtlb_mem",
+	"walker_loads_itlb_l1", "walker_loads_itlb_l2",
+	"walker_loads_itlb_l3", "walker_loads_itlb_mem",
+	"walker_loads_ept_dtlb_l1", "walker_loads_ept_dtlb_l2",
+	"walker_loads_ept_dtlb_l3", "walker_loads_ept_dtlb_mem",
+	"walker_loads_ept_itlb_l1", "walker_loads_ept_itlb_l2",
+	"walker_loads_ept_itlb_l3", "walker_loads_ept_itlb_mem",
+};
+
+/*
+ * Every geometry, mode and latency the uAPI refuses fails with EINVAL (a
+ * bad pointer with EFAULT) and leaves the session's CPU as it was; without
+ * NESTWALK_CFG_DCACHE, or with the model off, the fields are not read.
+ */
+TEST(dcache_config_rejects)
+{
+	static const struct {
+		int lv;
+		__u64 sets, ways, lat;
+	} bad[] = {
+		{ 0, 0, 4, 3500 },			/* no set */
+		{ 0, 48, 4, 3500 },			/* not a power of 2 */
+		{ 1, 1ULL << 21, 1, 11000 },		/* sets past the lines */
+		{ 1, (1ULL << 32) + 128, 8, 11000 },	/* 128 if truncated */
+		{ 2, 1024, 0, 40250 },			/* no way */
+		{ 2, 1024, 33, 40250 },			/* past 32 ways */
+		{ 2, 1ULL << 16, 32, 40250 },		/* 2^21 lines */
+		{ 0, 32, 4, 0 },			/* no latency */
+		{ 0, 32, 4, 1000001 },			/* past 10^6 */
+		{ 0, 32, 4, (1ULL << 32) + 3500 },	/* 3500 if truncated */
+	};
+	struct nestwalk_dcache_level lv[4];
+	struct nestwalk_config cfg = {
+		.size = sizeof(cfg), .preset = NESTWALK_PRESET_SKYLAKE,
+		.flags = NESTWALK_CFG_DCACHE,
+		.dcache_mode = NESTWALK_DCACHE_WALKS,
+		.dcache_levels = (unsigned long)lv, .ndcache_levels = 3,
+		.dcache_mem_latency_milli = 200000,
+	};
+	char dir[128], config[16384], dcache[4096];
+	unsigned int i;
+	int fd;
+
+	if (geteuid() || access(NW_DEV, F_OK))
+		SKIP(return, "must be root with the module loaded");
+	fd = open(NW_DEV, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	nwt_newest_session(dir, sizeof(dir));
+	memcpy(lv, dc_levels, sizeof(dc_levels));
+	ASSERT_EQ(0, ioctl(fd, NESTWALK_IOC_CONFIG, &cfg));
+	snprintf(config, sizeof(config), "%s", file_of(dir, "config"));
+	snprintf(dcache, sizeof(dcache), "%s", file_of(dir, "dcache"));
+	ASSERT_NE(NULL, strstr(config, "dcache_mode walks\n"));
+
+#define REFUSED(err) do {						\
+	EXPECT_EQ(-1, ioctl(fd, NESTWALK_IOC_CONFIG, &cfg));		\
+	EXPECT_EQ(err, errno);						\
+	memcpy(lv, dc_levels, sizeof(dc_levels));			\
+} while (0)
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		lv[bad[i].lv].sets = bad[i].sets;
+		lv[bad[i].lv].ways = bad[i].ways;
+		lv[bad[i].lv].latency_milli = bad[i].lat;
+		EXPECT_EQ(-1, ioctl(fd, NESTWALK_IOC_CONFIG, &cfg))
+			TH_LOG("geometry %u accepted", i);
+		EXPECT_EQ(EINVAL, errno);
+		memcpy(lv, dc_levels, sizeof(dc_levels));
+	}
+	lv[1].reserved[4] = 1;
+	REFUSED(EINVAL);
+	cfg.dcache_mode = NESTWALK_DCACHE_WALKS + 1;
+	REFUSED(EINVAL);
+	cfg.dcache_mode = 1ULL << 32 | NESTWALK_DCACHE_DATA;
+	REFUSED(EINVAL);
+	cfg.dcache_mode = NESTWALK_DCACHE_DATA;
+	cfg.ndcache_levels = 4;
+	REFUSED(EINVAL);
+	cfg.ndcache_levels = 0;		/* a pointer and no level */
+	REFUSED(EINVAL);
+	cfg.ndcache_levels = 3;
+	cfg.dcache_mem_latency_milli = 10000001;
+	REFUSED(EINVAL);
+	cfg.dcache_mem_latency_milli = 0;
+	cfg.dcache_levels = 16;
+	REFUSED(EFAULT);
+#undef REFUSED
+	EXPECT_STREQ(config, file_of(dir, "config"));
+	EXPECT_STREQ(dcache, file_of(dir, "dcache"));
+
+	/* Without the flag nothing of it is read: the model is off. */
+	cfg.flags = 0;
+	cfg.dcache_mode = 7;
+	cfg.ndcache_levels = 9;
+	cfg.dcache_mem_latency_milli = ~0ULL;
+	ASSERT_EQ(0, ioctl(fd, NESTWALK_IOC_CONFIG, &cfg));
+	EXPECT_EQ(NESTWALK_DCACHE_OFF, cfg.dcache_mode);
+	EXPECT_EQ(0, strncmp(file_of(dir, "dcache"), "mode off\n", 9));
+	/* Nor with the model off. */
+	cfg.flags = NESTWALK_CFG_DCACHE;
+	cfg.dcache_mode = NESTWALK_DCACHE_OFF;
+	cfg.dcache_mem_latency_milli = ~0ULL;
+	ASSERT_EQ(0, ioctl(fd, NESTWALK_IOC_CONFIG, &cfg));
+	EXPECT_EQ(NESTWALK_DCACHE_OFF, cfg.dcache_mode);
+	EXPECT_NE(NULL, strstr(file_of(dir, "config"),
+			       "dcache_mode off\ndcache_geometry preset\n"));
+	close(fd);
+}
+
+/*
+ * An explicit hierarchy with the model on for walk loads only: accepted,
+ * written back, shown in config and dcache; the written-back structure
+ * builds the same CPU again; the limits themselves are accepted; 0 keeps
+ * the preset's memory latency and no level the preset's hierarchy (as
+ * presets shows it); V1 and V2 callers, and the default session, run
+ * with the model off.
+ */
+TEST(dcache_config_explicit)
+{
+	struct nestwalk_dcache_level lv[3];
+	struct nestwalk_config cfg = {
+		.size = sizeof(cfg), .preset = NESTWALK_PRESET_SKYLAKE,
+		.flags = NESTWALK_CFG_DCACHE,
+		.dcache_mode = NESTWALK_DCACHE_WALKS,
+		.dcache_levels = (unsigned long)lv, .ndcache_levels = 3,
+		.dcache_mem_latency_milli = 123456,
+	};
+	char dir[128], want[4096], line[128];
+	const char *f, *p, *presets;
+	unsigned int i;
+	size_t n;
+	int fd;
+
+	if (geteuid() || access(NW_DEV, F_OK))
+		SKIP(return, "must be root with the module loaded");
+	fd = open(NW_DEV, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	nwt_newest_session(dir, sizeof(dir));
+	EXPECT_NE(NULL, strstr(file_of(dir, "config"), "dcache_mode off\n"));
+	EXPECT_EQ(0, strncmp(file_of(dir, "dcache"), "mode off\n", 9));
+
+	memcpy(lv, dc_levels, sizeof(dc_levels));
+	ASSERT_EQ(0, ioctl(fd, NESTWALK_IOC_CONFIG, &cfg));
+	EXPECT_EQ(NESTWALK_DCACHE_WALKS, cfg.dcache_mode);
+	EXPECT_EQ(123456, cfg.dcache_mem_latency_milli);
+	EXPECT_EQ((unsigned long)lv, cfg.dcache_levels);
+	EXPECT_EQ(3, cfg.ndcache_levels);
+	EXPECT_NE(NULL, strstr(file_of(dir, "config"),
+			       "dcache_mode walks\ndcache_geometry explicit\n"
+			       "dcache l1d sets 32 ways 4 size_kib 8 latency_cycles 3.500\n"
+			       "dcache l2 sets 128 ways 8 size_kib 64 latency_cycles 11.000\n"
+			       "dcache llc sets 1024 ways 16 size_kib 1024 latency_cycles 40.250\n"
+			       "dcache memory latency_cycles 123.456\n"));
+	/* The whole dcache file: nothing ran, every counter is 0. */
+	n = snprintf(want, sizeof(want), "mode walks\n" DC_LEVEL_LINES
+		     "memory latency_cycles 123.456\n");
+	for (i = 0; i < ARRAY_SIZE(dc_counters); i++)
+		n += snprintf(want + n, sizeof(want) - n, "%s 0\n",
+			      dc_counters[i]);
+	EXPECT_STREQ(want, file_of(dir, "dcache"));
+	ASSERT_EQ(0, ioctl(fd, NESTWALK_IOC_CONFIG, &cfg));
+	EXPECT_STREQ(want, file_of(dir, "dcache"));
+
+	/* The limits: one level of a set of 32 ways, 10^6 and 10^7. */
+	lv[0] = (struct nestwalk_dcache_level){
+		.sets = 1, .ways = 32, .latency_milli = 1000000,
+	};
+	cfg.ndcache_levels = 1;
+	cfg.dcache_mem_latency_milli = 10000000;
+	ASSERT_EQ(0, ioctl(fd, NESTWALK_IOC_CONFIG, &cfg));
+	EXPECT_EQ(10000000, cfg.dcache_mem_latency_milli);
+	f = file_of(dir, "dcache");
+	p = "mode walks\n"
+	    "l1d sets 1 ways 32 size_kib 2 latency_cycles 1000.000\n"
+	    "memory latency_cycles 10000.000\n"
+	    "dcache_l1_hit 0\n";
+	EXPECT_EQ(0, strncmp(f, p, strlen(p))) TH_LOG("%s", f);
+
+	/* 0: the preset's latency, written back; no level: its caches. */
+	cfg.dcache_mode = NESTWALK_DCACHE_DATA;
+	cfg.dcache_levels = 0;
+	cfg.ndcache_levels = 0;
+	cfg.dcache_mem_latency_milli = 0;
+	ASSERT_EQ(0, ioctl(fd, NESTWALK_IOC_CONFIG, &cfg));
+	EXPECT_EQ(NESTWALK_DCACHE_DATA, cfg.dcache_mode);
+	EXPECT_LT(0, cfg.dcache_mem_latency_milli);
+	EXPECT_GE(10000000, cfg.dcache_mem_latency_milli);
+	snprintf(line, sizeof(line), "dcache memory latency_cycles %llu.%03llu\n",
+		 (unsigned long long)cfg.dcache_mem_latency_milli / 1000,
+		 (unsigned long long)cfg.dcache_mem_latency_milli % 1000);
+	f = file_of(dir, "config");
+	EXPECT_NE(NULL, strstr(f, "dcache_mode data\ndcache_geometry preset\n"));
+	EXPECT_NE(NULL, strstr(f, line)) TH_LOG("no %s", line);
+	/* Each of its lines is skylake's in presets (3 levels, memory). */
+	presets = file_of(NW_DEBUGFS, "presets");
+	for (i = 0, p = strstr(f, "\ndcache "); p;
+	     p = strstr(p, "\ndcache "), i++) {
+		p++;
+		n = strcspn(p, "\n") + 1;
+		snprintf(line, sizeof(line), "preset skylake %.*s", (int)n, p);
+		EXPECT_NE(NULL, strstr(presets, line)) TH_LOG("no %s", line);
+		p += n - 1;
+	}
+	EXPECT_EQ(4, i);
+
+	/* Callers from before API 5: accepted, the model off. */
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.preset = NESTWALK_PRESET_SKYLAKE;
+	cfg.size = NESTWALK_CONFIG_SIZE_V2;
+	ASSERT_EQ(0, ioctl(fd, NESTWALK_IOC_CONFIG, &cfg));
+	EXPECT_NE(NULL, strstr(file_of(dir, "config"), "dcache_mode off\n"));
+	EXPECT_EQ(0, cfg.dcache_mem_latency_milli);	/* not written */
+	cfg.size = NESTWALK_CONFIG_SIZE_V1;
+	ASSERT_EQ(0, ioctl(fd, NESTWALK_IOC_CONFIG, &cfg));
+	EXPECT_EQ(0, cfg.dcache_mode);
+	close(fd);
+}
+
+/*
+ * Walk loads through the data caches, skylake, EPT 4 x 4 over 4 KiB host
+ * pages with every TLB and walk cache off: each access walks, reading 24
+ * entries (4 guest, 20 EPT). With the model on, each of those loads is
+ * one walker load (PAGE_WALKER_LOADS.DTLB_* for the guest's 4, .EPT_DTLB_*
+ * for the EPT's 20; reads only, so no ITLB ones) and one line load of the
+ * cache (dcache_*); in data mode each access's own line is one more. Off,
+ * all 20 counters stay 0. The RUN's deltas and debugfs dcache agree.
+ */
+#define DC_MEM		(2 * SZ_2M)
+#define DC_PAGES	64
+
+FIXTURE(dcache_run) {
+	int fd;
+	void *mem;
+	char dir[128];
+	struct nestwalk_access acc[DC_PAGES];
+};
+
+FIXTURE_VARIANT(dcache_run) {
+	__u64 mode;
+	const char *mode_line;
+};
+
+FIXTURE_VARIANT_ADD(dcache_run, mode_off) {
+	.mode = NESTWALK_DCACHE_OFF, .mode_line = "mode off\n",
+};
+
+FIXTURE_VARIANT_ADD(dcache_run, mode_walks) {
+	.mode = NESTWALK_DCACHE_WALKS, .mode_line = "mode walks\n",
+};
+
+FIXTURE_VARIANT_ADD(dcache_run, mode_data) {
+	.mode = NESTWALK_DCACHE_DATA, .mode_line = "mode data\n",
+};
+
+FIXTURE_SETUP(dcache_run)
+{
+	struct nestwalk_config cfg = {
+		.size = sizeof(cfg), .preset = NESTWALK_PRESET_SKYLAKE,
+		.flags = NESTWALK_CFG_NO_TLB | NESTWALK_CFG_NO_PWC |
+			 NESTWALK_CFG_NO_HPWC | NESTWALK_CFG_NO_NTLB |
+			 NESTWALK_CFG_DCACHE,
+		.dcache_mode = variant->mode,
+	};
+	struct nestwalk_vm_create vc = {
+		.size = sizeof(vc), .mode = NESTWALK_MODE_EPT, .vpid = 1,
+		.guest_levels = 4, .host_levels = 4, .gpt_size = GPT_SIZE,
+	};
+	struct nestwalk_memslot ms = {
+		.size = sizeof(ms), .memory_size = DC_MEM,
+	};
+	int i;
+
+	self->fd = -1;
+	self->mem = MAP_FAILED;
+	if (geteuid() || access(NW_DEV, F_OK))
+		SKIP(return, "must be root with the module loaded");
+	self->mem = mmap(NULL, DC_MEM, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->mem);
+	ASSERT_EQ(0, madvise(self->mem, DC_MEM, MADV_NOHUGEPAGE));
+	memset(self->mem, 0, DC_MEM);
+	self->fd = open(NW_DEV, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->fd);
+	nwt_newest_session(self->dir, sizeof(self->dir));
+	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_CONFIG, &cfg));
+	ASSERT_EQ(variant->mode, cfg.dcache_mode);
+	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_VM_CREATE, &vc));
+	ms.vm_id = vc.vm_id;
+	ms.userspace_addr = (unsigned long)self->mem;
+	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_MEMSLOT, &ms));
+	/* 24 entries a walk needs 4 KiB host pages. */
+	ASSERT_EQ(DC_MEM / 4096, ms.host_4k);
+	ASSERT_EQ(0, map(self->fd, vc.vm_id, GVA, DATA_GPA, DC_PAGES * 4096))
+		TH_LOG("map: %s", strerror(errno));
+	for (i = 0; i < DC_PAGES; i++) {
+		self->acc[i].gva = GVA + i * 4096 + (i % 64) * 64;
+		self->acc[i].attr = NESTWALK_ACCESS(0, NESTWALK_READ);
+	}
+}
+
+FIXTURE_TEARDOWN(dcache_run)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+	if (self->mem != MAP_FAILED)
+		munmap(self->mem, DC_MEM);
+}
+
+TEST_F(dcache_run, walk_loads_through_the_caches)
+{
+	struct nestwalk_run r = {
+		.size = sizeof(r), .accesses = (unsigned long)self->acc,
+		.count = DC_PAGES,
+	};
+	__u64 deltas[128], v, sum[5] = { 0 }, refs, on, data;
+	char path[192];
+	unsigned int i;
+
+	on = variant->mode != NESTWALK_DCACHE_OFF;
+	data = variant->mode == NESTWALK_DCACHE_DATA;
+	/* The first pass builds the EPT lazily; the second only walks. */
+	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_RUN, &r));
+	ASSERT_EQ(DC_PAGES, r.done);
+	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_RESET, 0));
+	r.deltas = (unsigned long)deltas;
+	r.ndeltas = 128;
+	ASSERT_EQ(0, ioctl(self->fd, NESTWALK_IOC_RUN, &r));
+	ASSERT_EQ(DC_PAGES, r.done);
+	ASSERT_LT(NESTWALK_STAT_WALKER_LOADS_EPT_ITLB_MEM, r.ndeltas);
+	EXPECT_EQ(DC_PAGES, counter(_metadata, self, "walks"));
+	refs = counter(_metadata, self, "walk_refs");
+	EXPECT_EQ(24 * DC_PAGES, refs);
+
+	snprintf(path, sizeof(path), "%s/dcache", self->dir);
+	EXPECT_EQ(0, strncmp(nwt_file(path), variant->mode_line,
+			     strlen(variant->mode_line)));
+	for (i = 0; i < ARRAY_SIZE(dc_counters); i++) {
+		v = counter(_metadata, self, dc_counters[i]);
+		/* The batch's deltas carry them, and the dcache file. */
+		EXPECT_EQ(v, deltas[NESTWALK_STAT_DCACHE_L1_HIT + i])
+			TH_LOG("delta of %s", dc_counters[i]);
+		EXPECT_EQ((long long)v, nwt_value(path, dc_counters[i], NULL))
+			TH_LOG("%s in dcache", dc_counters[i]);
+		/* Line loads, then walker loads in groups of four. */
+		sum[i < 4 ? 0 : 1 + (i - 4) / 4] += v;
+	}
+	/* 4 guest (DTLB) and 20 EPT (EPT_DTLB) loads a walk, no fetch. */
+	EXPECT_EQ(on * 4 * DC_PAGES, sum[1]);
+	EXPECT_EQ(0, sum[2]);
+	EXPECT_EQ(on * 20 * DC_PAGES, sum[3]);
+	EXPECT_EQ(0, sum[4]);
+	EXPECT_EQ(on * refs, sum[1] + sum[3]);
+	/* Each walk load is a line load; data mode adds each access's. */
+	EXPECT_EQ(on * refs + data * DC_PAGES, sum[0]);
+}
+
 /* A process killed in the middle of a long run leaves nothing behind. */
 TEST(killed_mid_run)
 {
