@@ -74,49 +74,40 @@ static u64 *set_of(const struct nw_dc_level *l, u64 line)
 }
 
 /*
- * Whether @line is in its set of @l, slots @from on; a hit becomes the
- * set's most recent line (true LRU: the slots before it move down).
+ * Look @line up in its set of @l and make it the set's most recent line,
+ * in one pass: each slot moves down one as the search passes it, until
+ * the line is found (a hit: the slots before it moved) or the set ends
+ * (a miss: every slot moved and the least recent line dropped, a fill).
+ * True LRU, exactly.
  */
-static bool touch(struct nw_dc_level *l, u64 line, u32 from)
+static bool touch(struct nw_dc_level *l, u64 line)
 {
-	u64 *set = set_of(l, line), key = line + 1;
+	u64 *set = set_of(l, line), key = line + 1, prev = set[0], cur;
 	u32 k;
 
-	for (k = from; k < l->ways; k++) {
-		if (set[k] == key) {
-			memmove(set + 1, set, k * sizeof(*set));
-			set[0] = key;
+	if (prev == key)
+		return true;
+	set[0] = key;
+	for (k = 1; k < l->ways; k++) {
+		cur = set[k];
+		set[k] = prev;
+		if (cur == key)
 			return true;
-		}
+		prev = cur;
 	}
 	return false;
 }
 
-/* @line becomes the most recent of its set; the least recent drops. */
-static void fill(struct nw_dc_level *l, u64 line)
-{
-	u64 *set = set_of(l, line);
-
-	memmove(set + 1, set, (l->ways - 1) * sizeof(*set));
-	set[0] = line + 1;
-}
-
 /*
- * The lookup past the inline test: for a load from level 0, the rest of
- * the L1 set (its first slot missed), then each level below; the levels
- * from @from down to the one that served the load take the line.
+ * The lookup past the inline test: each level from @from down until one
+ * holds the line, each of those that did not taking it (touch()).
  */
 int nw_dcache_load_slow(struct nw_dcache *d, u64 line, int from)
 {
-	int lv, hit = NW_DC_MEM;
+	int lv;
 
-	for (lv = from; lv < d->nlevels; lv++) {
-		if (touch(&d->l[lv], line, lv == 0 ? 1 : 0)) {
-			hit = lv;
-			break;
-		}
-	}
-	for (lv = from; lv < hit && lv < d->nlevels; lv++)
-		fill(&d->l[lv], line);
-	return hit;
+	for (lv = from; lv < d->nlevels; lv++)
+		if (touch(&d->l[lv], line))
+			return lv;
+	return NW_DC_MEM;
 }
