@@ -495,6 +495,11 @@ static void zipf_figures(struct nw_sim *s)
 }
 
 /*
+ * Built against a core older than the data-cache model too (bench-ab.sh
+ * builds this file against the baseline's core): (c') only with it.
+ */
+#ifdef NW_DC_MEM
+/*
  * (c'): the trace of (c) with the data-cache model on (walk loads and
  * the accesses' data lines, the preset's geometry), its rates @d timed
  * in the same rounds as (c)'s @r: its share of (c), round by round. The
@@ -532,6 +537,7 @@ static void report_dcache(struct nw_sim *s, u64 ws, const double *d,
 	       nw_cost_per_access_m(nw_sim_counter(s, NW_C_MCYCLES), n) /
 	       1000.0);
 }
+#endif
 
 static int bench_zipf_ws(struct nw_acc *t, u64 ws)
 {
@@ -545,7 +551,9 @@ static int bench_zipf_ws(struct nw_acc *t, u64 ws)
 
 	nw_preset(NW_PRESET_SKYLAKE, &cfg);
 	dcfg = cfg;
+#ifdef NW_DC_MEM
 	dcfg.dcache.mode = NW_DC_DATA;
+#endif
 	if (gen(t, NW_WL_ZIPF, ws, 990) || zipf_env(&e, &cfg, t, ws))
 		return 1;
 	if (zipf_env(&ed, &dcfg, t, ws)) {
@@ -582,8 +590,10 @@ static int bench_zipf_ws(struct nw_acc *t, u64 ws)
 	else
 		report_floor("the same trace through a bare TLB of the same arrays, no walk",
 			     r, b);
+#ifdef NW_DC_MEM
 	if (!err)
 		report_dcache(ed.s, ws, d, r);
+#endif
 	env_fini(&ed);
 	env_fini(&e);
 	return err;

@@ -51,5 +51,10 @@ printf '%-44s %10s %10s %7s\n' "figure (median of $runs runs)" "$rev" tree ratio
 cut -f1 "$out/run-tree-1.txt.fig" | while IFS= read -r name; do
 	b=$(cat "$out"/run-base-*.txt.fig | awk -F'\t' -v n="$name" '$1 == n { print $2 }' | sort -g | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
 	t=$(cat "$out"/run-tree-*.txt.fig | awk -F'\t' -v n="$name" '$1 == n { print $2 }' | sort -g | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+	# A figure the baseline does not print (a newer benchmark): no ratio.
+	if [ -z "$b" ] || [ "$(echo "$b == 0" | bc -l)" = 1 ]; then
+		printf '%-44s %10s %10s %7s\n' "$name" - "$t" -
+		continue
+	fi
 	printf '%-44s %10s %10s %7.3f\n' "$name" "$b" "$t" "$(echo "$t / $b" | bc -l)"
 done
