@@ -334,6 +334,14 @@ static long nw_ioctl_generate(struct nw_session *s, void __user *uarg)
 	return ret ? ret : ret2;
 }
 
+/*
+ * A command without its size field: each structure carries its own @size
+ * (nw_copy_in()), so a caller built against an older header, whose
+ * _IOWR() encoded a smaller structure (struct nestwalk_config grew in
+ * API 4 and 5), reaches the same command.
+ */
+#define NW_CMD(cmd)	((cmd) & ~IOCSIZE_MASK)
+
 static long nw_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct nw_session *s = file->private_data;
@@ -343,35 +351,35 @@ static long nw_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (mutex_lock_killable(&s->lock))
 		return -EINTR;
 
-	switch (cmd) {
-	case NESTWALK_IOC_VERSION:
+	switch (NW_CMD(cmd)) {
+	case NW_CMD(NESTWALK_IOC_VERSION):
 		ret = nw_ioctl_version(uarg);
 		break;
-	case NESTWALK_IOC_VM_CREATE:
+	case NW_CMD(NESTWALK_IOC_VM_CREATE):
 		ret = nw_ioctl_vm_create(s, uarg);
 		break;
-	case NESTWALK_IOC_MEMSLOT:
+	case NW_CMD(NESTWALK_IOC_MEMSLOT):
 		ret = nw_ioctl_memslot(s, uarg);
 		break;
-	case NESTWALK_IOC_CONFIG:
+	case NW_CMD(NESTWALK_IOC_CONFIG):
 		ret = nw_ioctl_config(s, uarg);
 		break;
-	case NESTWALK_IOC_MAP:
+	case NW_CMD(NESTWALK_IOC_MAP):
 		ret = nw_ioctl_map(s, uarg);
 		break;
-	case NESTWALK_IOC_RUN:
+	case NW_CMD(NESTWALK_IOC_RUN):
 		ret = nw_ioctl_run(s, uarg);
 		break;
-	case NESTWALK_IOC_STATS:
+	case NW_CMD(NESTWALK_IOC_STATS):
 		ret = nw_ioctl_stats(s, uarg);
 		break;
-	case NESTWALK_IOC_INVALIDATE:
+	case NW_CMD(NESTWALK_IOC_INVALIDATE):
 		ret = nw_ioctl_invalidate(s, uarg);
 		break;
-	case NESTWALK_IOC_GENERATE:
+	case NW_CMD(NESTWALK_IOC_GENERATE):
 		ret = nw_ioctl_generate(s, uarg);
 		break;
-	case NESTWALK_IOC_RESET:
+	case NW_CMD(NESTWALK_IOC_RESET):
 		ret = arg ? -EINVAL : 0;
 		if (!ret)
 			nw_sim_reset_counters(s->sim);

@@ -1168,16 +1168,26 @@ TEST(dcache_config_explicit)
 	}
 	EXPECT_EQ(4, i);
 
-	/* Callers from before API 5: accepted, the model off. */
+	/*
+	 * Callers from before API 5: accepted, the model off. Their
+	 * command is the one their header's _IOWR() made, with the size of
+	 * the structure they knew (64 bytes until API 4, then 96).
+	 */
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.preset = NESTWALK_PRESET_SKYLAKE;
 	cfg.size = NESTWALK_CONFIG_SIZE_V2;
-	ASSERT_EQ(0, ioctl(fd, NESTWALK_IOC_CONFIG, &cfg));
+	ASSERT_EQ(0, ioctl(fd, _IOWR(NESTWALK_IOC_MAGIC, 0x03,
+				     char[NESTWALK_CONFIG_SIZE_V2]), &cfg));
 	EXPECT_NE(NULL, strstr(file_of(dir, "config"), "dcache_mode off\n"));
 	EXPECT_EQ(0, cfg.dcache_mem_latency_milli);	/* not written */
 	cfg.size = NESTWALK_CONFIG_SIZE_V1;
-	ASSERT_EQ(0, ioctl(fd, NESTWALK_IOC_CONFIG, &cfg));
+	ASSERT_EQ(0, ioctl(fd, _IOWR(NESTWALK_IOC_MAGIC, 0x03,
+				     char[NESTWALK_CONFIG_SIZE_V1]), &cfg));
 	EXPECT_EQ(0, cfg.dcache_mode);
+	/* A command that is not CONFIG's, whatever its size: ENOTTY. */
+	EXPECT_EQ(-1, ioctl(fd, _IOWR(NESTWALK_IOC_MAGIC, 0x7f, char[64]),
+			    &cfg));
+	EXPECT_EQ(ENOTTY, errno);
 	close(fd);
 }
 

@@ -228,6 +228,23 @@ static struct nestwalk_tlb_level *geometry(void)
 	return l;
 }
 
+/* Data-cache levels for CONFIG (API 5), up to the largest that builds. */
+static struct nestwalk_dcache_level *dcache_geometry(void)
+{
+	static __thread struct nestwalk_dcache_level
+		l[NESTWALK_DCACHE_MAX_LEVELS];
+	unsigned int i;
+
+	memset(l, 0, sizeof(l));
+	for (i = 0; i < NESTWALK_DCACHE_MAX_LEVELS; i++) {
+		l[i].sets = pick(6) ? 1ULL << pick(21) : value();
+		l[i].ways = pick(6) ? 1 + pick(32) : value();
+		l[i].latency_milli = pick(6) ? 1 + pick(60000) : value();
+		l[i].reserved[pick(5)] = pick(16) ? 0 : value();
+	}
+	return l;
+}
+
 /* An argument block: random, or a valid-looking one for @nr. */
 static void argument(unsigned int nr, uint64_t *a, size_t words)
 {
@@ -258,13 +275,19 @@ static void argument(unsigned int nr, uint64_t *a, size_t words)
 		a[5] = reg[r] ? (uintptr_t)reg[r] : value();
 		break;
 	}
-	case 0x03:	/* CONFIG: preset, seed, TLB levels */
-		a[1] = pick(16);
+	case 0x03:	/* CONFIG: preset, seed, TLB levels, data caches */
+		a[1] = pick(16) | (pick(2) ? NESTWALK_CFG_DCACHE : 0);
 		a[2] = pick(5);
 		if (pick(2)) {
 			a[4] = pick(8) ? (uintptr_t)geometry() : value();
 			a[5] = pick(8) ? 1 + pick(3) : value();
 		}
+		a[9] = pick(8) ? pick(3) : value();
+		if (pick(2)) {
+			a[10] = pick(8) ? (uintptr_t)dcache_geometry() : value();
+			a[11] = pick(8) ? 1 + pick(3) : value();
+		}
+		a[12] = pick(3) ? 0 : pick(4) ? pick(400000) : value();
 		break;
 	case 0x04:	/* MAP: vm, pcid, gva, gpa, length, leaf, prot */
 		a[2] = pick(3);
@@ -327,7 +350,7 @@ static void note(long ret)
 
 static void one_ioctl(int fd)
 {
-	static const unsigned int sizes[] = { 64, 128, 128, 64, 128, 64, 64,
+	static const unsigned int sizes[] = { 64, 128, 128, 128, 128, 64, 64,
 					      0, 128, 128 };
 	uint64_t a[32];
 	unsigned int nr = pick(12), size = nr < 10 ? sizes[nr] : 8 * pick(32);
