@@ -228,7 +228,11 @@ static struct nestwalk_tlb_level *geometry(void)
 	return l;
 }
 
-/* Data-cache levels for CONFIG (API 5), up to the largest that builds. */
+/*
+ * Data-cache levels for CONFIG (API 5), up to the largest that builds
+ * now and then: a level of 2^20 lines is 8 MiB to zero, slow in a debug
+ * kernel under emulation, so most levels are small.
+ */
 static struct nestwalk_dcache_level *dcache_geometry(void)
 {
 	static __thread struct nestwalk_dcache_level
@@ -237,7 +241,8 @@ static struct nestwalk_dcache_level *dcache_geometry(void)
 
 	memset(l, 0, sizeof(l));
 	for (i = 0; i < NESTWALK_DCACHE_MAX_LEVELS; i++) {
-		l[i].sets = pick(6) ? 1ULL << pick(21) : value();
+		l[i].sets = pick(8) ? 1ULL << pick(11) :
+			    pick(4) ? 1ULL << pick(21) : value();
 		l[i].ways = pick(6) ? 1 + pick(32) : value();
 		l[i].latency_milli = pick(6) ? 1 + pick(60000) : value();
 		l[i].reserved[pick(5)] = pick(16) ? 0 : value();
