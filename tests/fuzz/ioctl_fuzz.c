@@ -231,7 +231,7 @@ static struct nestwalk_tlb_level *geometry(void)
 /*
  * Data-cache levels for CONFIG (API 5), up to the largest that builds
  * now and then: a level of 2^20 lines is 8 MiB to zero, slow in a debug
- * kernel under emulation, so most levels are small.
+ * kernel under emulation, so most levels are small (at most 256 sets).
  */
 static struct nestwalk_dcache_level *dcache_geometry(void)
 {
@@ -241,8 +241,8 @@ static struct nestwalk_dcache_level *dcache_geometry(void)
 
 	memset(l, 0, sizeof(l));
 	for (i = 0; i < NESTWALK_DCACHE_MAX_LEVELS; i++) {
-		l[i].sets = pick(8) ? 1ULL << pick(11) :
-			    pick(4) ? 1ULL << pick(21) : value();
+		l[i].sets = pick(8) ? 1ULL << pick(8) :
+			    pick(8) ? 1ULL << pick(21) : value();
 		l[i].ways = pick(6) ? 1 + pick(32) : value();
 		l[i].latency_milli = pick(6) ? 1 + pick(60000) : value();
 		l[i].reserved[pick(5)] = pick(16) ? 0 : value();
@@ -281,7 +281,7 @@ static void argument(unsigned int nr, uint64_t *a, size_t words)
 		break;
 	}
 	case 0x03:	/* CONFIG: preset, seed, TLB levels, data caches */
-		a[1] = pick(16) | (pick(2) ? NESTWALK_CFG_DCACHE : 0);
+		a[1] = pick(16) | (pick(4) ? 0 : NESTWALK_CFG_DCACHE);
 		a[2] = pick(5);
 		if (pick(2)) {
 			a[4] = pick(8) ? (uintptr_t)geometry() : value();
