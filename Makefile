@@ -195,13 +195,26 @@ vmtest-fuzz: deps selftests helper
 		$(DEBUG_VM) -t $$(( $(FUZZ_VM_SECONDS) + 600 )) -M 2048 \
 		-g $(CACHE)/gcov/vmtest-fuzz)
 
-# The whole VM suite again on Debian's 6.12 cloud kernel (bookworm-backports).
+# The whole VM suite on another distribution's packaged cloud kernel: the
+# module built in a root of that distribution with its compiler (W=1,
+# sparse, then DKMS: scripts/kernel-stage.sh, TAP in $(RESULTS)/STAGE-build.tap),
+# the DKMS-built module loaded into the kernel booted under QEMU.
+# 6.12 and 7.x (-1 -c ,-cx16): see scripts/vm-run.sh.
+define vmtest_kernel
+$(S)/kernel-stage.sh $(1) $(CACHE) $(RESULTS)/$(2)-build.tap && \
+k=$$($(S)/kernel-root.sh $(1) $(CACHE)) && eval "$$k" && \
+$(call vm_run,$(2),-k $$VMLINUZ -m $(CACHE)/mod-$(1)/nestwalk.ko \
+	-t 900 -M 6144 $(3))
+endef
+
+vmtest-510: deps selftests helper
+	@$(call vmtest_kernel,5.10,vmtest-510)
+
 vmtest-612: deps selftests helper
-	@k=$$($(S)/kernel-612.sh $(CACHE)) && eval "$$k" && \
-	$(S)/srccopy.sh $(CACHE)/mod-612 && \
-	$(MAKE) -s -C $$KDIR M=$(CACHE)/mod-612 modules && \
-	$(call vm_run,vmtest-612,-k $$VMLINUZ -m $(CACHE)/mod-612/nestwalk.ko \
-		-t 900 -M 6144 -1 -c $(comma)-cx16)
+	@$(call vmtest_kernel,6.12,vmtest-612,-1 -c $(comma)-cx16)
+
+vmtest-73: deps selftests helper
+	@$(call vmtest_kernel,7.3,vmtest-73,-1 -c $(comma)-cx16)
 
 debug-kernel: deps
 	@$(KSRC) && $(S)/debug-kernel.sh $$ksrc $(CACHE)
@@ -231,5 +244,5 @@ FORCE:
 	helper selftests bench bench-vm fuzz libfuzzer coverage coverage-module \
 	docs unit style sparse w1 \
 	dkms vmtest \
-	vmtest-numa vmtest-612 vmtest-faults vmtest-fuzz debug-kernel \
+	vmtest-numa vmtest-510 vmtest-612 vmtest-73 vmtest-faults vmtest-fuzz debug-kernel \
 	vmtest-debug check demo demo-vm FORCE

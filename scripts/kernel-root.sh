@@ -60,8 +60,7 @@ if [ -z "$site" ]; then
 fi
 
 in_root() {
-	chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-		DEBIAN_FRONTEND=noninteractive LC_ALL=C "$@"
+	"$(dirname "$0")/in-root.sh" "$root" "$@"
 }
 
 if [ ! -e "$root/.nestwalk-root" ]; then
@@ -88,15 +87,15 @@ if [ ! -e "$root/.nestwalk-updated" ]; then
 	touch "$root/.nestwalk-updated"
 fi
 
-# The metapackage names the release: linux-headers-<release>.
-rel=$(in_root apt-cache -t "$hsuite" show linux-headers-cloud-amd64 |
-      sed -n 's/^Depends: linux-headers-\([^ ,]*-cloud-amd64\).*/\1/p' |
-      sort -V | tail -n 1)
-case $rel in
-"$ver".*) ;;
-*)	say "$hsuite offers no $ver cloud kernel (found '$rel')"
-	exit 1 ;;
-esac
+# The metapackage names the release: linux-headers-<release>. The root
+# sees every version of it its suites hold; the newest of series VER.
+rel=$(in_root apt-cache show linux-headers-cloud-amd64 | grep '^Depends:' |
+      grep -o 'linux-headers-[^ ,]*-cloud-amd64' | sed 's/^linux-headers-//' |
+      { grep "^$ver\." || true; } | sort -V | tail -n 1)
+if [ -z "$rel" ]; then
+	say "$hsuite offers no $ver cloud kernel"
+	exit 1
+fi
 say "installing the headers of $rel in the $suite root"
 in_root apt-get -q -y --no-install-recommends -t "$hsuite" install \
 	"linux-headers-$rel" >&2

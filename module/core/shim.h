@@ -25,6 +25,9 @@
 #include <linux/string.h>
 #include <linux/types.h>
 
+/* What differs between kernel releases (try_cmpxchg64 before 5.19). */
+#include "../compat.h"
+
 /* Core objects may be large (TLB arrays); they are charged to the caller. */
 static inline void *nw_zalloc(size_t size)
 {
