@@ -128,6 +128,12 @@ docs: deps
 unit: deps
 	@$(KSRC) && $(S)/unit.sh $$ksft $(CACHE)/unit $(RESULTS)/unit.tap
 
+# The selftests on this machine, without the module, built and run with the
+# 6.1 and the 7.3 kselftest harness: by lib.mk's run_tests, and installed
+# (make install INSTALL_PATH=) and run by run_kselftest.sh. Each test skips.
+ksft-host: deps
+	@$(S)/ksft-host.sh $(CACHE) $(RESULTS)/ksft-host.tap
+
 style: deps
 	@$(KSRC) && $(S)/style.sh checkpatch $$ksrc $(RESULTS)/style.tap
 	@$(S)/style.sh funcs $(KDIR) $(CACHE)/mod-funcs $(RESULTS)/style.tap
@@ -229,7 +235,7 @@ FORCE:
 
 .PHONY: equiv all module module-debug install dkms-install uninstall clean deps \
 	helper selftests bench bench-vm fuzz libfuzzer coverage coverage-module \
-	docs unit style sparse w1 \
+	docs unit ksft-host style sparse w1 \
 	dkms vmtest \
 	vmtest-numa vmtest-612 vmtest-faults vmtest-fuzz debug-kernel \
 	vmtest-debug check demo demo-vm FORCE
