@@ -7,6 +7,8 @@
 # "run_tests", and installed with "make install INSTALL_PATH=" and run by
 # the installed run_kselftest.sh. Every test must report a skip that says
 # why ("ok N selftests: DIR: TEST # SKIP") and each run must exit 0.
+# tests/ksft/setup_skip_test.c checks nwtest.h's setup skip with each
+# harness.
 #
 #   ksft-host.sh CACHE TAPFILE
 
@@ -67,6 +69,27 @@ for ver in 6.1 7.3; do
 		tap_not_ok "ksft-host $ver: build with the $ver harness"
 		continue
 	fi
+	# nwtest.h's NWT_SETUP_SKIP/NWT_TEST_F with this harness.
+	log=$out/setup_skip_test.log
+	if gcc -Wall -Wextra -Werror -Wno-unused-parameter -O2 -static \
+	       -I"$ksft" -I"$st" -o "$out/setup_skip_test" \
+	       "$here/tests/ksft/setup_skip_test.c" "$st/nwtest.c" >"$log" 2>&1; then
+		"$out/setup_skip_test" >>"$log" 2>&1
+		rc=$?
+	else
+		rc=build
+	fi
+	if [ "$rc" = 0 ] &&
+	   grep -qE '^ok 1 (skips\.body_not_run )?# SKIP setup skips on purpose$' "$log" &&
+	   ! grep -q 'the body ran after its setup skipped' "$log" &&
+	   grep -qx 'ok 2 runs.body_runs' "$log" &&
+	   grep -qx '# body_runs: the body ran' "$log"; then
+		tap_ok "ksft-host $ver: a setup that skips keeps its NWT_TEST_F body from running, the next test's body runs"
+	else
+		sed 's/^/#   /' "$log" | tail -n 30
+		tap_not_ok "ksft-host $ver: setup_skip_test (exit $rc)"
+	fi
+
 	mapfile -t tests < <("${mk[@]}" -s emit_tests COLLECTION=nestwalk |
 			      sed -n 's/^nestwalk://p')
 	echo "ksft-host $ver: ${#tests[@]} tests: ${tests[*]}"
@@ -78,7 +101,10 @@ for ver in 6.1 7.3; do
 	# lib.mk's run_tests, from the source directory: the runner names
 	# the directory by its path, not being below its BASE_DIR.
 	log=$out/run_tests.log
-	"${mk[@]}" run_tests >"$log" 2>&1
+	# Appended: the runner writes the tests' output through a second
+	# descriptor (/dev/stdout opened for appending).
+	: >"$log"
+	"${mk[@]}" run_tests >>"$log" 2>&1
 	rc=$?
 	sed 's/^/  /' "$log" | grep -E '^  (not )?ok |SKIP'
 	check_run "$ver" run_tests "$log" "$(cd "$st" && pwd -P)" "${tests[@]}"
@@ -103,7 +129,8 @@ for ver in 6.1 7.3; do
 		tap_not_ok "ksft-host $ver install: kselftest-list.txt names '$list'"
 	fi
 	log=$out/run_kselftest.log
-	(cd "$inst" && ./run_kselftest.sh) >"$log" 2>&1
+	: >"$log"
+	(cd "$inst" && ./run_kselftest.sh) >>"$log" 2>&1
 	rc=$?
 	sed 's/^/  /' "$log" | grep -E '^  (not )?ok |SKIP'
 	check_run "$ver" run_kselftest.sh "$log" nestwalk "${tests[@]}"
