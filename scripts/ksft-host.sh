@@ -35,8 +35,8 @@ fi
 unset NESTWALK_KO NESTWALK_TESTS
 
 # check_run VER WHAT LOG DIR TESTS...: one TAP line per test, "ok" only if
-# the runner printed "ok N selftests: DIR: TEST # SKIP" for it; the reason
-# is the test's own SKIP line.
+# the runner printed "ok N selftests: DIR: TEST # SKIP" for it and the
+# test said why (its own SKIP line, quoted).
 check_run() {
 	local ver=$1 what=$2 log=$3 dir=$4 t line why
 	shift 4
@@ -45,9 +45,11 @@ check_run() {
 		why=$(awk -v h="# selftests: $dir: $t" '
 			$0 == h { on = 1; next }
 			on && /^(not )?ok [0-9]+ selftests: / { exit }
-			on && /SKIP/ { sub(/^# */, ""); print; exit }' "$log")
-		if echo "$line" | grep -qE "^ok [0-9]+ selftests: $dir: $t # SKIP\$"; then
-			tap_ok "ksft-host $ver $what: $t skipped: $why"
+			on && /SKIP/ { sub(/^.*SKIP:? */, ""); print; exit }' "$log")
+		if echo "$line" | grep -qE "^ok [0-9]+ selftests: $dir: $t # SKIP\$" &&
+		   [ -n "$why" ]; then
+			# No "# SKIP" in this line: the check passed.
+			tap_ok "ksft-host $ver $what: $t skipped, saying why ($why)"
 		else
 			tap_not_ok "ksft-host $ver $what: $t: ${line:-no result line}"
 		fi
