@@ -71,6 +71,25 @@ selftests: deps
 	@[ -s $(CACHE)/selftests/sort.lackey.gz ] || \
 	$(S)/lackey-trace.sh $(CACHE)/selftests/sort.lackey.gz
 
+# The selftests laid out as the kernel's own "make install" of its selftests
+# lays them out, for ./run_kselftest.sh on a test machine (built with the
+# KSFT harness, 6.1 or 7.3: scripts/ksft-src.sh), with the lackey trace
+# helper_run_test.sh replays:
+#   make selftests-install INSTALL_PATH=DIR [KSFT=7.3]
+KSFT ?= 6.1
+selftests-install: deps
+	@if [ -z "$(INSTALL_PATH)" ]; then \
+		echo "selftests-install: set INSTALL_PATH=DIR" >&2; exit 1; fi
+	@ksft=$$($(S)/ksft-src.sh $(KSFT) $(CACHE)) && \
+	$(MAKE) -C selftests KSFT_DIR=$$ksft \
+		OUTPUT=$(CACHE)/selftests-$(KSFT) install \
+		INSTALL_PATH=$(abspath $(INSTALL_PATH))
+	@mkdir -p $(CACHE)/selftests && \
+	[ -s $(CACHE)/selftests/sort.lackey.gz ] || \
+	$(S)/lackey-trace.sh $(CACHE)/selftests/sort.lackey.gz
+	@cp $(CACHE)/selftests/sort.lackey.gz \
+	    $(CACHE)/selftests/sort.lackey.gz.count $(abspath $(INSTALL_PATH))/nestwalk/
+
 # Native speed of the core (userspace, -O2), then the kernel batch path
 # against the userspace core in one VM: figures, not a pass/fail test.
 bench:
@@ -127,6 +146,12 @@ docs: deps
 
 unit: deps
 	@$(KSRC) && $(S)/unit.sh $$ksft $(CACHE)/unit $(RESULTS)/unit.tap
+
+# The selftests on this machine, without the module, built and run with the
+# 6.1 and the 7.3 kselftest harness: by lib.mk's run_tests, and installed
+# (make install INSTALL_PATH=) and run by run_kselftest.sh. Each test skips.
+ksft-host: deps
+	@$(S)/ksft-host.sh $(CACHE) $(RESULTS)/ksft-host.tap
 
 style: deps
 	@$(KSRC) && $(S)/style.sh checkpatch $$ksrc $(RESULTS)/style.tap
@@ -241,8 +266,8 @@ demo-vm: helper selftests $(NESTWALK_KO)
 FORCE:
 
 .PHONY: equiv all module module-debug install dkms-install uninstall clean deps \
-	helper selftests bench bench-vm fuzz libfuzzer coverage coverage-module \
-	docs unit style sparse w1 \
+	helper selftests selftests-install bench bench-vm fuzz libfuzzer coverage coverage-module \
+	docs unit ksft-host style sparse w1 \
 	dkms vmtest \
 	vmtest-numa vmtest-510 vmtest-612 vmtest-73 vmtest-faults vmtest-fuzz debug-kernel \
 	vmtest-debug check demo demo-vm FORCE

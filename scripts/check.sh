@@ -11,7 +11,7 @@ cache=${CACHE:-$here/build}
 results=$cache/results
 export CACHE=$cache
 
-stages=(unit libfuzzer coverage style sparse w1 dkms vmtest vmtest-numa vmtest-612
+stages=(unit ksft-host libfuzzer coverage style sparse w1 dkms vmtest vmtest-numa vmtest-612
 	vmtest-debug vmtest-faults vmtest-fuzz coverage-module)
 declare -A secs
 

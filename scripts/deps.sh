@@ -13,6 +13,8 @@ pkgs=(
 	linux-image-cloud-amd64 linux-headers-cloud-amd64
 	# kselftest harness, lib.mk, checkpatch, and the debug kernel
 	linux-source-6.1 bc flex bison libssl-dev perl
+	# lib.mk's run_tests and install (make install INSTALL_PATH=)
+	rsync
 	# gates and packaging; the fuzzer (clang's libFuzzer runtime)
 	sparse dkms clang libclang-rt-14-dev groff-base
 	# the VM; jq checks the helper's JSON there

@@ -224,11 +224,11 @@ FIXTURE_SETUP(faults)
 	self->fd = -1;
 	self->mem = MAP_FAILED;
 	if (geteuid())
-		SKIP(return, "must be root");
+		NWT_SETUP_SKIP(return, "must be root");
 	if (access(NW_DEV, F_OK))
-		SKIP(return, NW_DEV " missing: module not loaded");
+		NWT_SETUP_SKIP(return, NW_DEV " missing: module not loaded");
 	if (arm())
-		SKIP(return, "no fault injection (FAILSLAB, FAIL_PAGE_ALLOC, fail-nth) in this kernel");
+		NWT_SETUP_SKIP(return, "no fault injection (FAILSLAB, FAIL_PAGE_ALLOC, fail-nth) in this kernel");
 	/* Touched now, so that pinning it later allocates nothing of GUP's. */
 	self->mem = mmap(NULL, MEM, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
@@ -294,7 +294,7 @@ static int do_open(void)
 	return open(NW_DEV, O_RDWR | O_CLOEXEC);
 }
 
-TEST_F(faults, every_ioctl_path)
+NWT_TEST_F(faults, every_ioctl_path)
 {
 	struct nestwalk_config cfg = {
 		.size = sizeof(cfg), .preset = NESTWALK_PRESET_SKYLAKE,
@@ -380,5 +380,7 @@ TEST_F(faults, every_ioctl_path)
 	printf("# figures: faults: %d allocations failed on purpose in the ioctl paths, every call survived\n",
 	       total);
 }
+
+NWT_REQUIRE(NWT_ROOT | NWT_MODULE | NWT_DEBUGFS)
 
 TEST_HARNESS_MAIN

@@ -139,9 +139,9 @@ FIXTURE_SETUP(geometry)
 	self->a.fd = self->b.fd = -1;
 	self->a.mem = self->b.mem = NULL;
 	if (geteuid())
-		SKIP(return, "must be root");
+		NWT_SETUP_SKIP(return, "must be root");
 	if (access(NW_DEV, F_OK))
-		SKIP(return, NW_DEV " missing: module not loaded");
+		NWT_SETUP_SKIP(return, NW_DEV " missing: module not loaded");
 }
 
 FIXTURE_TEARDOWN(geometry)
@@ -151,7 +151,7 @@ FIXTURE_TEARDOWN(geometry)
 }
 
 /* The preset's TLB written out gives the preset's counters, every one. */
-TEST_F(geometry, explicit_nehalem_equals_preset)
+NWT_TEST_F(geometry, explicit_nehalem_equals_preset)
 {
 	struct nestwalk_config pre = {
 		.size = sizeof(pre), .preset = NESTWALK_PRESET_NEHALEM,
@@ -196,7 +196,7 @@ TEST_F(geometry, explicit_nehalem_equals_preset)
  * entries misses only on the first pass; one of 32 entries always evicts
  * the page needed next, so every access misses.
  */
-TEST_F(geometry, sweep_within_and_beyond_reach)
+NWT_TEST_F(geometry, sweep_within_and_beyond_reach)
 {
 	struct nestwalk_tlb_level l = {
 		.latency_milli = 1000,
@@ -233,7 +233,7 @@ TEST_F(geometry, sweep_within_and_beyond_reach)
 }
 
 /* Geometries the model cannot build: EINVAL, and nothing changes. */
-TEST_F(geometry, invalid_geometries_refused)
+NWT_TEST_F(geometry, invalid_geometries_refused)
 {
 	static const struct {
 		const char *what;
@@ -335,7 +335,7 @@ TEST_F(geometry, invalid_geometries_refused)
  * data level 2 (Skylake's STLB), shown by the session's config; the
  * geometries the model cannot build are refused with EINVAL.
  */
-TEST_F(geometry, itlb_geometries)
+NWT_TEST_F(geometry, itlb_geometries)
 {
 	static const struct nestwalk_tlb_level itlb[] = {
 		{ .latency_milli = 1000, .arrays = {
@@ -416,5 +416,7 @@ TEST_F(geometry, itlb_geometries)
 	EXPECT_NE(NULL, strstr(now, "itlb_geometry unified\n"));
 	EXPECT_EQ(NULL, strstr(now, "tlb itlb"));
 }
+
+NWT_REQUIRE(NWT_ROOT | NWT_MODULE | NWT_DEBUGFS)
 
 TEST_HARNESS_MAIN

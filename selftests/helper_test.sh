@@ -3,7 +3,8 @@
 #
 # The nestwalk helper's hugepage commands against the running kernel: every
 # write read back, shortfalls reported with exit code 3, the starting pools
-# restored. Prints TAP; exits 4 (skip) without root or a 2 MiB pool.
+# restored. Prints TAP; exits 4 (skip) without root, the module, the helper
+# or a 2 MiB pool.
 
 pool=/proc/sys/vm/nr_hugepages
 export NESTWALK_STATE_DIR=/tmp/nestwalk-helper-test
@@ -11,6 +12,7 @@ tap_prefix=helper
 . "$(dirname "$0")/tap.sh"
 
 [ "$(id -u)" = 0 ] || skip "the hugepage commands need root"
+[ -e /dev/nestwalk ] || skip "/dev/nestwalk missing: module not loaded"
 grep -q 'Hugepagesize: *2048 kB' /proc/meminfo ||
 	skip "no default 2 MiB hugepage pool"
 command -v nestwalk >/dev/null || skip "nestwalk not in PATH"

@@ -149,9 +149,9 @@ FIXTURE_SETUP(dev)
 	self->mem = MAP_FAILED;
 	self->saved_tables = -1;
 	if (geteuid())
-		SKIP(return, "must be root");
+		NWT_SETUP_SKIP(return, "must be root");
 	if (access(NW_DEV, F_OK))
-		SKIP(return, NW_DEV " missing: module not loaded");
+		NWT_SETUP_SKIP(return, NW_DEV " missing: module not loaded");
 	self->fd = open(NW_DEV, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->fd);
 }
@@ -221,12 +221,12 @@ static void free_list_scenario(struct __test_metadata *_metadata,
 	EXPECT_EQ(0, run_reads(self->fd, vm, gva, 2, viol));
 }
 
-TEST_F(dev, free_list_link_in_guest_memory_ept)
+NWT_TEST_F(dev, free_list_link_in_guest_memory_ept)
 {
 	free_list_scenario(_metadata, self, NESTWALK_MODE_EPT);
 }
 
-TEST_F(dev, free_list_link_in_guest_memory_shadow)
+NWT_TEST_F(dev, free_list_link_in_guest_memory_shadow)
 {
 	free_list_scenario(_metadata, self, NESTWALK_MODE_SHADOW);
 }
@@ -249,7 +249,7 @@ static int map_child(void *p)
  * entries in 31883ee (minutes, unkillable), more than a 4-level guest's
  * 2^48-byte address space now: refused, or at worst killed at once.
  */
-TEST_F(dev, map_beyond_the_address_space_ends_at_once)
+NWT_TEST_F(dev, map_beyond_the_address_space_ends_at_once)
 {
 	struct map_arg a = { .fd = self->fd, .len = -(1ULL << 30),
 			     .leaf = NESTWALK_PAGE_1G };
@@ -274,7 +274,7 @@ TEST_F(dev, map_beyond_the_address_space_ends_at_once)
  * region can hold): seconds natively, minutes under emulation. Still
  * running 300 ms in, it must be gone within a second of SIGKILL.
  */
-TEST_F(dev, long_map_stops_on_sigkill)
+NWT_TEST_F(dev, long_map_stops_on_sigkill)
 {
 	struct map_arg a = { .fd = self->fd, .len = 64ULL << 30,
 			     .leaf = NESTWALK_PAGE_4K };
@@ -295,7 +295,7 @@ TEST_F(dev, long_map_stops_on_sigkill)
 }
 
 /* One more leaf than the gpt region's pages could hold: ENOSPC. */
-TEST_F(dev, map_larger_than_the_gpt_region_can_hold)
+NWT_TEST_F(dev, map_larger_than_the_gpt_region_can_hold)
 {
 	void *m = mem_of(self, 2UL << 20);
 	int vm;
@@ -313,7 +313,7 @@ TEST_F(dev, map_larger_than_the_gpt_region_can_hold)
  * 1 TiB: 2^28 pages, 64 times the default pin budget. 31883ee allocated
  * its page array first (2 GiB, past INT_MAX: kvmalloc's WARN_ON_ONCE).
  */
-TEST_F(dev, memslot_of_1tib_refused_without_warning)
+NWT_TEST_F(dev, memslot_of_1tib_refused_without_warning)
 {
 	static const char *const bad[] = {
 		"WARNING", "Call Trace", "allocation failure", NULL
@@ -336,7 +336,7 @@ TEST_F(dev, memslot_of_1tib_refused_without_warning)
  * of one 4 KiB page at 2 MiB strides in native mode (tables in kernel
  * memory, one new PT each) stop with ENOSPC at the bound.
  */
-TEST_F(dev, table_pages_bound_refuses_with_enospc)
+NWT_TEST_F(dev, table_pages_bound_refuses_with_enospc)
 {
 	long long held = nwt_stat("table_pages");
 	void *m = mem_of(self, 2UL << 20);
@@ -371,7 +371,7 @@ TEST_F(dev, table_pages_bound_refuses_with_enospc)
  * of model addresses, so the next memslot began past 2^46 = MAXPHYADDR,
  * and a native walk to it faulted on reserved address bits.
  */
-TEST_F(dev, undone_memslots_give_back_their_addresses)
+NWT_TEST_F(dev, undone_memslots_give_back_their_addresses)
 {
 	const __u64 gva[1] = { 0x1000 };
 	struct nestwalk_memslot *ro;
@@ -427,7 +427,7 @@ static int zipf_child(void *p)
 }
 
 /* 2^22 zipf weights: about 1.4 s natively, in one loop in 31883ee. */
-TEST_F(dev, zipf_setup_stops_on_sigkill)
+NWT_TEST_F(dev, zipf_setup_stops_on_sigkill)
 {
 	struct gen_arg a = { .fd = self->fd };
 	double ms;
@@ -440,5 +440,7 @@ TEST_F(dev, zipf_setup_stops_on_sigkill)
 	TH_LOG("gone %.0f ms after SIGKILL (%s)", ms,
 	       WIFSIGNALED(st) ? "killed" : "had finished");
 }
+
+NWT_REQUIRE(NWT_ROOT | NWT_MODULE | NWT_DEBUGFS)
 
 TEST_HARNESS_MAIN

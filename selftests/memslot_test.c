@@ -101,9 +101,9 @@ FIXTURE_SETUP(backing)
 	self->saved_pool = -1;
 	self->len = 16 * SZ_2M;
 	if (geteuid())
-		SKIP(return, "must be root");
+		NWT_SETUP_SKIP(return, "must be root");
 	if (access(NW_DEV, F_OK))
-		SKIP(return, NW_DEV " missing: module not loaded");
+		NWT_SETUP_SKIP(return, NW_DEV " missing: module not loaded");
 
 	switch (variant->kind) {
 	case B_4K:
@@ -114,24 +114,25 @@ FIXTURE_SETUP(backing)
 		break;
 	case B_THP:
 		if (access(THP_ENABLED, R_OK))
-			SKIP(return, "kernel without transparent hugepages");
+			NWT_SETUP_SKIP(return, "kernel without transparent hugepages");
 		if (nwt_thp_never())
-			SKIP(return, "THP disabled: " THP_ENABLED " is never");
+			NWT_SETUP_SKIP(return, "THP disabled: " THP_ENABLED " is never");
 		self->mem = nwt_map_2m_aligned(self->len);
 		ASSERT_NE(NULL, self->mem);
 		ASSERT_EQ(0, madvise(self->mem, self->len, MADV_HUGEPAGE));
 		break;
 	case B_HUGETLB:
 		if (nwt_read_ll("/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages") < 0)
-			SKIP(return, "no 2 MiB hugetlb pool on this kernel");
+			NWT_SETUP_SKIP(return, "no 2 MiB hugetlb pool on this kernel");
 		if (!strstr(nwt_file("/proc/meminfo"), "Hugepagesize:       2048 kB"))
-			SKIP(return, "default hugepage size is not 2 MiB");
+			NWT_SETUP_SKIP(return, "default hugepage size is not 2 MiB");
 		self->saved_pool = nwt_read_ll(NR_HUGEPAGES);
 		ASSERT_LE(0, self->saved_pool);
 		ASSERT_EQ(0, nwt_write_ll(NR_HUGEPAGES, self->saved_pool + 16));
 		if (nwt_read_ll(NR_HUGEPAGES) < self->saved_pool + 16)
-			SKIP(return, "kernel granted %lld of %lld hugepages",
-			     nwt_read_ll(NR_HUGEPAGES), self->saved_pool + 16);
+			NWT_SETUP_SKIP(return,
+				       "kernel granted %lld of %lld hugepages",
+				       nwt_read_ll(NR_HUGEPAGES), self->saved_pool + 16);
 		self->mem = mmap(NULL, self->len, PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB,
 				 -1, 0);
@@ -154,7 +155,7 @@ FIXTURE_TEARDOWN(backing)
 		EXPECT_EQ(0, nwt_write_ll(NR_HUGEPAGES, self->saved_pool));
 }
 
-TEST_F(backing, host_mapping_size_reported)
+NWT_TEST_F(backing, host_mapping_size_reported)
 {
 	long long pinned0 = nwt_stat("pinned_pages");
 	struct nestwalk_memslot m;
@@ -215,9 +216,9 @@ FIXTURE_SETUP(session)
 {
 	self->fd = -1;
 	if (geteuid())
-		SKIP(return, "must be root");
+		NWT_SETUP_SKIP(return, "must be root");
 	if (access(NW_DEV, F_OK))
-		SKIP(return, NW_DEV " missing: module not loaded");
+		NWT_SETUP_SKIP(return, NW_DEV " missing: module not loaded");
 	self->fd = open(NW_DEV, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->fd);
 	self->mem = mmap(NULL, MEM_LEN, PROT_READ | PROT_WRITE,
@@ -250,7 +251,7 @@ FIXTURE_TEARDOWN(session)
 	free(before);							\
 } while (0)
 
-TEST_F(session, memslot_validation)
+NWT_TEST_F(session, memslot_validation)
 {
 	char *hi = self->mem + MEM_LEN / 2;
 	struct nestwalk_memslot m = {
@@ -303,7 +304,7 @@ TEST_F(session, memslot_validation)
 	EXPECT_EQ(1, m.host_4k);
 }
 
-TEST_F(session, memslot_limit)
+NWT_TEST_F(session, memslot_limit)
 {
 	char *hi = self->mem + MEM_LEN / 2;
 	long long max = nwt_read_ll("/sys/module/nestwalk/parameters/max_memslots");
@@ -320,7 +321,7 @@ TEST_F(session, memslot_limit)
 					4096, NULL));
 }
 
-TEST_F(session, vm_validation)
+NWT_TEST_F(session, vm_validation)
 {
 	struct nestwalk_vm_create c;
 	char vms[160];
@@ -366,7 +367,7 @@ TEST_F(session, vm_validation)
 }
 
 /* A VM whose id cannot be written back is not created. */
-TEST_F(session, vm_create_undone_on_efault)
+NWT_TEST_F(session, vm_create_undone_on_efault)
 {
 	struct nestwalk_vm_create *c;
 	__u64 id;
@@ -414,7 +415,7 @@ static long long vmlck_kb(void)
 }
 
 /* Pinned pages are charged to RLIMIT_MEMLOCK like mlock()ed ones. */
-TEST_F(session, rlimit_memlock_enforced)
+NWT_TEST_F(session, rlimit_memlock_enforced)
 {
 	struct rlimit rl = { .rlim_cur = 64 << 10, .rlim_max = 64 << 10 };
 	char *hi = self->mem + MEM_LEN / 2;
@@ -445,7 +446,7 @@ TEST_F(session, rlimit_memlock_enforced)
 		TH_LOG("10: setup failed, 11: over-limit slot accepted, 12: within-limit slot refused or not charged");
 }
 
-TEST_F(session, map_validation)
+NWT_TEST_F(session, map_validation)
 {
 	struct nestwalk_map m = {
 		.size = sizeof(m), .vm_id = self->vm, .gva = 1UL << 30,
@@ -474,5 +475,7 @@ TEST_F(session, map_validation)
 #undef MAP_REJECTED
 	EXPECT_EQ(0, ioctl(self->fd, NESTWALK_IOC_MAP, &m));
 }
+
+NWT_REQUIRE(NWT_ROOT | NWT_MODULE | NWT_DEBUGFS)
 
 TEST_HARNESS_MAIN

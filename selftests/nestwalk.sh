@@ -13,6 +13,16 @@ if [ "$(id -u)" != 0 ]; then
 	echo "# SKIP: nestwalk selftests must be run as root"
 	exit $ksft_skip
 fi
+# The module to load, checked before anything on the machine is changed.
+if [ -n "$NESTWALK_KO" ]; then
+	if [ ! -f "$NESTWALK_KO" ]; then
+		echo "# SKIP: NESTWALK_KO=$NESTWALK_KO does not exist"
+		exit $ksft_skip
+	fi
+elif [ ! -d /sys/module/nestwalk ] && ! modinfo nestwalk >/dev/null 2>&1; then
+	echo "# SKIP: nestwalk module not installed and NESTWALK_KO not set"
+	exit $ksft_skip
+fi
 if [ ! -d /sys/kernel/debug/nestwalk ] && ! grep -qs debugfs /proc/mounts; then
 	mount -t debugfs none /sys/kernel/debug 2>/dev/null
 fi
@@ -29,14 +39,10 @@ held() {
 held0=$(held | tr '\n' ' ')
 
 if [ -n "$NESTWALK_KO" ]; then
-	if [ ! -f "$NESTWALK_KO" ]; then
-		echo "# SKIP: NESTWALK_KO=$NESTWALK_KO does not exist"
-		exit $ksft_skip
-	fi
 	insmod "$NESTWALK_KO" || exit 1
-elif ! modprobe nestwalk 2>/dev/null; then
-	echo "# SKIP: nestwalk module not installed and NESTWALK_KO not set"
-	exit $ksft_skip
+elif ! modprobe nestwalk; then
+	echo "# modprobe nestwalk failed"
+	exit 1
 fi
 
 rc=0

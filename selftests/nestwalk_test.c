@@ -22,9 +22,8 @@
 #include <linux/nestwalk.h>
 
 #include "kselftest_harness.h"
+#include "nwtest.h"
 
-#define NW_DEV		"/dev/nestwalk"
-#define NW_DEBUGFS	"/sys/kernel/debug/nestwalk"
 #define NW_SYSMOD	"/sys/module/nestwalk"
 
 static int nw_version(int fd, struct nestwalk_version *v)
@@ -95,9 +94,9 @@ FIXTURE_SETUP(session)
 {
 	self->fd = -1;
 	if (geteuid())
-		SKIP(return, "must be root to open " NW_DEV);
+		NWT_SETUP_SKIP(return, "must be root to open " NW_DEV);
 	if (access(NW_DEV, F_OK))
-		SKIP(return, NW_DEV " is missing: module not loaded");
+		NWT_SETUP_SKIP(return, NW_DEV " is missing: module not loaded");
 	self->fd = open(NW_DEV, O_RDWR | O_CLOEXEC);
 	ASSERT_GE(self->fd, 0) TH_LOG("open: %s", strerror(errno));
 }
@@ -108,7 +107,7 @@ FIXTURE_TEARDOWN(session)
 		close(self->fd);
 }
 
-TEST_F(session, version_matches_module)
+NWT_TEST_F(session, version_matches_module)
 {
 	struct nestwalk_version v;
 	char modver[32];
@@ -121,7 +120,7 @@ TEST_F(session, version_matches_module)
 	EXPECT_EQ(parse_version(modver), (long long)v.module_version);
 }
 
-TEST_F(session, version_size_negotiation)
+NWT_TEST_F(session, version_size_negotiation)
 {
 	struct {
 		struct nestwalk_version v;
@@ -151,7 +150,7 @@ TEST_F(session, version_size_negotiation)
 	EXPECT_EQ(EINVAL, errno);
 }
 
-TEST_F(session, version_rejects_flags_and_reserved)
+NWT_TEST_F(session, version_rejects_flags_and_reserved)
 {
 	struct nestwalk_version v;
 
@@ -169,7 +168,7 @@ TEST_F(session, version_rejects_flags_and_reserved)
 	EXPECT_EQ(0, v.api_version);
 }
 
-TEST_F(session, version_bad_pointer)
+NWT_TEST_F(session, version_bad_pointer)
 {
 	EXPECT_EQ(-1, ioctl(self->fd, NESTWALK_IOC_VERSION, (void *)8));
 	EXPECT_EQ(EFAULT, errno);
@@ -177,7 +176,7 @@ TEST_F(session, version_bad_pointer)
 	EXPECT_EQ(EFAULT, errno);
 }
 
-TEST_F(session, unknown_ioctl_is_enotty)
+NWT_TEST_F(session, unknown_ioctl_is_enotty)
 {
 	struct nestwalk_version v;
 	struct termios t;
@@ -195,7 +194,7 @@ TEST_F(session, unknown_ioctl_is_enotty)
 	EXPECT_EQ(ENOTTY, errno);
 }
 
-TEST_F(session, sessions_are_independent)
+NWT_TEST_F(session, sessions_are_independent)
 {
 	struct nestwalk_version v;
 	int fd2;
@@ -208,7 +207,7 @@ TEST_F(session, sessions_are_independent)
 	EXPECT_EQ(0, nw_version(self->fd, &v));
 }
 
-TEST_F(session, rmmod_refused_while_open)
+NWT_TEST_F(session, rmmod_refused_while_open)
 {
 	struct nestwalk_version v;
 
@@ -341,5 +340,7 @@ TEST(load_unload_cycles)
 	/* Leave it loaded, as the runner expects. */
 	ASSERT_EQ(0, load_module(ko));
 }
+
+NWT_REQUIRE(NWT_ROOT | NWT_MODULE | NWT_DEBUGFS)
 
 TEST_HARNESS_MAIN

@@ -7,7 +7,20 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "kselftest.h"
 #include "nwtest.h"
+
+bool nwt_setup_skipped;
+
+void nwt_require(unsigned int needs)
+{
+	if ((needs & NWT_ROOT) && geteuid())
+		ksft_exit_skip("must be root\n");
+	if ((needs & NWT_MODULE) && access(NW_DEV, F_OK))
+		ksft_exit_skip(NW_DEV " missing: module not loaded\n");
+	if ((needs & NWT_DEBUGFS) && access(NW_DEBUGFS, F_OK))
+		ksft_exit_skip(NW_DEBUGFS " missing: debugfs not mounted\n");
+}
 
 long long nwt_read_ll(const char *path)
 {

@@ -146,29 +146,30 @@ FIXTURE_SETUP(nested)
 	self->mem = MAP_FAILED;
 	self->acc = NULL;
 	if (geteuid())
-		SKIP(return, "must be root");
+		NWT_SETUP_SKIP(return, "must be root");
 	if (access(NW_DEV, F_OK))
-		SKIP(return, NW_DEV " missing: module not loaded");
+		NWT_SETUP_SKIP(return, NW_DEV " missing: module not loaded");
 
 	if (variant->kind == B_HUGETLB) {
 		if (nwt_read_ll("/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages") < 0)
-			SKIP(return, "no 2 MiB hugetlb pool on this kernel");
+			NWT_SETUP_SKIP(return, "no 2 MiB hugetlb pool on this kernel");
 		self->saved_pool = nwt_read_ll(NR_HUGEPAGES);
 		ASSERT_LE(0, self->saved_pool);
 		ASSERT_EQ(0, nwt_write_ll(NR_HUGEPAGES,
 				      self->saved_pool + MEM / SZ_2M));
 		if (nwt_read_ll(NR_HUGEPAGES) < self->saved_pool + (long long)(MEM / SZ_2M))
-			SKIP(return, "kernel granted %lld hugepages, %lld asked",
-			     nwt_read_ll(NR_HUGEPAGES),
-			     self->saved_pool + (long long)(MEM / SZ_2M));
+			NWT_SETUP_SKIP(return,
+				       "kernel granted %lld hugepages, %lld asked",
+				       nwt_read_ll(NR_HUGEPAGES),
+				       self->saved_pool + (long long)(MEM / SZ_2M));
 		self->mem = mmap(NULL, MEM, PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB,
 				 -1, 0);
 	} else if (variant->kind == B_THP) {
 		if (access(THP_ENABLED, R_OK))
-			SKIP(return, "kernel without transparent hugepages");
+			NWT_SETUP_SKIP(return, "kernel without transparent hugepages");
 		if (nwt_thp_never())
-			SKIP(return, "THP disabled: " THP_ENABLED " is never");
+			NWT_SETUP_SKIP(return, "THP disabled: " THP_ENABLED " is never");
 		self->mem = nwt_map_2m_aligned(MEM);
 		if (self->mem != MAP_FAILED) {
 			ASSERT_EQ(0, madvise(self->mem, MEM, MADV_HUGEPAGE));
@@ -196,8 +197,9 @@ FIXTURE_SETUP(nested)
 	} else if (variant->kind == B_THP) {
 		/* memslot_test matches this report against smaps. */
 		if (ms.host_2m != MEM / SZ_2M)
-			SKIP(return, "kernel granted %llu of %lu THPs",
-			     (unsigned long long)ms.host_2m, MEM / SZ_2M);
+			NWT_SETUP_SKIP(return,
+				       "kernel granted %llu of %lu THPs",
+				       (unsigned long long)ms.host_2m, MEM / SZ_2M);
 	} else {
 		ASSERT_EQ(MEM / 4096, ms.host_4k);
 	}
@@ -236,7 +238,7 @@ static int run(int fd, struct nestwalk_access *acc, __u64 n, __u64 *done)
 	return ret;
 }
 
-TEST_F(nested, uncached_references_per_walk)
+NWT_TEST_F(nested, uncached_references_per_walk)
 {
 	__u64 done, walks, refs, guest, host;
 	char name[32], want[64];
@@ -295,7 +297,7 @@ TEST_F(nested, uncached_references_per_walk)
 }
 
 /* Documentation/walkthrough.rst, step 6 and 7: the generator's way. */
-TEST_F(nested, walkthrough_generate)
+NWT_TEST_F(nested, walkthrough_generate)
 {
 	struct nestwalk_generate g = {
 		.size = sizeof(g), .vm_id = 0,
@@ -329,7 +331,7 @@ TEST_F(nested, walkthrough_generate)
 	EXPECT_STREQ(want, file_of(self->dir, "walks"));
 }
 
-TEST_F(nested, config_after_vm_is_busy)
+NWT_TEST_F(nested, config_after_vm_is_busy)
 {
 	struct nestwalk_config cfg = {
 		.size = sizeof(cfg), .preset = NESTWALK_PRESET_NEHALEM,
@@ -339,7 +341,7 @@ TEST_F(nested, config_after_vm_is_busy)
 	EXPECT_EQ(EBUSY, errno);
 }
 
-TEST_F(nested, run_rejects_bad_records)
+NWT_TEST_F(nested, run_rejects_bad_records)
 {
 	__u64 done;
 
@@ -419,9 +421,9 @@ FIXTURE_SETUP(onedim)
 	self->acc = NULL;
 	self->mem = MAP_FAILED;
 	if (geteuid())
-		SKIP(return, "must be root");
+		NWT_SETUP_SKIP(return, "must be root");
 	if (access(NW_DEV, F_OK))
-		SKIP(return, NW_DEV " missing: module not loaded");
+		NWT_SETUP_SKIP(return, NW_DEV " missing: module not loaded");
 	self->mem = mmap(NULL, MEM, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->mem);
@@ -453,7 +455,7 @@ FIXTURE_TEARDOWN(onedim)
 		munmap(self->mem, MEM);
 }
 
-TEST_F(onedim, references_per_walk)
+NWT_TEST_F(onedim, references_per_walk)
 {
 	__u64 done, walks, refs;
 
@@ -481,7 +483,7 @@ TEST_F(onedim, references_per_walk)
  * that ends past the mapped range faults as a whole; a record larger
  * than a page is refused.
  */
-TEST_F(onedim, page_crossing_records)
+NWT_TEST_F(onedim, page_crossing_records)
 {
 	const __u64 n = 64;
 	__u64 done, i;
@@ -518,7 +520,7 @@ TEST_F(onedim, page_crossing_records)
  * CR3 load syncs it (kvm_invalidate_pcid()): the 16 remapped entries go
  * and refill on their next touch, and only they. Native paging: no exit.
  */
-TEST_F(onedim, pte_writes_after_fill)
+NWT_TEST_F(onedim, pte_writes_after_fill)
 {
 	const __u64 remapped = 16;
 	bool shadow = variant->mode == NESTWALK_MODE_SHADOW;
@@ -578,9 +580,9 @@ FIXTURE_SETUP(two_vms)
 	self->fd = -1;
 	self->mem[0] = self->mem[1] = MAP_FAILED;
 	if (geteuid())
-		SKIP(return, "must be root");
+		NWT_SETUP_SKIP(return, "must be root");
 	if (access(NW_DEV, F_OK))
-		SKIP(return, NW_DEV " missing: module not loaded");
+		NWT_SETUP_SKIP(return, NW_DEV " missing: module not loaded");
 	self->fd = open(NW_DEV, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->fd);
 	nwt_newest_session(self->dir, sizeof(self->dir));
@@ -643,7 +645,7 @@ static int count_of(const char *hay, const char *needle)
 	return n;
 }
 
-TEST_F(two_vms, misses_after_vm_switch)
+NWT_TEST_F(two_vms, misses_after_vm_switch)
 {
 	__u64 want = variant->vpid[0] ? 0 : WS_PAGES;
 	char tag[32];
@@ -683,7 +685,7 @@ static int inval(int fd, __u64 op, __u64 type, __u64 vm, __u64 vpid,
 	return ioctl(fd, NESTWALK_IOC_INVALIDATE, &iv);
 }
 
-TEST_F(two_vms, invlpg_and_invvpid)
+NWT_TEST_F(two_vms, invlpg_and_invvpid)
 {
 	ASSERT_EQ(0, run_vm(self->fd, 0, self->acc, WS_PAGES));
 	ASSERT_EQ(0, run_vm(self->fd, 0, self->acc, WS_PAGES));
@@ -710,7 +712,7 @@ TEST_F(two_vms, invlpg_and_invvpid)
 	EXPECT_EQ(WS_PAGES, counter(_metadata, self, "tlb_miss"));
 }
 
-TEST_F(two_vms, invalidate_validation)
+NWT_TEST_F(two_vms, invalidate_validation)
 {
 	EXPECT_EQ(-1, inval(self->fd, 7, 0, 0, 0, 0));
 	EXPECT_EQ(EINVAL, errno);
@@ -725,7 +727,7 @@ TEST_F(two_vms, invalidate_validation)
 }
 
 /* The in-kernel generator: counted, and the same for the same seed. */
-TEST_F(two_vms, generator_is_deterministic)
+NWT_TEST_F(two_vms, generator_is_deterministic)
 {
 	struct nestwalk_generate g = {
 		.size = sizeof(g), .vm_id = 0,
@@ -840,7 +842,7 @@ TEST(cpu_caps)
 }
 
 /* Invalid calls of every run-time ioctl fail and leave all state alone. */
-TEST_F(two_vms, invalid_calls_change_nothing)
+NWT_TEST_F(two_vms, invalid_calls_change_nothing)
 {
 	struct nestwalk_config cfg = { .size = sizeof(cfg) };
 	struct nestwalk_run r = { .size = sizeof(r), .count = WS_PAGES };
@@ -1248,7 +1250,7 @@ FIXTURE_SETUP(dcache_run)
 	self->fd = -1;
 	self->mem = MAP_FAILED;
 	if (geteuid() || access(NW_DEV, F_OK))
-		SKIP(return, "must be root with the module loaded");
+		NWT_SETUP_SKIP(return, "must be root with the module loaded");
 	self->mem = mmap(NULL, DC_MEM, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->mem);
@@ -1281,7 +1283,7 @@ FIXTURE_TEARDOWN(dcache_run)
 		munmap(self->mem, DC_MEM);
 }
 
-TEST_F(dcache_run, walk_loads_through_the_caches)
+NWT_TEST_F(dcache_run, walk_loads_through_the_caches)
 {
 	struct nestwalk_run r = {
 		.size = sizeof(r), .accesses = (unsigned long)self->acc,
@@ -1382,5 +1384,7 @@ TEST(killed_mid_run)
 	EXPECT_EQ(open0, nwt_stat("sessions_open"));
 	close(p[0]);
 }
+
+NWT_REQUIRE(NWT_ROOT | NWT_MODULE | NWT_DEBUGFS)
 
 TEST_HARNESS_MAIN

@@ -106,7 +106,7 @@ FIXTURE_TEARDOWN(scale)
 {
 }
 
-TEST_F_TIMEOUT(scale, four_gib_guest, 600)
+NWT_TEST_F_TIMEOUT(scale, four_gib_guest, 600)
 {
 	const unsigned long long sizes[] = { GIB / 4, GIB, 4 * GIB };
 	unsigned long long len = 4 * GIB, data = len - GPT_SIZE, held;
@@ -169,5 +169,7 @@ TEST_F_TIMEOUT(scale, four_gib_guest, 600)
 	close(fd);
 	munmap(mem, len);
 }
+
+NWT_REQUIRE(NWT_ROOT | NWT_MODULE | NWT_DEBUGFS)
 
 TEST_HARNESS_MAIN

@@ -77,9 +77,9 @@ FIXTURE_SETUP(guest)
 	self->fd = -1;
 	self->mem = MAP_FAILED;
 	if (geteuid())
-		SKIP(return, "must be root");
+		NWT_SETUP_SKIP(return, "must be root");
 	if (access(NW_DEV, F_OK))
-		SKIP(return, NW_DEV " missing: module not loaded");
+		NWT_SETUP_SKIP(return, NW_DEV " missing: module not loaded");
 	self->mem = mmap(NULL, MEM, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->mem);
@@ -134,7 +134,7 @@ static int run(int fd, __u64 n)
  * memslot. Walks must stop at the EPT, as violations of that GPA; nothing
  * gets mapped or pinned.
  */
-TEST_F(guest, crafted_tables_end_in_ept_violations)
+NWT_TEST_F(guest, crafted_tables_end_in_ept_violations)
 {
 	int viol = index_of(self->dir, "ept_violation");
 	int p4k = index_of(self->dir, "pages_4k");
@@ -167,7 +167,7 @@ TEST_F(guest, crafted_tables_end_in_ept_violations)
 }
 
 /* Another session's fd shows its own counters, not this one's. */
-TEST_F(guest, counters_are_private)
+NWT_TEST_F(guest, counters_are_private)
 {
 	int acc = index_of(self->dir, "accesses");
 	int fd2 = open(NW_DEV, O_RDWR | O_CLOEXEC);
@@ -217,7 +217,7 @@ static int walk(const char *dir, regex_t *ptr, int *files,
 }
 
 /* With a session holding a VM, a memslot and TLB entries: every file. */
-TEST_F(guest, debugfs_read_only_without_pointers)
+NWT_TEST_F(guest, debugfs_read_only_without_pointers)
 {
 	regex_t ptr;
 	int files = 0;
@@ -229,5 +229,7 @@ TEST_F(guest, debugfs_read_only_without_pointers)
 	EXPECT_LE(9, files);
 	regfree(&ptr);
 }
+
+NWT_REQUIRE(NWT_ROOT | NWT_MODULE | NWT_DEBUGFS)
 
 TEST_HARNESS_MAIN

@@ -172,7 +172,7 @@ FIXTURE_TEARDOWN(stress)
 {
 }
 
-TEST_F_TIMEOUT(stress, threads_sessions_debugfs_readers, 300)
+NWT_TEST_F_TIMEOUT(stress, threads_sessions_debugfs_readers, 300)
 {
 	const char *env = getenv("NESTWALK_STRESS_SECONDS");
 	int seconds = env ? atoi(env) : 10;
@@ -226,5 +226,7 @@ TEST_F_TIMEOUT(stress, threads_sessions_debugfs_readers, 300)
 	       2 * SESSIONS + 2, atomic_load(&resets), atomic_load(&ioctls),
 	       atomic_load(&reads), seconds);
 }
+
+NWT_REQUIRE(NWT_ROOT | NWT_MODULE | NWT_DEBUGFS)
 
 TEST_HARNESS_MAIN
