@@ -11,8 +11,11 @@ cache=${CACHE:-$here/build}
 results=$cache/results
 export CACHE=$cache
 
-stages=(unit ksft-host libfuzzer coverage style sparse w1 dkms vmtest vmtest-numa vmtest-612
-	vmtest-debug vmtest-faults vmtest-fuzz coverage-module)
+stages=(unit ksft-host libfuzzer coverage style sparse w1 dkms vmtest vmtest-numa
+	vmtest-510 vmtest-612 vmtest-73 vmtest-debug vmtest-faults vmtest-fuzz
+	coverage-module)
+# The stages that run the whole suite on one packaged kernel each.
+kernels=(vmtest-510 vmtest vmtest-612 vmtest-73)
 declare -A secs
 
 rm -rf "$results"
@@ -42,6 +45,10 @@ for st in "${stages[@]}"; do
 		tail -n 60
 	tap=$results/$st.tap
 	touch "$tap"
+	# A kernel's stage has its build gates (W=1, sparse, DKMS) apart.
+	if [ -f "$results/$st-build.tap" ]; then
+		cat "$results/$st-build.tap" >>"$tap"
+	fi
 	if [ $rc != 0 ] && ! grep -q '^not ok' "$tap"; then
 		echo "not ok - $st: stage exited $rc" >>"$tap"
 	fi
@@ -68,6 +75,19 @@ if [ $total_fail != 0 ]; then
 	echo "=== failures"
 	grep -h '^not ok' "$results"/*.tap | sed 's/^/  /'
 fi
+echo
+echo "=== kernels (the whole VM suite on each)"
+for st in "${kernels[@]}"; do
+	rel=$(sed -n "s/^# figures: $st: kernel \([^:]*\):.*/\1/p" \
+		"$results/$st.log" 2>/dev/null | head -n 1)
+	tap=$results/$st.tap
+	vm=$(grep -E "^(not )?ok [0-9]+ - $st: " "$tap")
+	skip=$(grep -c '^ok .*# *SKIP' <<<"$vm")
+	pass=$(( $(grep -c '^ok' <<<"$vm") - skip ))
+	fail=$(grep -c '^not ok' <<<"$vm")
+	echo "  kernel ${rel:-? ($st did not boot)}: $pass passed, $fail failed, $skip skipped ($st)"
+done
+
 echo
 echo "=== figures"
 grep -h '^# figures: ' "$results"/*.log | sed 's/^# figures: /  /' | sort -u

@@ -46,4 +46,27 @@ if [ -e "$base/tree/nestwalk/$ver" ]; then
 else
 	tap_ok "dkms remove left nothing behind"
 fi
+# "make install" refuses, in one line and before DKMS, a kernel that is too
+# old or whose headers are missing (only in the repository: the copy DKMS
+# checks in another distribution's root has no Makefile targets to try).
+refuses() {	# refuses RELEASE WORDS: make's one line holds WORDS
+	local out rc
+	out=$(make -s -C "$here" --no-print-directory install \
+		KERNELRELEASE="$1" 2>&1)
+	rc=$?
+	echo "$out"
+	[ $rc != 0 ] && [ "$(echo "$out" | grep -c .)" = 1 ] &&
+		echo "$out" | grep -q "$2" || return 1
+	# Nothing was copied for DKMS (unless a copy was there before).
+	[ -n "$had_src" ] || [ ! -e "/usr/src/nestwalk-$ver" ]
+}
+if [ -x "$here/scripts/install-check.sh" ]; then
+	had_src=$(ls -d "/usr/src/nestwalk-$ver" 2>/dev/null)
+	tap_run "make install refuses 4.19 in one line: too old" \
+		refuses 4.19.0-27-amd64 "is too old: nestwalk builds for 5.10"
+	tap_run "make install refuses a kernel without headers in one line" \
+		refuses 5.10.0-99-cloud-amd64 \
+		"no headers for kernel 5.10.0-99-cloud-amd64.*install linux-headers-5.10.0-99-cloud-amd64"
+fi
+
 tap_status

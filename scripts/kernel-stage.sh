@@ -42,10 +42,9 @@ suite=$(cat "$ROOT/.nestwalk-root")
 # not know it.
 sparse=(C=1)
 common=$ROOT/usr/src/linux-headers-${KREL%-cloud-amd64}-common
-if grep -qs __typeof_unqual__ "$common/include/linux/compiler_types.h" &&
-   echo '__typeof_unqual__(int) x;' | inroot sparse - 2>&1 | grep -q error
-then
-	sparse=()
+if grep -qs __typeof_unqual__ "$common/include/linux/compiler_types.h"; then
+	probe=$(echo '__typeof_unqual__(int) x;' | inroot sparse - 2>&1)
+	case $probe in *error*) sparse=() ;; esac
 fi
 
 log=$cache/build-$ver.log
@@ -57,6 +56,9 @@ then
 $(grep -cE '(warning|error):' "$log") reports"
 	else
 		tap_ok "kernel $KREL: W=1 ${sparse[*]:-(no sparse)} build clean"
+	fi
+	if [ ${#sparse[@]} != 0 ] && ! grep -q '^  CHECK ' "$log"; then
+		tap_not_ok "kernel $KREL: C=1 given, sparse did not run"
 	fi
 	if [ ${#sparse[@]} = 0 ]; then
 		tap_ok "kernel $KREL: sparse # SKIP $suite's sparse \

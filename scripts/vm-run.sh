@@ -8,6 +8,7 @@
 #             [-j check|demo|bench] [-t TIMEOUT_S] [-M MEM_MB]
 #             [-S STRESS_S] [-x EXTRA_FILE] [-N NUMA_NODES] [-1] [-a]
 #             [-e "KEY=VALUE ..."] [-c CPU_FEATURES] [-g GCOV_DIR]
+#             [-K KSFT_TREE]
 #
 # -c adds to QEMU's "-cpu max" (",-cx16": 6.12's SLUB uses cmpxchg16b
 # with a %gs prefix, which this QEMU's TCG emulates with corrupted
@@ -22,6 +23,9 @@
 # -g: a kernel with CONFIG_GCOV_KERNEL sends the module's gcov counters
 # back; they go to GCOV_DIR, each .gcda beside a copy of the .gcno the
 # build of MODULE left (MODULE's directory is the build directory).
+# -K (with -j ksft): the tree "make selftests-install" made, carried to
+# /nestwalk/ksft and run by the kernel's run_kselftest.sh; the runner's own
+# lines count, and the lines of nestwalk.sh's suite it shows as "# ok ...".
 # -1 runs both vCPUs in one host thread (single-threaded TCG): slower, but
 # immune to the cross-vCPU code-patching races multi-threaded TCG shows
 # with some kernels (6.12's int3 text patching).
@@ -47,7 +51,8 @@ allocfail=0
 cmdline=
 cpu=max
 gcovdir=
-while getopts "n:k:m:s:u:o:j:t:M:S:x:N:1ae:c:g:" opt; do
+ksfttree=
+while getopts "n:k:m:s:u:o:j:t:M:S:x:N:1ae:c:g:K:" opt; do
 	case $opt in
 	n) name=$OPTARG ;;
 	k) kernel=$OPTARG ;;
@@ -66,6 +71,7 @@ while getopts "n:k:m:s:u:o:j:t:M:S:x:N:1ae:c:g:" opt; do
 	e) cmdline=$OPTARG ;;
 	c) cpu=max$OPTARG ;;
 	g) gcovdir=$OPTARG ;;
+	K) ksfttree=$OPTARG ;;
 	*) echo "usage: see the header of $0" >&2; exit 2 ;;
 	esac
 done
@@ -98,6 +104,7 @@ cp "$here/tests/vm/demo.sh" "$here/tests/vm/bench.sh" "$module" \
 	mv "$root/nestwalk/$(basename "$module")" "$root/nestwalk/nestwalk.ko"
 cp "$selftests"/* "$root/nestwalk/"
 cp "$helper" "$root/nestwalk/nestwalk"
+[ -z "$ksfttree" ] || cp -r "$ksfttree" "$root/nestwalk/ksft"
 # jq, with the shared libraries it needs at their paths: the selftests
 # check the helper's JSON with it.
 if jq=$(command -v jq); then
@@ -182,7 +189,8 @@ while read -r line; do
 	"not ok "*) emit not-ok "${line#not ok }" ;;
 	*) emit ok "${line#ok }" ;;
 	esac
-done < <(grep -E '^(not )?ok [0-9]*' "$results" |
+done < <(if [ "$job" = ksft ]; then sed -E 's/^# ((not )?ok )/\1/' "$results"
+	 else cat "$results"; fi | grep -E '^(not )?ok [0-9]*' |
 	 sed -E 's/^(not )?ok ([0-9]+ )?(- )?/\1ok /')
 
 if grep -q '^nestwalk-vm: end' "$results"; then
