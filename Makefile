@@ -74,7 +74,8 @@ selftests: deps
 	@$(KSRC) && mkdir -p $(CACHE)/selftests && \
 	$(MAKE) -C selftests KSFT_DIR=$$ksft OUTPUT=$(CACHE)/selftests && \
 	cp selftests/nestwalk.sh selftests/tap.sh selftests/helper_test.sh \
-	   selftests/helper_run_test.sh $(CACHE)/selftests/
+	   selftests/helper_run_test.sh selftests/docs_test.sh README.md \
+	   Documentation/nestwalk.8 $(CACHE)/selftests/
 	@[ -s $(CACHE)/selftests/sort.lackey.gz ] || \
 	$(S)/lackey-trace.sh $(CACHE)/selftests/sort.lackey.gz
 
@@ -204,8 +205,10 @@ endef
 DEBUG_VM := -k $$dk/arch/x86/boot/bzImage -m $(CACHE)/mod-debug/nestwalk.ko
 comma := ,
 
+# With valgrind and gnuplot in the image: the documentation's examples too.
 vmtest: deps selftests helper $(NESTWALK_KO)
-	@$(call vm_run,vmtest,-k $(VM_KERNEL) -m $(NESTWALK_KO) -t 600 -M 6144)
+	@$(call vm_run,vmtest,-k $(VM_KERNEL) -m $(NESTWALK_KO) -t 900 -M 6144 \
+		-G -e nwextra=docs_test.sh)
 
 # The hugepage commands on a host with two NUMA nodes (per-node pools).
 vmtest-numa: deps selftests helper $(NESTWALK_KO)
@@ -268,6 +271,20 @@ demo:
 	@$(S)/deps.sh
 	@$(MAKE) --no-print-directory demo-vm
 
+# nestwalk in the test VM, for people who will not load the module here:
+#   make try ARGS='run --trace t.lackey.zst --mem 64M' FILES='t.lackey.zst'
+# Packages first, as for demo; a missing file stops before the VM boots.
+try:
+	$(foreach f,$(FILES),$(if $(wildcard $(f)),,$(error make try: $(f): no such file)))
+	@$(S)/deps.sh
+	@$(MAKE) --no-print-directory try-vm
+
+try-vm: export NW_TRY_ARGS := $(ARGS)
+try-vm: export NW_TRY_FILES := $(FILES)
+try-vm: helper selftests $(NESTWALK_KO)
+	@$(S)/try.sh $(CACHE) $(VM_KERNEL) $(NESTWALK_KO) $(CACHE)/selftests \
+		$(CACHE)/helper/nestwalk "$$NW_TRY_ARGS" "$$NW_TRY_FILES"
+
 demo-vm: helper selftests $(NESTWALK_KO)
 	@mkdir -p $(CACHE)/vm-demo
 	@$(S)/vm-run.sh -n demo -j demo -k $(VM_KERNEL) -m $(NESTWALK_KO) \
@@ -281,4 +298,4 @@ FORCE:
 	docs unit ksft-host style sparse w1 \
 	dkms vmtest \
 	vmtest-numa vmtest-510 vmtest-612 vmtest-73 vmtest-faults vmtest-fuzz debug-kernel \
-	vmtest-debug check demo demo-vm FORCE
+	vmtest-debug check demo demo-vm try try-vm FORCE

@@ -8,7 +8,7 @@
 #             [-j check|demo|bench] [-t TIMEOUT_S] [-M MEM_MB]
 #             [-S STRESS_S] [-x EXTRA_FILE] [-N NUMA_NODES] [-1] [-a]
 #             [-e "KEY=VALUE ..."] [-c CPU_FEATURES] [-g GCOV_DIR]
-#             [-K KSFT_TREE]
+#             [-K KSFT_TREE] [-G] [-W WORKDIR]
 #
 # -c adds to QEMU's "-cpu max" (",-cx16": 6.12's SLUB uses cmpxchg16b
 # with a %gs prefix, which this QEMU's TCG emulates with corrupted
@@ -26,6 +26,9 @@
 # -K (with -j ksft): the tree "make selftests-install" made, carried to
 # /nestwalk/ksft and run by the kernel's run_kselftest.sh; the runner's own
 # lines count, and the lines of nestwalk.sh's suite it shows as "# ok ...".
+# -G carries valgrind (its lackey tool) and gnuplot, with the shared
+# libraries they need: a real program's trace, and compare --plot.
+# -W: WORKDIR's files go to /work, the directory the "try" job runs in.
 # -1 runs both vCPUs in one host thread (single-threaded TCG): slower, but
 # immune to the cross-vCPU code-patching races multi-threaded TCG shows
 # with some kernels (6.12's int3 text patching).
@@ -52,7 +55,9 @@ cmdline=
 cpu=max
 gcovdir=
 ksfttree=
-while getopts "n:k:m:s:u:o:j:t:M:S:x:N:1ae:c:g:K:" opt; do
+tools=0
+workdir=
+while getopts "n:k:m:s:u:o:j:t:M:S:x:N:1ae:c:g:K:GW:" opt; do
 	case $opt in
 	n) name=$OPTARG ;;
 	k) kernel=$OPTARG ;;
@@ -72,6 +77,8 @@ while getopts "n:k:m:s:u:o:j:t:M:S:x:N:1ae:c:g:K:" opt; do
 	c) cpu=max$OPTARG ;;
 	g) gcovdir=$OPTARG ;;
 	K) ksfttree=$OPTARG ;;
+	G) tools=1 ;;
+	W) workdir=$OPTARG ;;
 	*) echo "usage: see the header of $0" >&2; exit 2 ;;
 	esac
 done
@@ -105,15 +112,43 @@ cp "$here/tests/vm/demo.sh" "$here/tests/vm/bench.sh" "$module" \
 cp "$selftests"/* "$root/nestwalk/"
 cp "$helper" "$root/nestwalk/nestwalk"
 [ -z "$ksfttree" ] || cp -r "$ksfttree" "$root/nestwalk/ksft"
-# jq, with the shared libraries it needs at their paths: the selftests
-# check the helper's JSON with it.
-if jq=$(command -v jq); then
-	mkdir -p "$root/usr/bin"
-	cp "$jq" "$root/usr/bin/jq"
-	for lib in $(ldd "$jq" | grep -o '/[^ ]*'); do
-		mkdir -p "$root$(dirname "$lib")"
-		cp -L "$lib" "$root$lib"
+# carry FILE...: each file at its path in the image, an ELF one with the
+# shared libraries it needs at theirs.
+carry() {
+	local f lib
+	for f in "$@"; do
+		mkdir -p "$root$(dirname "$f")"
+		cp -L "$f" "$root$f"
+		for lib in $(ldd "$f" 2>/dev/null | grep -o '/[^ ]*'); do
+			[ -e "$root$lib" ] && continue
+			mkdir -p "$root$(dirname "$lib")"
+			cp -L "$lib" "$root$lib"
+		done
 	done
+}
+# jq: the selftests check the helper's JSON with it.
+if jq=$(command -v jq); then
+	carry "$jq"
+fi
+if [ "$tools" = 1 ]; then
+	# valgrind is a shell wrapper around valgrind.bin, which starts the
+	# tool from its libexec directory; lackey is all the helper uses.
+	vg=$(command -v valgrind) && gp=$(command -v gnuplot) || {
+		echo "vm-run: -G needs valgrind and gnuplot (make deps)" >&2
+		exit 2
+	}
+	vgdir=$(dirname "$(find /usr/libexec/valgrind /usr/lib/*/valgrind \
+		-name 'lackey-amd64-linux' 2>/dev/null | head -n 1)")
+	carry "$vg" "$vg.bin" "$vgdir/lackey-amd64-linux" \
+		"$vgdir/vgpreload_core-amd64-linux.so" "$vgdir/default.supp" \
+		"$(readlink -f "$gp")"
+	ln -sf "$(readlink -f "$gp")" "$root/usr/bin/gnuplot"
+	# The file the README's example sorts.
+	carry /etc/services
+fi
+if [ -n "$workdir" ]; then
+	mkdir -p "$root/work"
+	cp -r "$workdir"/. "$root/work/"
 fi
 (cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$out/initrd.gz"
 
