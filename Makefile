@@ -117,7 +117,7 @@ bench-vm: helper selftests $(NESTWALK_KO)
 	@mkdir -p $(CACHE)/vm-bench
 	@$(S)/vm-run.sh -n bench -j bench -k $(VM_KERNEL) -m $(NESTWALK_KO) \
 		-s $(CACHE)/selftests -u $(CACHE)/helper/nestwalk \
-		-x $(CACHE)/bench/vmbench -o $(CACHE)/vm-bench -t 600 -M 2048
+		-x $(CACHE)/bench/vmbench -o $(CACHE)/vm-bench -t 900 -M 2048 -G
 
 # libFuzzer over the decoders, builders and walkers, FUZZ_SECONDS long.
 FUZZ_SECONDS ?= 60
