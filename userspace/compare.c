@@ -18,6 +18,7 @@
 
 #include "cmds.h"
 #include "experiment.h"
+#include "libnestwalk.h"
 #include "runopts.h"
 
 extern char **environ;
@@ -300,6 +301,8 @@ int cmd_compare(int argc, char **argv)
 			"unexpected arguments");
 		return NW_EXIT_USAGE;
 	}
+	if (nw_device_or_hint("compare"))
+		return NW_EXIT_FAIL;
 	for (i = 0; i < NROWS; i++) {
 		const struct row *w = &rows[i];
 		struct nw_exp *x = &xs[i];

@@ -47,12 +47,9 @@ static int cmd_module_version(void)
 	struct nestwalk_version v;
 	int fd, ret;
 
-	fd = nw_open();
-	if (fd < 0) {
-		fprintf(stderr, "nestwalk: %s: %s\n", NW_DEV_PATH,
-			strerror(-fd));
+	fd = nw_open_or_hint("module version");
+	if (fd < 0)
 		return 1;
-	}
 	ret = nw_version(fd, &v);
 	close(fd);
 	if (ret) {

@@ -11,6 +11,7 @@
 
 #include "cmds.h"
 #include "experiment.h"
+#include "libnestwalk.h"
 #include "runopts.h"
 #include "size.h"
 
@@ -843,6 +844,8 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "nestwalk run: unexpected \"%s\"\n", argv[optind]);
 		return NW_EXIT_USAGE;
 	}
+	if (nw_device_or_hint("run"))
+		return NW_EXIT_FAIL;
 	if (e.trace) {
 		if (nw_run_open_trace(&e, &trace, &f))
 			return NW_EXIT_FAIL;
