@@ -867,6 +867,11 @@ int cmd_run(int argc, char **argv)
 	return NW_EXIT_OK;
 }
 
+const char *nw_pattern_name(const struct nw_exp *x)
+{
+	return patterns[x->pattern];
+}
+
 int nw_opt_index(int opt)
 {
 	int i;

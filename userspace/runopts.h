@@ -40,6 +40,8 @@ int nw_run_open_trace(const struct nw_run_extra *e, struct nw_trace *t,
 void nw_exp_describe(const struct nw_exp *x, char *buf, size_t len);
 void nw_exp_json(FILE *f, const struct nw_exp *x,
 		 const struct nw_exp_result *r);
+/* "uniform": the access pattern of a generator workload. */
+const char *nw_pattern_name(const struct nw_exp *x);
 uint64_t nw_host_refs(const struct nw_exp_result *r);
 
 #endif /* _NW_RUNOPTS_H */
