@@ -332,17 +332,39 @@ static void print_rows(const struct nw_exp *base,
 	printf("%s", X_NATIVE_MEANS);
 }
 
+/* @s as a JSON string on stdout. */
+static void json_path(const char *s)
+{
+	putchar('"');
+	for (; *s; s++)
+		printf((unsigned char)*s < 0x20 || *s == '"' || *s == '\\' ?
+		       "\\u%04x" : "%c", *s);
+	putchar('"');
+}
+
 int cmd_plot(int argc, char **argv)
 {
 	int help = argc == 2 && !strcmp(argv[1], "--help");
 
-	if (argc != 3 || help) {
-		fprintf(help ? stdout : stderr,
-			"Usage: nestwalk plot DATA.tsv OUT.svg\n"
-			"Draws what nestwalk compare --data wrote, with gnuplot.\n");
-		return help ? NW_EXIT_OK : NW_EXIT_USAGE;
+	if (help) {
+		printf("Usage: nestwalk [-j] plot DATA.tsv OUT.svg\n"
+		       "Draws what nestwalk compare --data wrote, with gnuplot.\n");
+		return NW_EXIT_OK;
 	}
-	return plot("plot", argv[1], argv[2]) ? NW_EXIT_FAIL : NW_EXIT_OK;
+	if (argc != 3) {
+		fprintf(stderr, "nestwalk plot: give DATA.tsv and OUT.svg (see nestwalk plot --help)\n");
+		return NW_EXIT_USAGE;
+	}
+	if (plot("plot", argv[1], argv[2]))
+		return NW_EXIT_FAIL;
+	if (nw_json) {
+		printf("{\"data\":");
+		json_path(argv[1]);
+		printf(",\"svg\":");
+		json_path(argv[2]);
+		printf("}\n");
+	}
+	return NW_EXIT_OK;
 }
 
 int cmd_compare(int argc, char **argv)
@@ -364,7 +386,8 @@ int cmd_compare(int argc, char **argv)
 	opts[n++] = extra_opts[1];
 	memset(&opts[n], 0, sizeof(opts[n]));
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		if (opt == 'h') {
 			printf("Usage: nestwalk [-j] compare [OPTIONS] [--data FILE.tsv] [--plot FILE.svg]\n"
 			       "Runs the workload in every configuration of the matrix\n"
@@ -384,8 +407,11 @@ int cmd_compare(int argc, char **argv)
 			data_path = optarg;
 			continue;
 		}
-		if (opt == '?' ||
-		    nw_run_option_said("compare", &base, &e, opt, optarg))
+		if (opt == '?' || opt == ':') {
+			nw_run_bad_option("compare", opt, argv);
+			return NW_EXIT_USAGE;
+		}
+		if (nw_run_option_said("compare", &base, &e, opt, optarg))
 			return NW_EXIT_USAGE;
 	}
 	if (nw_run_options_done("compare", &base))
@@ -393,7 +419,7 @@ int cmd_compare(int argc, char **argv)
 	if (optind != argc || e.trace) {
 		fprintf(stderr, "nestwalk compare: %s\n", e.trace ?
 			"replays a generator workload, not a trace (use nestwalk run --trace)" :
-			"unexpected arguments");
+			"unexpected arguments: compare takes options only (see nestwalk compare --help)");
 		return NW_EXIT_USAGE;
 	}
 	if (nw_device_or_hint("compare"))
