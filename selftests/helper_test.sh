@@ -162,4 +162,16 @@ rc=$?
 [ $rc = 1 ]
 ok $? "stats of a closed session exits 1 (got $rc)"
 
+# Not root: one line that says so, exit 1 (the device is root's).
+if command -v setpriv >/dev/null; then
+	nw=$(command -v nestwalk)
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$nw" run \
+		>/dev/null 2>/tmp/helper-err
+	rc=$?
+	[ $rc = 1 ] && [ "$(cat /tmp/helper-err)" = "nestwalk run: /dev/nestwalk: Permission denied: run as root" ]
+	ok $? "run as a user: 'run as root', exit 1 ($rc: $(cat /tmp/helper-err))"
+else
+	echo "# setpriv missing: run as a user is not checked"
+fi
+
 tap_end

@@ -36,6 +36,7 @@ static void usage(FILE *f)
 		"  run [OPTIONS]    one experiment: a workload or --trace (see run --help)\n"
 		"  compare [OPTIONS] [--data F.tsv] [--plot F.svg]   the matrix, ratios to native\n"
 		"  plot DATA.tsv OUT.svg   draw compare's data with gnuplot\n"
+		"nestwalk OBJECT --help: its usage. -j: one JSON document on stdout.\n"
 		"Exit codes: 0 success, 1 failure, 2 usage, 3 partial (fewer pages granted)\n",
 		NW_DEV_PATH, NW_DEBUGFS_PATH);
 }
