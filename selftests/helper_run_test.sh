@@ -29,8 +29,8 @@ ok $? "hugepages for-vm 64M for the hugetlb rows"
 # --- compare ------------------------------------------------------------
 js=$(nestwalk -j compare --accesses $acc --data /tmp/compare.tsv)
 ok $? "compare -j exits 0"
-echo "$js" | jq -e '.rows | length == 9' >/dev/null
-ok $? "compare -j parses with jq: 9 rows"
+echo "$js" | jq -e '.rows | length == 10' >/dev/null
+ok $? "compare -j parses with jq: 10 rows"
 
 # jq -e EXPR over the row named $1 (as .r) and native (as .n).
 rowcheck() {
@@ -58,8 +58,28 @@ rowcheck vpid-off-switching '
 ok $? "VPID off misses more than VPID on under VM switches"
 rowcheck native-4K '.rows[0].ratio_to_native == 1'
 ok $? "ratios are to native"
-[ "$(grep -vc '^#' /tmp/compare.tsv)" = 9 ]
-ok $? "compare --data wrote 9 rows"
+# Each row's ratio is to the native row of its guest page size: 2M/2M
+# against native-2M (against native-4K it read 0.08, as if nesting sped
+# things up).
+echo "$js" | jq -e '
+	(.rows | map({key: .result.label, value: .}) | from_entries) as $r |
+	def cpa(l): $r[l].result.cycles_per_access;
+	def near(a; b): (a - b) * (a - b) < 0.000001;
+	$r["native-2M"].result.experiment.guest_page == "2M" and
+	$r["native-2M"].result.experiment.mode == "native" and
+	$r["native-2M"].ratio_to_native == 1 and
+	$r["nested-2M/2M"].native == "native-2M" and
+	$r["nested-4K/2M"].native == "native-4K" and
+	$r["shadow-4K"].native == "native-4K" and
+	near($r["nested-2M/2M"].ratio_to_native;
+	     cpa("nested-2M/2M") / cpa("native-2M")) and
+	near($r["nested-4K/4K"].ratio_to_native;
+	     cpa("nested-4K/4K") / cpa("native-4K"))' >/dev/null
+ok $? "nested-2M/2M's ratio is to native-2M ($(echo "$js" | jq -c '[.rows[] | select(.result.label | test("2M/2M|native-2M")) | .ratio_to_native]'))"
+[ "$(grep -vc '^#' /tmp/compare.tsv)" = 10 ]
+ok $? "compare --data wrote 10 rows"
+awk -F'\t' '$1 == "native-2M" && $6 == "1.0000" { n++ } END { exit n != 1 }' /tmp/compare.tsv
+ok $? "compare --data: native-2M's ratio_to_native is 1.0000"
 # The data-cache model is on by default: the walk loads' four shares.
 head -n 1 /tmp/compare.tsv | grep -q 'walk_loads_l1.walk_loads_l2.walk_loads_llc.walk_loads_mem$' &&
 	[ "$(awk -F'\t' '!/^#/ && NF != 10' /tmp/compare.tsv | wc -l)" = 0 ]
@@ -68,14 +88,30 @@ ok $? "compare --data: the walk loads by where served, columns 7 to 10"
 # The table says what the JSON says: walks and references per walk.
 table=$(nestwalk compare --accesses $acc)
 ok $? "compare (table) exits 0"
-echo "$js" | jq -r '.rows[].result | "\(.label) \(.walks) \(.refs_per_walk)"' |
-while read -r label walks refs; do
-	echo "$table" | awk -v l="$label" -v w="$walks" -v r="$refs" '
-		$1 == l { found = 1; if ($3 != w || $4 - r > 0.006 || r - $4 > 0.006) bad = 1 }
+echo "$js" | jq -r '.rows[] | "\(.result.label) \(.result.walks) \(.result.refs_per_walk) \(.ratio_to_native)"' |
+while read -r label walks refs x; do
+	echo "$table" | awk -v l="$label" -v w="$walks" -v r="$refs" -v x="$x" '
+		function off(a, b) { return a - b > 0.006 || b - a > 0.006 }
+		$1 == l { found = 1; if ($3 != w || off($4, r) || off($7, x)) bad = 1 }
 		END { exit !(found && !bad) }' || echo "$label"
 done >/tmp/compare.diff
 [ ! -s /tmp/compare.diff ]
-ok $? "table and JSON agree row by row $(tr '\n' ' ' </tmp/compare.diff)"
+ok $? "table and JSON agree row by row, x_native too $(tr '\n' ' ' </tmp/compare.diff)"
+echo "$table" | grep -qx 'same guest page size (native-4K for 4K guest pages, native-2M for 2M)'
+ok $? "the table says what x_native is measured against"
+
+# --plot where gnuplot is missing: the run's data kept, the command to
+# draw it printed, exit 1.
+nw=$(command -v nestwalk)
+PATH=/nonexistent "$nw" compare --accesses $acc --plot /tmp/c.svg \
+	>/dev/null 2>/tmp/plot-err
+rc=$?
+kept=$(sed -n 's/^nestwalk compare: the data is in \([^:]*\): draw it later with .*/\1/p' /tmp/plot-err)
+[ $rc = 1 ] && [ -n "$kept" ] &&
+	tail -n 1 /tmp/plot-err | grep -qxF "nestwalk compare: the data is in $kept: draw it later with 'nestwalk plot $kept /tmp/c.svg'" &&
+	[ "$(grep -vc '^#' "$kept")" = 10 ]
+ok $? "compare --plot without gnuplot: exit 1 ($rc), 10 rows kept in ${kept:-nothing} and the plot command printed"
+rm -f "$kept"
 
 # --- run ----------------------------------------------------------------
 out=$(nestwalk -j run --walk-caches off --accesses 20000)

@@ -96,6 +96,29 @@ ok $? "for-vm 64M left 32 or more free 2 MiB pages ($free)"
 nestwalk hugepages restore >/dev/null && [ "$(cat $pool)" = "$start" ]
 ok $? "restore after for-vm"
 
+# -j: one JSON document, also when the pool is already big enough (it
+# printed nothing) and for restore (it printed an object a line).
+nestwalk hugepages for-vm 64M >/dev/null
+free=$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages)
+out=$(nestwalk -j hugepages for-vm 64M)
+ok $? "for-vm 64M again, -j: exit 0"
+[ "$out" = "{\"size\":\"2M\",\"mem\":67108864,\"needed\":32,\"free\":$free,\"resized\":null}" ]
+ok $? "for-vm -j with enough free pages: one object, resized null ($out)"
+out=$(nestwalk -j hugepages restore)
+ok $? "restore -j exits 0"
+[ "$(echo "$out" | wc -l)" = 1 ] &&
+	case $out in "[{\"size\":"*"\"granted\":$start,"*"}]") true ;; *) false ;; esac
+ok $? "restore -j: one array on one line ($out)"
+[ "$(cat $pool)" = "$start" ]
+ok $? "restore -j brought the pool back to $start"
+# The state directory is made with its parents.
+NESTWALK_STATE_DIR=$NESTWALK_STATE_DIR/deep/er nestwalk hugepages set 2M:+0 \
+	>/dev/null && [ -f "$NESTWALK_STATE_DIR/deep/er/hugepages.state" ]
+ok $? "set makes the state directory with its parents"
+NESTWALK_STATE_DIR=$NESTWALK_STATE_DIR/deep/er nestwalk hugepages restore \
+	>/dev/null && [ "$(cat $pool)" = "$start" ]
+ok $? "restore from there"
+
 nestwalk hugepages set 2M:lots 2>/dev/null
 rc=$?
 [ $rc = 2 ]
@@ -124,10 +147,31 @@ echo "$out" | grep -q "^session $id\$" && echo "$out" | grep -q '^  accesses  *0
 ok $? "stats shows session $id with its counters"
 nestwalk -j stats | grep -q "{\"session\":$id,\"accesses\":0,"
 ok $? "stats -j lists the session"
+# --watch without a SESSION watches every live one, as kvm_stat does.
+nestwalk stats --watch 1 >/tmp/watch.out 2>/tmp/watch.err &
+wp=$!
+sleep 3
+kill $wp
+wait $wp 2>/dev/null
+[ "$(grep -c "^session $id\$" /tmp/watch.out)" -ge 2 ] &&
+	grep -q '^  accesses  *0  *0/s$' /tmp/watch.out && [ ! -s /tmp/watch.err ]
+ok $? "stats --watch: session $id each second, with rates ($(grep -c "^session $id\$" /tmp/watch.out) readings)"
 exec 3>&-
 nestwalk stats 999999 2>/dev/null
 rc=$?
 [ $rc = 1 ]
 ok $? "stats of a closed session exits 1 (got $rc)"
+
+# Not root: one line that says so, exit 1 (the device is root's).
+if command -v setpriv >/dev/null; then
+	nw=$(command -v nestwalk)
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$nw" run \
+		>/dev/null 2>/tmp/helper-err
+	rc=$?
+	[ $rc = 1 ] && [ "$(cat /tmp/helper-err)" = "nestwalk run: /dev/nestwalk: Permission denied: run as root" ]
+	ok $? "run as a user: 'run as root', exit 1 ($rc: $(cat /tmp/helper-err))"
+else
+	echo "# setpriv missing: run as a user is not checked"
+fi
 
 tap_end

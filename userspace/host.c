@@ -76,9 +76,17 @@ int cmd_host(int argc, char **argv)
 	unsigned int i;
 	int first = 1;
 
-	(void)argv;
+	if (argc == 1 && (!strcmp(argv[0], "--help") ||
+			  !strcmp(argv[0], "-h"))) {
+		printf("Usage: nestwalk [-j] host\n"
+		       "What this machine offers: the CPU's EPT, VPID, NPT, 1 GiB\n"
+		       "page and LA57 flags, KVM's parameters, the page size, THP,\n"
+		       "the hugepage pool and whether nestwalk is loaded.\n");
+		return NW_EXIT_OK;
+	}
 	if (argc) {
-		fprintf(stderr, "Usage: nestwalk host\n");
+		fprintf(stderr, "nestwalk host: unexpected \"%s\": it takes no arguments (see nestwalk host --help)\n",
+			argv[0]);
 		return NW_EXIT_USAGE;
 	}
 	cpu_line(line, sizeof(line));

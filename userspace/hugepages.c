@@ -116,6 +116,26 @@ static const char *state_path(void)
 	return path;
 }
 
+/* mkdir -p @path (a copy is cut at each '/'): 0 or -1 with errno. */
+static int mkdir_parents(const char *path)
+{
+	char dir[512], *p;
+	int end;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	for (p = dir + 1; ; p++) {
+		if (*p && *p != '/')
+			continue;
+		end = !*p;
+		*p = '\0';
+		if (mkdir(dir, 0700) && errno != EEXIST)
+			return -1;
+		if (end)
+			return 0;
+		*p = '/';
+	}
+}
+
 /* Before the first change: every pool's size, for "restore". */
 static int save_state(void)
 {
@@ -129,13 +149,17 @@ static int save_state(void)
 		return 0;
 	snprintf(dir, sizeof(dir), "%s", path);
 	slash = strrchr(dir, '/');
-	if (slash) {
+	if (slash && slash != dir) {
 		*slash = '\0';
-		mkdir(dir, 0700);
+		if (mkdir_parents(dir)) {
+			fprintf(stderr, "nestwalk hugepages: creating %s: %s (set NESTWALK_STATE_DIR to a writable directory)\n",
+				dir, strerror(errno));
+			return -1;
+		}
 	}
 	f = fopen(path, "we");
 	if (!f) {
-		fprintf(stderr, "nestwalk: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "nestwalk hugepages: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
 	for (i = 0; i < n; i++)
@@ -164,14 +188,17 @@ static int write_count(uint64_t size, long long count)
 	return bad ? -EIO : 0;
 }
 
+/* JSON objects printed since the caller set it to 0: a ',' before the next. */
+static int json_items;
+
 static void print_result(uint64_t size, long long asked, long long granted)
 {
 	char name[16];
 
 	nw_size_name(size, name, sizeof(name));
 	if (nw_json)
-		printf("{\"size\":\"%s\",\"requested\":%lld,\"granted\":%lld,\"shortfall\":%lld}\n",
-		       name, asked, granted,
+		printf("%s{\"size\":\"%s\",\"requested\":%lld,\"granted\":%lld,\"shortfall\":%lld}",
+		       json_items++ ? "," : "", name, asked, granted,
 		       granted < asked ? asked - granted : 0);
 	else
 		printf("%-5s requested %lld granted %lld shortfall %lld\n",
@@ -187,13 +214,19 @@ static int set_pool(uint64_t size, long long count, int dry_run)
 	int ret;
 
 	nw_size_name(size, name, sizeof(name));
+	if (dry_run && nw_json) {
+		printf("%s{\"size\":\"%s\",\"requested\":%lld,\"dry_run\":true,\"file\":\"%s\"}",
+		       json_items++ ? "," : "", name, count,
+		       size == default_size() ? HP_PROC : HP_SYSFS);
+		return NW_EXIT_OK;
+	}
 	if (dry_run) {
 		printf("would write %lld to the %s pool (%s)\n", count, name,
 		       size == default_size() ? HP_PROC : HP_SYSFS);
 		return NW_EXIT_OK;
 	}
 	if (geteuid()) {
-		fprintf(stderr, "nestwalk: resizing hugepage pools needs root\n");
+		fprintf(stderr, "nestwalk hugepages: resizing a pool needs root: run as root (--dry-run shows what it would write)\n");
 		return NW_EXIT_FAIL;
 	}
 	if (save_state())
@@ -201,17 +234,17 @@ static int set_pool(uint64_t size, long long count, int dry_run)
 	ret = write_count(size, count);
 	/* The kernel may refuse a part, or fail the write: read back. */
 	if (read_pool(size, &p)) {
-		fprintf(stderr, "nestwalk: %s pool vanished\n", name);
+		fprintf(stderr, "nestwalk hugepages: %s pool vanished\n", name);
 		return NW_EXIT_FAIL;
 	}
 	if (ret && p.total != count)
-		fprintf(stderr, "nestwalk: writing the %s pool: %s\n", name,
+		fprintf(stderr, "nestwalk hugepages: writing the %s pool: %s\n", name,
 			strerror(-ret));
 	print_result(size, count, p.total);
 	if (p.total == count)
 		return NW_EXIT_OK;
 	if (size >= (1ULL << 30) && p.total < count)
-		fprintf(stderr, "nestwalk: 1 GiB pages rarely come at run time: reserve them at boot (hugepagesz=1G hugepages=N) or through hugetlb_cma=\n");
+		fprintf(stderr, "nestwalk hugepages: 1 GiB pages rarely come at run time: reserve them at boot (hugepagesz=1G hugepages=N) or through hugetlb_cma=\n");
 	return NW_EXIT_PARTIAL;
 }
 
@@ -231,7 +264,7 @@ static int find_pool(uint64_t size, struct pool *p)
 		strncat(have, name, sizeof(have) - strlen(have) - 1);
 	}
 	nw_size_name(size, name, sizeof(name));
-	fprintf(stderr, "nestwalk: this kernel has no %s hugepage pool (it has: %s)\n",
+	fprintf(stderr, "nestwalk hugepages: this kernel has no %s hugepage pool (it has: %s)\n",
 		name, n ? have : "none");
 	return -1;
 }
@@ -283,7 +316,7 @@ static int cmd_status(void)
 	int i, n = read_pools(pools);
 
 	if (!n) {
-		fprintf(stderr, "nestwalk: no hugepage pools (%s missing)\n",
+		fprintf(stderr, "nestwalk hugepages: no hugepage pools (%s missing)\n",
 			HP_SYSFS);
 		return NW_EXIT_FAIL;
 	}
@@ -341,17 +374,17 @@ static int cmd_set(const char *spec, int dry_run)
 	const char *colon = strchr(spec, ':');
 	uint64_t size, n, mem;
 	struct pool p;
-	int rel;
+	int rel, ret;
 
 	if (!colon || colon == spec || (size_t)(colon - spec) >= sizeof(size_s)) {
-		fprintf(stderr, "nestwalk: hugepages set: expected SIZE:COUNT, SIZE:+N or SIZE:MEM, got '%s'\n",
+		fprintf(stderr, "nestwalk hugepages: set: expected SIZE:COUNT, SIZE:+N or SIZE:MEM, got '%s'\n",
 			spec);
 		return NW_EXIT_USAGE;
 	}
 	memcpy(size_s, spec, colon - spec);
 	size_s[colon - spec] = '\0';
 	if (nw_parse_size(size_s, &size)) {
-		fprintf(stderr, "nestwalk: hugepages set: bad page size '%s'\n",
+		fprintf(stderr, "nestwalk hugepages: set: bad page size '%s': give a size such as 2M or 1G\n",
 			size_s);
 		return NW_EXIT_USAGE;
 	}
@@ -361,39 +394,54 @@ static int cmd_set(const char *spec, int dry_run)
 		rel = 0;
 		n = (mem + size - 1) / size;
 	} else {
-		fprintf(stderr, "nestwalk: hugepages set: bad count or memory '%s'\n",
+		fprintf(stderr, "nestwalk hugepages: set: bad count or memory '%s': give COUNT, +N or a size such as 64M\n",
 			colon + 1);
 		return NW_EXIT_USAGE;
 	}
 	if (find_pool(size, &p))
 		return NW_EXIT_FAIL;
-	return set_pool(size, rel ? p.total + (long long)n : (long long)n,
-			dry_run);
+	json_items = 0;
+	ret = set_pool(size, rel ? p.total + (long long)n : (long long)n,
+		       dry_run);
+	if (nw_json && json_items)
+		printf("\n");
+	return ret;
 }
 
 /* Enough free pages of @size for a VM of @mem bytes. */
 static int cmd_for_vm(const char *mem_s, const char *size_s, int dry_run)
 {
 	uint64_t mem, size = default_size(), need;
+	int ret = NW_EXIT_OK;
+	char name[16];
 	struct pool p;
 
 	if (nw_parse_size(mem_s, &mem) ||
 	    (size_s && nw_parse_size(size_s, &size))) {
-		fprintf(stderr, "nestwalk: hugepages for-vm: bad size '%s'\n",
+		fprintf(stderr, "nestwalk hugepages: for-vm: bad size '%s': give a size such as 64M or 2M\n",
 			nw_parse_size(mem_s, &mem) ? mem_s : size_s);
 		return NW_EXIT_USAGE;
 	}
 	if (find_pool(size, &p))
 		return NW_EXIT_FAIL;
 	need = (mem + size - 1) / size;
-	if (!nw_json)
+	nw_size_name(size, name, sizeof(name));
+	if (nw_json)
+		printf("{\"size\":\"%s\",\"mem\":%llu,\"needed\":%llu,\"free\":%lld,\"resized\":",
+		       name, (unsigned long long)mem,
+		       (unsigned long long)need, p.free);
+	else
 		printf("a VM of %llu MiB needs %llu pages of %llu KiB; %lld free\n",
 		       (unsigned long long)(mem >> 20),
 		       (unsigned long long)need,
 		       (unsigned long long)(size >> 10), p.free);
-	if (p.free >= (long long)need)
-		return NW_EXIT_OK;
-	return set_pool(size, p.total + (long long)need - p.free, dry_run);
+	json_items = 0;
+	if (p.free < (long long)need)
+		ret = set_pool(size, p.total + (long long)need - p.free,
+			       dry_run);
+	if (nw_json)
+		printf("%s}\n", json_items ? "" : "null");
+	return ret;
 }
 
 static int cmd_restore(int dry_run)
@@ -405,36 +453,60 @@ static int cmd_restore(int dry_run)
 	FILE *f = fopen(path, "re");
 
 	if (!f) {
-		fprintf(stderr, "nestwalk: nothing to restore (%s: %s)\n", path,
-			strerror(errno));
+		fprintf(stderr, "nestwalk hugepages: nothing to restore (%s: %s): set and for-vm save the pools there before their first change\n",
+			path, strerror(errno));
 		return NW_EXIT_FAIL;
 	}
+	json_items = 0;
+	if (nw_json)
+		printf("[");
 	while (fscanf(f, "%llu %lld", &size, &count) == 2) {
 		r = set_pool(size, count, dry_run);
 		if (r > ret)
 			ret = r;
 	}
+	if (nw_json)
+		printf("]\n");
 	fclose(f);
 	if (ret == NW_EXIT_OK && !dry_run && unlink(path))
-		fprintf(stderr, "nestwalk: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "nestwalk hugepages: %s: %s\n", path, strerror(errno));
 	return ret;
+}
+
+static void hugepages_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: nestwalk [-j] hugepages status\n"
+		"       nestwalk [-j] hugepages set SIZE:COUNT|SIZE:+N|SIZE:MEM [--dry-run]\n"
+		"       nestwalk [-j] hugepages for-vm MEM [--size SIZE] [--dry-run]\n"
+		"       nestwalk [-j] hugepages restore [--dry-run]\n"
+		"The hugetlb pools: their sizes; resize one (root), read back\n"
+		"what the kernel granted; enough free pages for a VM of MEM;\n"
+		"put back the sizes saved before the first change, in\n"
+		"$NESTWALK_STATE_DIR/hugepages.state (default /run/nestwalk).\n");
 }
 
 int cmd_hugepages(int argc, char **argv)
 {
-	int dry_run = 0, i, j;
+	int dry_run = 0, help = 0, i, j;
 	const char *size_s = NULL;
 
 	/* Options anywhere after the command: --dry-run, --size S. */
 	for (i = j = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--dry-run"))
 			dry_run = 1;
+		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			help = 1;
 		else if (!strcmp(argv[i], "--size") && i + 1 < argc)
 			size_s = argv[++i];
 		else
 			argv[j++] = argv[i];
 	}
 	argc = j;
+	if (help) {
+		hugepages_usage(stdout);
+		return NW_EXIT_OK;
+	}
 	if (argc == 1 && !strcmp(argv[0], "status"))
 		return cmd_status();
 	if (argc == 2 && !strcmp(argv[0], "set"))
@@ -443,10 +515,13 @@ int cmd_hugepages(int argc, char **argv)
 		return cmd_for_vm(argv[1], size_s, dry_run);
 	if (argc == 1 && !strcmp(argv[0], "restore"))
 		return cmd_restore(dry_run);
-	fprintf(stderr,
-		"Usage: nestwalk hugepages status\n"
-		"       nestwalk hugepages set SIZE:COUNT|SIZE:+N|SIZE:MEM [--dry-run]\n"
-		"       nestwalk hugepages for-vm MEM [--size SIZE] [--dry-run]\n"
-		"       nestwalk hugepages restore [--dry-run]\n");
+	if (!argc || (strcmp(argv[0], "status") && strcmp(argv[0], "set") &&
+		      strcmp(argv[0], "for-vm") && strcmp(argv[0], "restore")))
+		fprintf(stderr, "nestwalk hugepages: %s%s%sgive status, set, for-vm or restore (see nestwalk hugepages --help)\n",
+			argc ? "unknown \"" : "", argc ? argv[0] : "",
+			argc ? "\": " : "");
+	else
+		fprintf(stderr, "nestwalk hugepages: %s: wrong arguments (see nestwalk hugepages --help)\n",
+			argv[0]);
 	return NW_EXIT_USAGE;
 }

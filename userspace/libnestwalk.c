@@ -15,6 +15,36 @@ int nw_open(void)
 	return fd < 0 ? -errno : fd;
 }
 
+void nw_hint(const char *cmd, int err)
+{
+	if (err == ENOENT || err == ENODEV || err == ENXIO)
+		fprintf(stderr, "nestwalk %s: the nestwalk module is not loaded: load it with 'modprobe nestwalk' (as root), or try it in a VM with 'make try'\n",
+			cmd);
+	else if (err == EACCES || err == EPERM)
+		fprintf(stderr, "nestwalk %s: %s: %s: run as root\n", cmd,
+			NW_DEV_PATH, strerror(err));
+	else
+		fprintf(stderr, "nestwalk %s: %s: %s\n", cmd, NW_DEV_PATH,
+			strerror(err));
+}
+
+int nw_device_or_hint(const char *cmd)
+{
+	if (!access(NW_DEV_PATH, R_OK | W_OK))
+		return 0;
+	nw_hint(cmd, errno);
+	return -1;
+}
+
+int nw_open_or_hint(const char *cmd)
+{
+	int fd = nw_open();
+
+	if (fd < 0)
+		nw_hint(cmd, -fd);
+	return fd < 0 ? -1 : fd;
+}
+
 int nw_version(int fd, struct nestwalk_version *v)
 {
 	memset(v, 0, sizeof(*v));

@@ -36,6 +36,7 @@ static void usage(FILE *f)
 		"  run [OPTIONS]    one experiment: a workload or --trace (see run --help)\n"
 		"  compare [OPTIONS] [--data F.tsv] [--plot F.svg]   the matrix, ratios to native\n"
 		"  plot DATA.tsv OUT.svg   draw compare's data with gnuplot\n"
+		"nestwalk OBJECT --help: its usage. -j: one JSON document on stdout.\n"
 		"Exit codes: 0 success, 1 failure, 2 usage, 3 partial (fewer pages granted)\n",
 		NW_DEV_PATH, NW_DEBUGFS_PATH);
 }
@@ -47,17 +48,14 @@ static int cmd_module_version(void)
 	struct nestwalk_version v;
 	int fd, ret;
 
-	fd = nw_open();
-	if (fd < 0) {
-		fprintf(stderr, "nestwalk: %s: %s\n", NW_DEV_PATH,
-			strerror(-fd));
+	fd = nw_open_or_hint("module version");
+	if (fd < 0)
 		return 1;
-	}
 	ret = nw_version(fd, &v);
 	close(fd);
 	if (ret) {
-		fprintf(stderr, "nestwalk: version ioctl: %s\n",
-			strerror(-ret));
+		fprintf(stderr, "nestwalk module version: the VERSION ioctl: %s (is %s this module's?)\n",
+			strerror(-ret), NW_DEV_PATH);
 		return 1;
 	}
 	nw_version_string(v.module_version, dev, sizeof(dev));
@@ -67,8 +65,8 @@ static int cmd_module_version(void)
 		ret = nw_debugfs_field("version", "api_version", dbg_api,
 				       sizeof(dbg_api));
 	if (ret)
-		fprintf(stderr, "nestwalk: %s/version: %s\n", NW_DEBUGFS_PATH,
-			strerror(-ret));
+		fprintf(stderr, "nestwalk module version: %s/version: %s (mount debugfs: mount -t debugfs none /sys/kernel/debug)\n",
+			NW_DEBUGFS_PATH, strerror(-ret));
 
 	if (nw_json) {
 		printf("{\"device\":{\"api_version\":%llu,\"module_version\":\"%s\"},",
@@ -88,10 +86,29 @@ static int cmd_module_version(void)
 	if (ret)
 		return 1;
 	if (strcmp(dev, dbg) || strtoull(dbg_api, NULL, 10) != (unsigned long long)v.api_version) {
-		fprintf(stderr, "nestwalk: device and debugfs disagree\n");
+		fprintf(stderr, "nestwalk module version: device and debugfs disagree: unload and load the module again\n");
 		return 1;
 	}
 	return 0;
+}
+
+static int cmd_module(int argc, char **argv)
+{
+	int help = argc >= 1 && (!strcmp(argv[argc - 1], "--help") ||
+				 !strcmp(argv[argc - 1], "-h"));
+
+	if (argc == 1 && !strcmp(argv[0], "version"))
+		return cmd_module_version();
+	if (help) {
+		printf("Usage: nestwalk [-j] module version\n"
+		       "The module's API and version, from %s and\n"
+		       "%s/version; exits 1 if they disagree.\n",
+		       NW_DEV_PATH, NW_DEBUGFS_PATH);
+		return NW_EXIT_OK;
+	}
+	fprintf(stderr, "nestwalk module: %s%s%sthe command is version (see nestwalk module --help)\n",
+		argc ? "unknown \"" : "", argc ? argv[0] : "", argc ? "\": " : "");
+	return NW_EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
@@ -104,6 +121,7 @@ int main(int argc, char **argv)
 	};
 	int c;
 
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+jhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
@@ -113,11 +131,13 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		case 'V':
-			printf("nestwalk %s (uAPI %d)\n", NESTWALK_HELPER_VERSION,
+			printf(nw_json ? "{\"helper\":\"%s\",\"uapi\":%d}\n" :
+			       "nestwalk %s (uAPI %d)\n", NESTWALK_HELPER_VERSION,
 			       NESTWALK_API_VERSION);
 			return 0;
 		default:
-			usage(stderr);
+			fprintf(stderr, "nestwalk: unknown option %s: see nestwalk --help\n",
+				argv[optind - 1]);
 			return NW_EXIT_USAGE;
 		}
 	}
@@ -135,9 +155,12 @@ int main(int argc, char **argv)
 		return cmd_host(argc - 1, argv + 1);
 	if (argc >= 1 && !strcmp(argv[0], "hugepages"))
 		return cmd_hugepages(argc - 1, argv + 1);
-	if (argc == 2 && !strcmp(argv[0], "module") &&
-	    !strcmp(argv[1], "version"))
-		return cmd_module_version();
-	usage(stderr);
+	if (argc >= 1 && !strcmp(argv[0], "module"))
+		return cmd_module(argc - 1, argv + 1);
+	if (argc)
+		fprintf(stderr, "nestwalk: unknown command \"%s\": see nestwalk --help\n",
+			argv[0]);
+	else
+		usage(stderr);
 	return NW_EXIT_USAGE;
 }

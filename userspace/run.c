@@ -11,6 +11,7 @@
 
 #include "cmds.h"
 #include "experiment.h"
+#include "libnestwalk.h"
 #include "runopts.h"
 #include "size.h"
 
@@ -122,6 +123,9 @@ static int parse_caps(struct nw_exp *x, const char *arg)
 	return 0;
 }
 
+/* The command whose options are parsed, for the messages. */
+static const char *said_cmd = "run";
+
 static int parse_u64(const char *s, uint64_t *v)
 {
 	int rel;
@@ -148,7 +152,8 @@ static int level_option(struct nw_geometry *g, const char *name,
 	}
 	return 0;
 bad:
-	fprintf(stderr, "nestwalk: --%s-level %s: %s\n", name, arg, err);
+	fprintf(stderr, "nestwalk %s: --%s-level %s: %s\n", said_cmd, name, arg,
+		err);
 	return -2;
 }
 
@@ -160,7 +165,8 @@ static int dcache_level_option(struct nw_exp *x, const char *arg)
 	x->dcache_given = 1;
 	if (!nw_dcache_add_level(&x->dcache, arg, err, sizeof(err)))
 		return 0;
-	fprintf(stderr, "nestwalk: --dcache-level %s: %s\n", arg, err);
+	fprintf(stderr, "nestwalk %s: --dcache-level %s: %s\n", said_cmd, arg,
+		err);
 	return -2;
 }
 
@@ -174,8 +180,8 @@ static int mem_latency_option(struct nw_exp *x, const char *arg)
 		x->mem_latency_milli = m;
 		return 0;
 	}
-	fprintf(stderr, "nestwalk: --mem-latency %s: cycles from 0.001 to 10000, up to three decimals\n",
-		arg);
+	fprintf(stderr, "nestwalk %s: --mem-latency %s: cycles from 0.001 to 10000, up to three decimals\n",
+		said_cmd, arg);
 	return -2;
 }
 
@@ -377,15 +383,75 @@ int nw_run_option(struct nw_exp *x, struct nw_run_extra *e, int opt,
 	return -1;
 }
 
+/* What option --@name accepts, from its line of the help, into @buf. */
+static void accepted(const char *name, char *buf, size_t len)
+{
+	static const char *const kinds[][2] = {
+		{ "N", "a whole number" },
+		{ "PCT", "a percentage, 0 to 100 (writes and fetches together)" },
+		{ "SIZE", "a size such as 64M or 1G, in whole 4K pages" },
+		{ "HEX", "a 32-bit hexadecimal number such as 55555554" },
+	};
+	char key[40], tok[128], *p;
+	const char *at;
+	unsigned int i;
+	size_t n;
+
+	snprintf(key, sizeof(key), "--%s ", name);
+	at = strstr(nw_run_options_help, key);
+	n = at ? strcspn(at + strlen(key), " \n") : 0;
+	snprintf(tok, sizeof(tok), "%.*s", (int)n, at ? at + strlen(key) : "");
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(tok, kinds[i][0])) {
+			snprintf(buf, len, "give %s", kinds[i][1]);
+			return;
+		}
+	if (!strcmp(name, "cpu-caps")) {
+		snprintf(buf, len, "give [+|-]CAP,... with CAP one of");
+		for (i = 0; i < NW_CAP_NAMES; i++)
+			if (nw_cap_names[i])
+				snprintf(buf + strlen(buf), len - strlen(buf),
+					 " %s", nw_cap_names[i]);
+		return;
+	}
+	for (p = tok; (p = strchr(p, '|')); )
+		*p = ',';
+	snprintf(buf, len, "%s %s", strchr(tok, ',') ? "give one of" : "give",
+		 tok);
+	for (p = buf; (p = strchr(p, ',')); p += 2) {
+		memmove(p + 2, p + 1, strlen(p + 1) + 1);
+		p[0] = ',';
+		p[1] = ' ';
+	}
+}
+
 int nw_run_option_said(const char *cmd, struct nw_exp *x,
 		       struct nw_run_extra *e, int opt, const char *arg)
 {
-	int ret = nw_run_option(x, e, opt, arg);
+	const char *name = nw_run_longopts[nw_opt_index(opt)].name;
+	char acc[256];
+	int ret;
 
-	if (ret == -1)
-		fprintf(stderr, "nestwalk %s: bad value \"%s\" for --%s\n", cmd,
-			arg, nw_run_longopts[nw_opt_index(opt)].name);
+	said_cmd = cmd;
+	ret = nw_run_option(x, e, opt, arg);
+	if (ret == -1) {
+		accepted(name, acc, sizeof(acc) - 1);
+		fprintf(stderr, "nestwalk %s: bad value \"%s\" for --%s: %s\n",
+			cmd, arg, name, acc);
+	}
 	return ret ? -1 : 0;
+}
+
+void nw_run_bad_option(const char *cmd, int opt, char **argv)
+{
+	const char *what = argv[optind - 1];
+
+	if (opt == ':')
+		fprintf(stderr, "nestwalk %s: %s needs a value (see nestwalk %s --help)\n",
+			cmd, what, cmd);
+	else
+		fprintf(stderr, "nestwalk %s: unknown option %s (see nestwalk %s --help)\n",
+			cmd, what, cmd);
 }
 
 /* What no single option can check: the data-cache geometry needs a mode. */
@@ -826,23 +892,30 @@ int cmd_run(int argc, char **argv)
 
 	nw_exp_defaults(&x);
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", nw_run_longopts,
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":h", nw_run_longopts,
 				  NULL)) != -1) {
 		if (opt == 'h') {
 			printf("Usage: nestwalk [-j] run [OPTIONS]\n%s",
 			       nw_run_options_help);
 			return NW_EXIT_OK;
 		}
-		if (opt == '?' ||
-		    nw_run_option_said("run", &x, &e, opt, optarg))
+		if (opt == '?' || opt == ':') {
+			nw_run_bad_option("run", opt, argv);
+			return NW_EXIT_USAGE;
+		}
+		if (nw_run_option_said("run", &x, &e, opt, optarg))
 			return NW_EXIT_USAGE;
 	}
 	if (nw_run_options_done("run", &x))
 		return NW_EXIT_USAGE;
 	if (optind != argc) {
-		fprintf(stderr, "nestwalk run: unexpected \"%s\"\n", argv[optind]);
+		fprintf(stderr, "nestwalk run: unexpected \"%s\": run takes options only (see nestwalk run --help)\n",
+			argv[optind]);
 		return NW_EXIT_USAGE;
 	}
+	if (nw_device_or_hint("run"))
+		return NW_EXIT_FAIL;
 	if (e.trace) {
 		if (nw_run_open_trace(&e, &trace, &f))
 			return NW_EXIT_FAIL;
@@ -862,6 +935,11 @@ int cmd_run(int argc, char **argv)
 		print_table(&x, &r);
 	}
 	return NW_EXIT_OK;
+}
+
+const char *nw_pattern_name(const struct nw_exp *x)
+{
+	return patterns[x->pattern];
 }
 
 int nw_opt_index(int opt)

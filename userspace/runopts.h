@@ -31,6 +31,11 @@ int nw_run_option(struct nw_exp *x, struct nw_run_extra *e, int opt,
  */
 int nw_run_option_said(const char *cmd, struct nw_exp *x,
 		       struct nw_run_extra *e, int opt, const char *arg);
+/*
+ * getopt_long (optstring ":...", opterr 0) answered @opt '?' or ':' for
+ * command @cmd: say so in one line that names nestwalk @cmd --help.
+ */
+void nw_run_bad_option(const char *cmd, int opt, char **argv);
 /* After the last option: 0, or -1 with what is wrong said in one line. */
 int nw_run_options_done(const char *cmd, const struct nw_exp *x);
 /* Index in nw_run_longopts of the option whose value is @opt. */
@@ -40,6 +45,8 @@ int nw_run_open_trace(const struct nw_run_extra *e, struct nw_trace *t,
 void nw_exp_describe(const struct nw_exp *x, char *buf, size_t len);
 void nw_exp_json(FILE *f, const struct nw_exp *x,
 		 const struct nw_exp_result *r);
+/* "uniform": the access pattern of a generator workload. */
+const char *nw_pattern_name(const struct nw_exp *x);
 uint64_t nw_host_refs(const struct nw_exp_result *r);
 
 #endif /* _NW_RUNOPTS_H */

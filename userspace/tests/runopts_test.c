@@ -170,7 +170,10 @@ TEST(dcache_geometry_needs_a_mode)
 	EXPECT_EQ(0, nw_run_options_done("compare", &x));
 }
 
-/* Bad values exit 2 after one line: the reason, or the generic one. */
+/*
+ * Bad values exit 2 after one line that names the command: the reason, or
+ * the values the option accepts.
+ */
 TEST(one_line_per_error)
 {
 	struct nw_run_extra e = { 0 };
@@ -184,9 +187,9 @@ TEST(one_line_per_error)
 	nw_exp_defaults(&x);
 	stderr = err;
 	static const char *const level =
-		"nestwalk: --dcache-level 32K:12:5: 32K is not a whole number of 12-way sets of 64-byte lines\n";
+		"nestwalk run: --dcache-level 32K:12:5: 32K is not a whole number of 12-way sets of 64-byte lines\n";
 	static const char *const mode =
-		"nestwalk run: bad value \"most\" for --dcache\n";
+		"nestwalk run: bad value \"most\" for --dcache: give one of data, walks-only, off\n";
 	const struct option *o;
 
 	for (o = nw_run_longopts; o->name; o++) {
