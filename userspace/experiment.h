@@ -14,6 +14,7 @@
 #include <linux/nestwalk.h>
 
 #include "geometry.h"
+#include "progress.h"
 #include "trace.h"
 
 enum nw_backing {
@@ -67,6 +68,7 @@ struct nw_exp {
 	uint64_t accesses;
 	int warmup;		/* replay the workload once before counting */
 	struct nw_trace *trace;	/* replay this instead of a generator */
+	struct nw_progress *progress;	/* NULL: no progress line */
 };
 
 struct nw_exp_result {

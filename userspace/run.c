@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmds.h"
 #include "experiment.h"
@@ -196,6 +197,7 @@ enum {
 	OPT_DCACHE,
 	OPT_DCACHE_LEVEL,
 	OPT_MEM_LATENCY,
+	OPT_QUIET,
 };
 
 const struct option nw_run_longopts[] = {
@@ -233,6 +235,7 @@ const struct option nw_run_longopts[] = {
 	{ "no-warmup", no_argument, NULL, 'O' },
 	{ "trace", required_argument, NULL, 't' },
 	{ "trace-format", required_argument, NULL, 'f' },
+	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -373,6 +376,9 @@ int nw_run_option(struct nw_exp *x, struct nw_run_extra *e, int opt,
 	case 'f':
 		e->trace_format = nw_trace_format_parse(arg);
 		return e->trace_format < 0 ? -1 : 0;
+	case OPT_QUIET:
+		e->quiet = 1;
+		return 0;
 	}
 	return -1;
 }
@@ -438,8 +444,10 @@ const char *nw_run_options_help =
 	"  --workload sequential|strided:BYTES|uniform|zipf[:THETA]|chase\n"
 	"  --writes PCT --fetches PCT --seed N --accesses N (default 1000000)\n"
 	"  --no-warmup                      count the first pass too\n"
-	"  --trace FILE|-                   replay a trace instead (binary or lackey)\n"
-	"  --trace-format auto|binary|lackey\n";
+	"  --trace FILE|-                   replay a trace instead (binary or lackey,\n"
+	"                                   plain or gzip, xz, zstd compressed)\n"
+	"  --trace-format auto|binary|lackey\n"
+	"  --quiet                          no progress line on a terminal\n";
 
 static const char *level_name(int level)
 {
@@ -809,15 +817,36 @@ int nw_run_open_trace(const struct nw_run_extra *e, struct nw_trace *t,
 	}
 	if (nw_trace_open(t, *f, e->trace_format)) {
 		fprintf(stderr, "nestwalk: %s: %s\n", e->trace, t->err);
+		if (*f != stdin)
+			fclose(*f);
 		return -1;
 	}
 	return 0;
+}
+
+void nw_run_progress(struct nw_exp *x, const struct nw_run_extra *e,
+		     struct nw_progress *p)
+{
+	nw_progress_start(p, !e->quiet && isatty(STDERR_FILENO), stderr,
+			  NULL);
+	x->progress = p;
+}
+
+void nw_run_print(const struct nw_exp *x, const struct nw_exp_result *r)
+{
+	if (nw_json) {
+		nw_exp_json(stdout, x, r);
+		putchar('\n');
+	} else {
+		print_table(x, r);
+	}
 }
 
 int cmd_run(int argc, char **argv)
 {
 	struct nw_run_extra e = { .trace_format = NW_TRACE_AUTO };
 	static struct nw_trace trace;
+	struct nw_progress progress;
 	struct nw_exp_result r;
 	struct nw_exp x;
 	char err[256];
@@ -848,19 +877,17 @@ int cmd_run(int argc, char **argv)
 			return NW_EXIT_FAIL;
 		x.trace = &trace;
 	}
+	nw_run_progress(&x, &e, &progress);
 	ret = nw_exp_run(&x, &r, err, sizeof(err));
+	if (e.trace)
+		nw_trace_close(&trace);
 	if (f && f != stdin)
 		fclose(f);
 	if (ret) {
 		fprintf(stderr, "nestwalk run: %s\n", err);
 		return NW_EXIT_FAIL;
 	}
-	if (nw_json) {
-		nw_exp_json(stdout, &x, &r);
-		putchar('\n');
-	} else {
-		print_table(&x, &r);
-	}
+	nw_run_print(&x, &r);
 	return NW_EXIT_OK;
 }
 
