@@ -80,6 +80,8 @@ struct nw_exp_result {
 	uint64_t mapped_pages;			/* trace: guest pages mapped */
 	long max_rss_kib;			/* the helper's peak RSS */
 	int dcache_mode;			/* what the session ran with */
+	char *const *command;			/* nestwalk trace: COMMAND, */
+	int command_status;			/* its wait status */
 };
 
 extern const char *const nw_backing_names[NW_BACK_NR];

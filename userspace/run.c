@@ -14,6 +14,7 @@
 #include "experiment.h"
 #include "runopts.h"
 #include "size.h"
+#include "tracecmd.h"
 
 static const char *const patterns[] = {
 	"sequential", "strided", "uniform", "zipf", "chase",
@@ -198,6 +199,7 @@ enum {
 	OPT_DCACHE_LEVEL,
 	OPT_MEM_LATENCY,
 	OPT_QUIET,
+	OPT_COUNT_ONLY,
 };
 
 const struct option nw_run_longopts[] = {
@@ -236,6 +238,7 @@ const struct option nw_run_longopts[] = {
 	{ "trace", required_argument, NULL, 't' },
 	{ "trace-format", required_argument, NULL, 'f' },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "count-only", no_argument, NULL, OPT_COUNT_ONLY },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -379,6 +382,9 @@ int nw_run_option(struct nw_exp *x, struct nw_run_extra *e, int opt,
 	case OPT_QUIET:
 		e->quiet = 1;
 		return 0;
+	case OPT_COUNT_ONLY:
+		e->count_only = 1;
+		return 0;
 	}
 	return -1;
 }
@@ -447,7 +453,9 @@ const char *nw_run_options_help =
 	"  --trace FILE|-                   replay a trace instead (binary or lackey,\n"
 	"                                   plain or gzip, xz, zstd compressed)\n"
 	"  --trace-format auto|binary|lackey\n"
-	"  --quiet                          no progress line on a terminal\n";
+	"  --quiet                          no progress line on a terminal\n"
+	"  --count-only                     count the trace's records and\n"
+	"                                   accesses, without the module\n";
 
 static const char *level_name(int level)
 {
@@ -632,6 +640,8 @@ void nw_exp_json(FILE *f, const struct nw_exp *x,
 		nw_dcache_mode_names[r->dcache_mode]);
 	if (r->dcache_mode != NESTWALK_DCACHE_OFF)
 		walk_loads_json(f, r);
+	if (r->command)
+		nw_command_json(f, r->command, r->command_status);
 	fprintf(f, "}");
 }
 
@@ -747,6 +757,8 @@ static void print_table(const struct nw_exp *x, const struct nw_exp_result *r)
 
 	nw_exp_describe(x, desc, sizeof(desc));
 	nw_size_name(x->ws, ws, sizeof(ws));
+	if (r->command)
+		nw_command_text(stdout, r->command, r->command_status);
 	printf("%-14s %s\n", "experiment", desc);
 	print_geometries(x);
 	printf("%-14s host pages backing guest memory: 4K %llu, 2M %llu, 1G %llu\n",
@@ -842,6 +854,22 @@ void nw_run_print(const struct nw_exp *x, const struct nw_exp_result *r)
 	}
 }
 
+/* run --trace FILE --count-only: the records, without the module. */
+static int run_count(struct nw_trace *t, FILE *f, struct nw_progress *p)
+{
+	struct nw_trace_counts c;
+	int ret = nw_trace_count(t, p, &c);
+
+	if (ret)
+		fprintf(stderr, "nestwalk run: trace: %s\n", t->err);
+	else
+		nw_trace_counts_print(&c, NULL, 0);
+	nw_trace_close(t);
+	if (f != stdin)
+		fclose(f);
+	return ret ? NW_EXIT_FAIL : NW_EXIT_OK;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct nw_run_extra e = { .trace_format = NW_TRACE_AUTO };
@@ -872,12 +900,18 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "nestwalk run: unexpected \"%s\"\n", argv[optind]);
 		return NW_EXIT_USAGE;
 	}
+	if (e.count_only && !e.trace) {
+		fprintf(stderr, "nestwalk run: --count-only counts a --trace: give one\n");
+		return NW_EXIT_USAGE;
+	}
 	if (e.trace) {
 		if (nw_run_open_trace(&e, &trace, &f))
 			return NW_EXIT_FAIL;
 		x.trace = &trace;
 	}
 	nw_run_progress(&x, &e, &progress);
+	if (e.count_only)
+		return run_count(&trace, f, &progress);
 	ret = nw_exp_run(&x, &r, err, sizeof(err));
 	if (e.trace)
 		nw_trace_close(&trace);

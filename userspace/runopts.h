@@ -15,6 +15,7 @@ struct nw_run_extra {
 	const char *trace;
 	int trace_format;
 	int quiet;		/* --quiet: no progress line */
+	int count_only;		/* --count-only: count, no module */
 };
 
 extern const struct option nw_run_longopts[];

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -30,6 +32,39 @@ static int errf(char *err, size_t elen, const char *fmt, ...)
 	return -1;
 }
 
+/*
+ * Up to @len bytes of the file. A pipe is read with read(2), not stdio;
+ * after a short read the reader waits 2 ms, so that a writer which writes
+ * a line at a time (lackey) fills the pipe for a while rather than wake
+ * the reader for each line: a few hundred reads a second, not millions.
+ */
+static size_t raw_read(struct nw_zin *z, void *buf, size_t len)
+{
+	static const struct timespec pause = { 0, 2000000 };
+	ssize_t n;
+
+	if (!z->pipe)
+		return fread(buf, 1, len, z->f);
+	do
+		n = read(fileno(z->f), buf, len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		/* As fread() says it: ferror() on the stream. */
+		z->pipe_err = errno;
+		return 0;
+	}
+	if ((size_t)n < len / 4)
+		nanosleep(&pause, NULL);
+	return n;
+}
+
+static int raw_error(const struct nw_zin *z)
+{
+	if (z->pipe)
+		return z->pipe_err;
+	return ferror(z->f) ? errno ?: EIO : 0;
+}
+
 /* Read more compressed input once all of @in was taken. */
 static int refill(struct nw_zin *z, char *err, size_t elen)
 {
@@ -37,15 +72,15 @@ static int refill(struct nw_zin *z, char *err, size_t elen)
 
 	if (z->in_pos < z->in_len || z->in_eof)
 		return 0;
-	n = fread(z->in, 1, sizeof(z->in), z->f);
+	n = raw_read(z, z->in, sizeof(z->in));
 	z->in_len = n;
 	z->in_pos = 0;
 	z->read += n;
 	if (n == 0) {
-		if (ferror(z->f))
+		if (raw_error(z))
 			return errf(err, elen, "read error at byte %llu: %s",
 				    (unsigned long long)z->read,
-				    strerror(errno));
+				    strerror(raw_error(z)));
 		z->in_eof = 1;
 	}
 	return 0;
@@ -127,17 +162,21 @@ int nw_zin_open(struct nw_zin *z, FILE *f, char *err, size_t elen)
 	z->in_len = z->in_pos = 0;
 	z->read = z->size = 0;
 	z->in_eof = z->ended = 0;
+	z->pipe = z->pipe_err = 0;
 	if (!fstat(fileno(f), &st) && S_ISREG(st.st_mode))
 		z->size = st.st_size;
+	if (!fstat(fileno(f), &st) && S_ISFIFO(st.st_mode))
+		z->pipe = 1;
 	/* A magic can straddle two reads of a pipe: gather six bytes. */
 	while (z->in_len < 6 && !z->in_eof) {
-		size_t n = fread(z->in + z->in_len, 1, 6 - z->in_len, f);
+		size_t n = raw_read(z, z->in + z->in_len,
+				    sizeof(z->in) - z->in_len);
 
 		z->in_len += n;
 		z->read += n;
-		if (n == 0 && ferror(f))
+		if (n == 0 && raw_error(z))
 			return errf(err, elen, "read error: %s",
-				    strerror(errno));
+				    strerror(raw_error(z)));
 		if (n == 0)
 			z->in_eof = 1;
 	}
@@ -159,11 +198,12 @@ static long plain_read(struct nw_zin *z, unsigned char *buf, size_t len,
 	}
 	if (z->in_eof)
 		return 0;
-	n = fread(buf, 1, len, z->f);
+	n = raw_read(z, buf, len);
 	z->read += n;
-	if (n == 0 && ferror(z->f))
+	if (n == 0 && raw_error(z))
 		return errf(err, elen, "read error at byte %llu: %s",
-			    (unsigned long long)z->read, strerror(errno));
+			    (unsigned long long)z->read,
+			    strerror(raw_error(z)));
 	if (n == 0)
 		z->in_eof = 1;
 	return n;

@@ -27,6 +27,8 @@ struct nw_zin {
 	uint64_t read;		/* bytes read from @f */
 	uint64_t size;		/* of a regular file; 0: unknown */
 	int in_eof;
+	int pipe;		/* a pipe: read(2), paced */
+	int pipe_err;		/* its errno */
 	int ended;		/* the stream (or a gzip member) ended */
 };
 
