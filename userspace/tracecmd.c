@@ -351,7 +351,9 @@ static int trace_replay(int rfd, struct nw_exp *x,
 		goto out;
 	if (!e->count_only)
 		ret = nw_exp_run(x, r, err, sizeof(err));
-	else if ((ret = nw_trace_count(&trace, x->progress, c)))
+	else
+		ret = nw_trace_count(&trace, x->progress, c);
+	if (ret && e->count_only)
 		snprintf(err, sizeof(err), "trace: %s", trace.err);
 	if (ret)
 		fprintf(stderr, "nestwalk trace: %s%s%s\n", err,
