@@ -377,6 +377,7 @@ int cmd_trace(int argc, char **argv)
 	pid_t pid;
 
 	nw_exp_defaults(&x);
+	x.label = "trace";
 	ret = trace_parse(argc, argv, &x, &e, &s);
 	if (ret)
 		return ret == 1 ? NW_EXIT_OK : ret;
