@@ -204,15 +204,22 @@ static int save_tee(void *arg, const void *buf, size_t len)
 	return nw_zout_write(&s->z, buf, len, s->err, sizeof(s->err));
 }
 
-/* --save: the file, an encoder, and every byte the trace gives to it. */
+/* --save: the file, opened before COMMAND runs. */
+static int save_open(struct save *s)
+{
+	if (!s->path)
+		return 0;
+	s->f = fopen(s->path, "we");
+	if (s->f)
+		return 0;
+	fprintf(stderr, "nestwalk trace: --save %s: %s\n", s->path,
+		strerror(errno));
+	return -1;
+}
+
+/* An encoder, and every byte the trace gives to it. */
 static int save_start(struct save *s, struct nw_trace *t)
 {
-	s->f = fopen(s->path, "we");
-	if (!s->f) {
-		fprintf(stderr, "nestwalk trace: --save %s: %s\n", s->path,
-			strerror(errno));
-		return -1;
-	}
 	if (nw_zout_open(&s->z, s->f, nw_zout_kind(s->path), s->err,
 			 sizeof(s->err)) ||
 	    nw_trace_tee(t, save_tee, s)) {
@@ -338,11 +345,13 @@ static int trace_replay(int rfd, struct nw_exp *x,
 	if (!f) {
 		fprintf(stderr, "nestwalk trace: %s\n", strerror(errno));
 		close(rfd);
+		save_end(s);
 		return -1;
 	}
 	if (nw_trace_open(&trace, f, NW_TRACE_LACKEY)) {
 		fprintf(stderr, "nestwalk trace: %s\n", trace.err);
 		fclose(f);
+		save_end(s);
 		return -1;
 	}
 	x->trace = &trace;
@@ -382,8 +391,13 @@ int cmd_trace(int argc, char **argv)
 	if (ret)
 		return ret == 1 ? NW_EXIT_OK : ret;
 	argv += optind;
-	if (trace_ready(argv[0], &e) || spawn_lackey(argv, &pid, &rfd))
+	if (trace_ready(argv[0], &e) || save_open(&s))
 		return NW_EXIT_FAIL;
+	if (spawn_lackey(argv, &pid, &rfd)) {
+		if (s.f)
+			fclose(s.f);
+		return NW_EXIT_FAIL;
+	}
 	ret = trace_replay(rfd, &x, &e, &s, &r, &c);
 	/* A replay that failed leaves lackey writing to no one: stop it. */
 	if (ret)

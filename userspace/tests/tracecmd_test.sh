@@ -56,6 +56,14 @@ ok $? "--save s.gz is gzip, its accesses those counted"
 grep -qx 'command        true: exit status 0' "$tmp/out"
 ok $? "the table reports COMMAND's exit status"
 
+"$nw" trace --count-only --save "$tmp/no/s.zst" -- echo RAN >"$tmp/out" 2>"$tmp/err"
+[ $? = 1 ] && [ ! -s "$tmp/out" ] && [ "$(cat "$tmp/err")" = "nestwalk trace: --save $tmp/no/s.zst: No such file or directory" ]
+ok $? "--save into no directory: said before COMMAND runs, exit 1"
+"$nw" -j trace --count-only -- sh -c 'kill -TERM $$' >"$tmp/j"
+[ $? = 0 ] && [ "$(jq -c .command.signal "$tmp/j")" = 15 ] &&
+	[ "$(jq -c '.command | has("exit_status")' "$tmp/j")" = false ]
+ok $? "COMMAND killed by SIGTERM: JSON says signal 15"
+
 PATH=/nonexistent "$nw" trace --count-only -- /bin/true 2>"$tmp/err"
 [ $? = 1 ] && [ "$(cat "$tmp/err")" = "nestwalk trace: valgrind not found in PATH: install it (apt-get install valgrind)" ]
 ok $? "valgrind missing: one line, exit 1"
