@@ -76,7 +76,7 @@ selftests: deps
 	cp selftests/nestwalk.sh selftests/tap.sh selftests/helper_test.sh \
 	   selftests/helper_run_test.sh selftests/docs_test.sh README.md \
 	   Documentation/nestwalk.8 $(CACHE)/selftests/
-	@[ -s $(CACHE)/selftests/sort.lackey.gz ] || \
+	@[ -s $(CACHE)/selftests/sort.lackey.zst ] || \
 	$(S)/lackey-trace.sh $(CACHE)/selftests/sort.lackey.gz
 
 # The selftests laid out as the kernel's own "make install" of its selftests
@@ -93,10 +93,12 @@ selftests-install: deps
 		OUTPUT=$(CACHE)/selftests-$(KSFT) install \
 		INSTALL_PATH=$(abspath $(INSTALL_PATH))
 	@mkdir -p $(CACHE)/selftests && \
-	[ -s $(CACHE)/selftests/sort.lackey.gz ] || \
+	[ -s $(CACHE)/selftests/sort.lackey.zst ] || \
 	$(S)/lackey-trace.sh $(CACHE)/selftests/sort.lackey.gz
 	@cp $(CACHE)/selftests/sort.lackey.gz \
-	    $(CACHE)/selftests/sort.lackey.gz.count $(abspath $(INSTALL_PATH))/nestwalk/
+	    $(CACHE)/selftests/sort.lackey.gz.count \
+	    $(CACHE)/selftests/sort.lackey.xz \
+	    $(CACHE)/selftests/sort.lackey.zst $(abspath $(INSTALL_PATH))/nestwalk/
 
 # Native speed of the core (userspace, -O2), then the kernel batch path
 # against the userspace core in one VM: figures, not a pass/fail test.

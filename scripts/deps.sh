@@ -9,6 +9,9 @@ set -euo pipefail
 pkgs=(
 	# module, helper, unit tests (static glibc, ASan/UBSan runtimes)
 	gcc make libc6-dev libelf-dev kmod xz-utils
+	# compressed traces: the helper's static zlib, liblzma, libzstd; the
+	# tools make the unit tests' compressed fixtures
+	zlib1g-dev liblzma-dev libzstd-dev zstd
 	# the kernel the VM boots, and its headers to build against
 	linux-image-cloud-amd64 linux-headers-cloud-amd64
 	# kselftest harness, lib.mk, checkpatch, and the debug kernel

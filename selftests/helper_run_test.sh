@@ -4,9 +4,10 @@
 # nestwalk run and nestwalk compare against the loaded module: the figures
 # the helper exists for (24 references per uncached nested walk, 19 over
 # a hugetlb-backed host, 2 MiB pages against TLB misses, VPID under VM
-# switches), JSON checked with jq and against the tables, and a valgrind
-# lackey trace of sort(1) replayed in a stream. Prints TAP; exits 4 (skip)
-# without root, the module, jq or a 2 MiB hugetlb pool.
+# switches), JSON checked with jq and against the tables, a valgrind
+# lackey trace of sort(1) replayed in a stream, plain and compressed, and
+# nestwalk trace -- sort when the image has valgrind. Prints TAP; exits 4
+# (skip) without root, the module, jq or a 2 MiB hugetlb pool.
 
 dir=$(cd "$(dirname "$0")" && pwd)
 export NESTWALK_STATE_DIR=/tmp/nestwalk-run-test
@@ -257,6 +258,90 @@ if [ -r "$dir/sort.lackey.gz" ]; then
 	done
 else
 	echo "# no sort.lackey.gz beside this script: the trace checks are not run"
+fi
+
+# --- compressed traces, empty ones, --mem too small ---------------------
+# Issue 21: the .gz, .xz and .zst copies of one trace give every counter
+# of the plain file; a truncated .xz is refused with the byte offset and
+# leaves nothing pinned; a trace of no records is refused; too small a
+# --mem says the --mem the trace needs.
+if [ -r "$dir/sort.lackey.xz" ] && [ -r "$dir/sort.lackey.zst" ]; then
+	zcat "$dir/sort.lackey.gz" >/tmp/sort.lackey
+	nestwalk -j run --trace /tmp/sort.lackey --mem 64M >/tmp/plain.json \
+		2>/tmp/plain.err
+	ok $? "the plain trace replays"
+	[ ! -s /tmp/plain.err ]
+	ok $? "stderr not a terminal: no progress line, stderr empty"
+	plain=$(jq -c '[.trace_records, .accesses, .counters]' /tmp/plain.json)
+	for z in gz xz zst; do
+		got=$(nestwalk -j run --trace "$dir/sort.lackey.$z" --mem 64M |
+		      jq -c '[.trace_records, .accesses, .counters]')
+		[ -n "$plain" ] && [ "$got" = "$plain" ]
+		ok $? "the .$z copy gives every counter of the plain trace"
+	done
+
+	size=$(wc -c <"$dir/sort.lackey.xz")
+	head -c $((size / 2)) "$dir/sort.lackey.xz" >/tmp/cut.xz
+	nestwalk run --trace /tmp/cut.xz --mem 64M >/tmp/cut.out 2>/tmp/cut.err
+	[ $? = 1 ] && [ ! -s /tmp/cut.out ] &&
+	[ "$(cat /tmp/cut.err)" = "nestwalk run: trace: the xz stream ends at byte $((size / 2)) before its end: the file is truncated (xz -t FILE checks it)" ]
+	ok $? "a truncated .xz: one line naming byte $((size / 2)), exit 1"
+	st=/sys/kernel/debug/nestwalk/stats
+	if [ -r $st ]; then
+		grep -qx 'pinned_pages 0' $st && grep -qx 'sessions_open 0' $st
+		ok $? "after it, debugfs stats: $(grep -E '^(pinned_pages|sessions_open) ' $st | tr '\n' ' ')"
+	fi
+
+	pages=$(jq .mapped_pages /tmp/plain.json)
+	need=$(( (pages * 4096 + 1048575) / 1048576 ))
+	nestwalk run --trace /tmp/sort.lackey --mem 64K 2>/tmp/mem.err >/dev/null
+	[ $? = 1 ] && [ "$(cat /tmp/mem.err)" = "nestwalk run: the trace touches $pages guest pages of 4 KiB, more than --mem 64K holds: run it with --mem ${need}M or more" ]
+	ok $? "--mem 64K: the trace needs ${need}M ($pages pages), said in one line"
+	nestwalk run --trace /tmp/sort.lackey --mem ${need}M >/dev/null
+	ok $? "--mem ${need}M, as said, is enough"
+	rm -f /tmp/sort.lackey /tmp/cut.xz
+fi
+printf '==1== Lackey\n==1== \n' >/tmp/empty.lackey
+nestwalk run --trace /tmp/empty.lackey >/tmp/empty.out 2>/tmp/empty.err
+[ $? = 1 ] && [ ! -s /tmp/empty.out ] &&
+[ "$(cat /tmp/empty.err)" = "nestwalk run: trace: the trace holds no records (no I, L, S or M lines): make it with valgrind --tool=lackey --trace-mem=yes" ]
+ok $? "a trace of only ==PID== lines: refused in one line, exit 1"
+
+# --- nestwalk trace -- COMMAND ---------------------------------------------
+# COMMAND under lackey through a pipe: the accesses replayed equal the
+# I/L/S/M records of the trace --save kept (M twice), and replaying that
+# trace gives every counter equal.
+if command -v valgrind >/dev/null; then
+	seq 1 200 | awk '{ print ($1 * 7919) % 10007 }' >/tmp/numbers
+	nestwalk trace -j --mem 64M --save /tmp/s.zst -- sort /tmp/numbers \
+		>/tmp/trace.out
+	ok $? "trace -j --save /tmp/s.zst -- sort exits 0"
+	tail -n 1 /tmp/trace.out >/tmp/trace.json
+	[ "$(head -n 1 /tmp/trace.out)" = "$(sort /tmp/numbers | head -n 1)" ]
+	ok $? "sort's own output is on stdout, before the JSON"
+	jq -e '.command.exit_status == 0 and .command.argv[0] == "sort"' \
+		/tmp/trace.json >/dev/null
+	ok $? "JSON reports sort's exit status 0"
+	got=$(jq .accesses /tmp/trace.json)
+	want=$(nestwalk -j run --trace /tmp/s.zst --count-only | jq .accesses)
+	if command -v zstd >/dev/null; then
+		want=$(zstd -dc /tmp/s.zst | awk '/^I  |^ [LS] /{ n++ } /^ M /{ n += 2 } END { print n }')
+	fi
+	[ "$got" -gt 0 ] && [ "$got" = "$want" ]
+	ok $? "accesses ($got) = the saved trace's I/L/S/M records, M twice ($want)"
+	nestwalk -j run --trace /tmp/s.zst --mem 64M >/tmp/replay.json
+	[ "$(jq -c '[.trace_records, .accesses, .mapped_pages, .counters]' /tmp/replay.json)" = \
+	  "$(jq -c '[.trace_records, .accesses, .mapped_pages, .counters]' /tmp/trace.json)" ]
+	ok $? "run --trace /tmp/s.zst: every counter equal"
+	nestwalk -j trace --mem 64M -- sh -c 'exit 5' | jq -e '.command.exit_status == 5' >/dev/null
+	ok $? "COMMAND's exit status 5 is reported"
+	nw=$(command -v nestwalk)
+	PATH=/nonexistent "$nw" trace -- /bin/true 2>/tmp/tr.err
+	[ $? = 1 ] && [ "$(cat /tmp/tr.err)" = "nestwalk trace: valgrind not found in PATH: install it (apt-get install valgrind)" ]
+	ok $? "valgrind missing: one line, exit 1"
+	rm -f /tmp/s.zst /tmp/trace.out /tmp/trace.json /tmp/replay.json
+else
+	echo "# valgrind not in this VM image: the nestwalk trace checks are not run"
 fi
 
 nestwalk hugepages restore >/dev/null

@@ -16,5 +16,6 @@ int cmd_stats(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 
 #endif /* _NW_CMDS_H */

@@ -416,8 +416,9 @@ int cmd_compare(int argc, char **argv)
 	}
 	if (nw_run_options_done("compare", &base))
 		return NW_EXIT_USAGE;
-	if (optind != argc || e.trace) {
-		fprintf(stderr, "nestwalk compare: %s\n", e.trace ?
+	if (optind != argc || e.trace || e.count_only) {
+		fprintf(stderr, "nestwalk compare: %s\n",
+			e.trace || e.count_only ?
 			"replays a generator workload, not a trace (use nestwalk run --trace)" :
 			"unexpected arguments: compare takes options only (see nestwalk compare --help)");
 		return NW_EXIT_USAGE;

@@ -219,10 +219,14 @@ static int generate(int fd, const struct nw_exp *x, uint64_t vm,
 	return ioctl(fd, NESTWALK_IOC_GENERATE, &g) ? -errno : 0;
 }
 
-/* The workload, whole: one VM, or two taking turns every switch_every. */
+/*
+ * The workload, whole: one VM, or two taking turns every switch_every.
+ * @before: accesses of the passes before this one (for the progress line).
+ */
 static int workload(int fd, const struct nw_exp *x, const struct vmstate *vm,
-		    int nvms, char *err, size_t elen)
+		    int nvms, uint64_t before, char *err, size_t elen)
 {
+	uint64_t total = x->accesses * (x->warmup ? 2 : 1);
 	uint64_t done = 0, chunk = x->switch_every ?: x->accesses, n;
 	unsigned int turn = 0;
 	int ret;
@@ -234,6 +238,9 @@ static int workload(int fd, const struct nw_exp *x, const struct vmstate *vm,
 			return nw_errf(err, elen, "GENERATE: %s", strerror(-ret));
 		done += n;
 		turn++;
+		if (x->progress)
+			nw_progress_update(x->progress, before + done,
+					   before + done, total);
 	}
 	return 0;
 }
@@ -280,7 +287,10 @@ struct trace_map {
 	struct pageset set;
 };
 
-/* Map the guest page holding @gva in @pcid's space, if it is new. */
+/*
+ * Map the guest page holding @gva in @pcid's space, if it is new: 0, 1
+ * if guest memory is full, or -1 with @err set.
+ */
 static int map_touched(struct trace_map *t, const struct nw_exp *x,
 		       const struct layout *l, uint64_t gva, uint64_t pcid,
 		       char *err, size_t elen)
@@ -299,14 +309,63 @@ static int map_touched(struct trace_map *t, const struct nw_exp *x,
 	if (!added)
 		return 0;
 	if (t->next_gpa + t->psize > l->data)
-		return nw_errf(err, elen, "the trace touches more than %llu MiB of pages: raise --mem",
-			       (unsigned long long)(l->data >> 20));
+		return 1;
 	map.gpa = t->next_gpa;
 	if (ioctl(t->fd, NESTWALK_IOC_MAP, &map))
 		return nw_errf(err, elen, "MAP of %#llx: %s",
 			       (unsigned long long)page, strerror(errno));
 	t->next_gpa += t->psize;
 	return 0;
+}
+
+/* Both pages of an access that ends on the next one. */
+static int map_access(struct trace_map *t, const struct nw_exp *x,
+		      const struct layout *l, const struct nestwalk_access *a,
+		      char *err, size_t elen)
+{
+	uint64_t bytes = NESTWALK_ACCESS_BYTES(a->attr);
+	uint64_t pcid = NESTWALK_ACCESS_PCID(a->attr);
+	int ret = map_touched(t, x, l, a->gva, pcid, err, elen);
+
+	if (!ret && bytes > 1)
+		ret = map_touched(t, x, l, a->gva + bytes - 1, pcid, err,
+				  elen);
+	return ret;
+}
+
+/*
+ * Guest memory is full at access @i of the batch @acc of @n: count the
+ * pages the rest of the trace touches (mapping none) to say what --mem
+ * the trace needs.
+ */
+static int too_big(struct trace_map *t, const struct nw_exp *x,
+		   struct nestwalk_access *acc, long i, long n, char *err,
+		   size_t elen)
+{
+	uint64_t bytes, pcid, last;
+	char mem[32], need[32];
+
+	do {
+		for (; i < n; i++) {
+			bytes = NESTWALK_ACCESS_BYTES(acc[i].attr) ?: 1;
+			pcid = NESTWALK_ACCESS_PCID(acc[i].attr);
+			last = acc[i].gva + bytes - 1;
+			if (pageset_add(&t->set, acc[i].gva / t->psize |
+					pcid << 52) < 0 ||
+			    pageset_add(&t->set, last / t->psize |
+					pcid << 52) < 0)
+				return nw_errf(err, elen, "out of memory");
+		}
+		i = 0;
+	} while ((n = nw_trace_read(x->trace, acc, TRACE_BATCH)) > 0);
+	if (n < 0)
+		return nw_errf(err, elen, "trace: %s", x->trace->err);
+	bytes = round_up(t->set.n * t->psize, 1ULL << 20);
+	nw_size_name(x->ws, mem, sizeof(mem));
+	nw_size_name(bytes, need, sizeof(need));
+	return nw_errf(err, elen, "the trace touches %llu guest pages of %llu KiB, more than --mem %s holds: run it with --mem %s or more",
+		       (unsigned long long)t->set.n,
+		       (unsigned long long)(t->psize >> 10), mem, need);
 }
 
 /*
@@ -322,7 +381,7 @@ static int replay(int fd, const struct nw_exp *x, const struct layout *l,
 	struct trace_map t = {
 		.fd = fd, .vm = vm, .psize = page_bytes(x->guest_page),
 	};
-	uint64_t bytes, pcid;
+	uint64_t done = 0;
 	int ret = -1;
 	long n, i;
 
@@ -335,19 +394,22 @@ static int replay(int fd, const struct nw_exp *x, const struct layout *l,
 		};
 
 		for (i = 0; i < n; i++) {
-			bytes = NESTWALK_ACCESS_BYTES(acc[i].attr);
-			pcid = NESTWALK_ACCESS_PCID(acc[i].attr);
-			if (map_touched(&t, x, l, acc[i].gva, pcid, err,
-					elen) ||
-			    (bytes > 1 &&
-			     map_touched(&t, x, l, acc[i].gva + bytes - 1,
-					 pcid, err, elen)))
+			ret = map_access(&t, x, l, &acc[i], err, elen);
+			if (ret > 0)
+				ret = too_big(&t, x, acc, i, n, err, elen);
+			if (ret)
 				goto out;
 		}
+		ret = -1;
 		if (ioctl(fd, NESTWALK_IOC_RUN, &run)) {
 			nw_errf(err, elen, "RUN: %s", strerror(errno));
 			goto out;
 		}
+		done += n;
+		if (x->progress)
+			nw_progress_update(x->progress, done,
+					   nw_zin_pos(&x->trace->z),
+					   x->trace->z.size);
 	}
 	if (n < 0) {
 		nw_errf(err, elen, "trace: %s", x->trace->err);
@@ -357,6 +419,8 @@ static int replay(int fd, const struct nw_exp *x, const struct layout *l,
 	r->mapped_pages = t.set.n;
 	ret = 0;
 out:
+	if (x->progress)
+		nw_progress_end(x->progress);
 	free(t.set.slot);
 	free(acc);
 	return ret;
@@ -474,13 +538,14 @@ int nw_exp_run(const struct nw_exp *x, struct nw_exp_result *r, char *err,
 		if (replay(fd, x, &l, vm[0].id, r, err, elen))
 			goto out;
 	} else {
-		if (x->warmup && workload(fd, x, vm, nvms, err, elen))
+		if (x->warmup && workload(fd, x, vm, nvms, 0, err, elen))
 			goto out;
 		if (x->warmup && ioctl(fd, NESTWALK_IOC_RESET, 0)) {
 			nw_errf(err, elen, "RESET: %s", strerror(errno));
 			goto out;
 		}
-		if (workload(fd, x, vm, nvms, err, elen))
+		if (workload(fd, x, vm, nvms, x->warmup ? x->accesses : 0,
+			     err, elen))
 			goto out;
 	}
 	st.values = (uintptr_t)r->v;
@@ -497,6 +562,8 @@ int nw_exp_run(const struct nw_exp *x, struct nw_exp_result *r, char *err,
 		r->max_rss_kib = ru.ru_maxrss;
 	ret = 0;
 out:
+	if (x->progress)
+		nw_progress_end(x->progress);
 	close(fd);
 	for (i = 0; i < 2; i++)
 		if (vm[i].mem)

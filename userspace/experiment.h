@@ -14,6 +14,7 @@
 #include <linux/nestwalk.h>
 
 #include "geometry.h"
+#include "progress.h"
 #include "trace.h"
 
 enum nw_backing {
@@ -67,6 +68,7 @@ struct nw_exp {
 	uint64_t accesses;
 	int warmup;		/* replay the workload once before counting */
 	struct nw_trace *trace;	/* replay this instead of a generator */
+	struct nw_progress *progress;	/* NULL: no progress line */
 };
 
 struct nw_exp_result {
@@ -78,6 +80,8 @@ struct nw_exp_result {
 	uint64_t mapped_pages;			/* trace: guest pages mapped */
 	long max_rss_kib;			/* the helper's peak RSS */
 	int dcache_mode;			/* what the session ran with */
+	char *const *command;			/* nestwalk trace: COMMAND, */
+	int command_status;			/* its wait status */
 };
 
 extern const char *const nw_backing_names[NW_BACK_NR];

@@ -34,6 +34,8 @@ static void usage(FILE *f)
 		"  host             CPU flags, KVM parameters, THP, hugepages\n"
 		"  stats [SESSION] [--watch [SECONDS]]   live sessions' counters\n"
 		"  run [OPTIONS]    one experiment: a workload or --trace (see run --help)\n"
+		"  trace [OPTIONS] -- COMMAND [ARGS...]   run COMMAND under valgrind's\n"
+		"                   lackey and replay its accesses as they come\n"
 		"  compare [OPTIONS] [--data F.tsv] [--plot F.svg]   the matrix, ratios to native\n"
 		"  plot DATA.tsv OUT.svg   draw compare's data with gnuplot\n"
 		"nestwalk OBJECT --help: its usage. -j: one JSON document on stdout.\n"
@@ -147,6 +149,8 @@ int main(int argc, char **argv)
 		return cmd_stats(argc - 1, argv + 1);
 	if (argc >= 1 && !strcmp(argv[0], "run"))
 		return cmd_run(argc, argv);
+	if (argc >= 1 && !strcmp(argv[0], "trace"))
+		return cmd_trace(argc, argv);
 	if (argc >= 1 && !strcmp(argv[0], "compare"))
 		return cmd_compare(argc, argv);
 	if (argc >= 1 && !strcmp(argv[0], "plot"))

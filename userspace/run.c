@@ -8,12 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmds.h"
 #include "experiment.h"
 #include "libnestwalk.h"
 #include "runopts.h"
 #include "size.h"
+#include "tracecmd.h"
 
 static const char *const patterns[] = {
 	"sequential", "strided", "uniform", "zipf", "chase",
@@ -202,6 +204,8 @@ enum {
 	OPT_DCACHE,
 	OPT_DCACHE_LEVEL,
 	OPT_MEM_LATENCY,
+	OPT_QUIET,
+	OPT_COUNT_ONLY,
 };
 
 const struct option nw_run_longopts[] = {
@@ -239,6 +243,8 @@ const struct option nw_run_longopts[] = {
 	{ "no-warmup", no_argument, NULL, 'O' },
 	{ "trace", required_argument, NULL, 't' },
 	{ "trace-format", required_argument, NULL, 'f' },
+	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "count-only", no_argument, NULL, OPT_COUNT_ONLY },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -379,6 +385,12 @@ int nw_run_option(struct nw_exp *x, struct nw_run_extra *e, int opt,
 	case 'f':
 		e->trace_format = nw_trace_format_parse(arg);
 		return e->trace_format < 0 ? -1 : 0;
+	case OPT_QUIET:
+		e->quiet = 1;
+		return 0;
+	case OPT_COUNT_ONLY:
+		e->count_only = 1;
+		return 0;
 	}
 	return -1;
 }
@@ -504,8 +516,12 @@ const char *nw_run_options_help =
 	"  --workload sequential|strided:BYTES|uniform|zipf[:THETA]|chase\n"
 	"  --writes PCT --fetches PCT --seed N --accesses N (default 1000000)\n"
 	"  --no-warmup                      count the first pass too\n"
-	"  --trace FILE|-                   replay a trace instead (binary or lackey)\n"
-	"  --trace-format auto|binary|lackey\n";
+	"  --trace FILE|-                   replay a trace instead (binary or lackey,\n"
+	"                                   plain or gzip, xz, zstd compressed)\n"
+	"  --trace-format auto|binary|lackey\n"
+	"  --quiet                          no progress line on a terminal\n"
+	"  --count-only                     count the trace's records and\n"
+	"                                   accesses, without the module\n";
 
 static const char *level_name(int level)
 {
@@ -690,6 +706,8 @@ void nw_exp_json(FILE *f, const struct nw_exp *x,
 		nw_dcache_mode_names[r->dcache_mode]);
 	if (r->dcache_mode != NESTWALK_DCACHE_OFF)
 		walk_loads_json(f, r);
+	if (r->command)
+		nw_command_json(f, r->command, r->command_status);
 	fprintf(f, "}");
 }
 
@@ -805,6 +823,8 @@ static void print_table(const struct nw_exp *x, const struct nw_exp_result *r)
 
 	nw_exp_describe(x, desc, sizeof(desc));
 	nw_size_name(x->ws, ws, sizeof(ws));
+	if (r->command)
+		nw_command_text(stdout, r->command, r->command_status);
 	printf("%-14s %s\n", "experiment", desc);
 	print_geometries(x);
 	printf("%-14s host pages backing guest memory: 4K %llu, 2M %llu, 1G %llu\n",
@@ -875,15 +895,52 @@ int nw_run_open_trace(const struct nw_run_extra *e, struct nw_trace *t,
 	}
 	if (nw_trace_open(t, *f, e->trace_format)) {
 		fprintf(stderr, "nestwalk: %s: %s\n", e->trace, t->err);
+		if (*f != stdin)
+			fclose(*f);
 		return -1;
 	}
 	return 0;
+}
+
+void nw_run_progress(struct nw_exp *x, const struct nw_run_extra *e,
+		     struct nw_progress *p)
+{
+	nw_progress_start(p, !e->quiet && isatty(STDERR_FILENO), stderr,
+			  NULL);
+	x->progress = p;
+}
+
+void nw_run_print(const struct nw_exp *x, const struct nw_exp_result *r)
+{
+	if (nw_json) {
+		nw_exp_json(stdout, x, r);
+		putchar('\n');
+	} else {
+		print_table(x, r);
+	}
+}
+
+/* run --trace FILE --count-only: the records, without the module. */
+static int run_count(struct nw_trace *t, FILE *f, struct nw_progress *p)
+{
+	struct nw_trace_counts c;
+	int ret = nw_trace_count(t, p, &c);
+
+	if (ret)
+		fprintf(stderr, "nestwalk run: trace: %s\n", t->err);
+	else
+		nw_trace_counts_print(&c, NULL, 0);
+	nw_trace_close(t);
+	if (f != stdin)
+		fclose(f);
+	return ret ? NW_EXIT_FAIL : NW_EXIT_OK;
 }
 
 int cmd_run(int argc, char **argv)
 {
 	struct nw_run_extra e = { .trace_format = NW_TRACE_AUTO };
 	static struct nw_trace trace;
+	struct nw_progress progress;
 	struct nw_exp_result r;
 	struct nw_exp x;
 	char err[256];
@@ -914,26 +971,30 @@ int cmd_run(int argc, char **argv)
 			argv[optind]);
 		return NW_EXIT_USAGE;
 	}
-	if (nw_device_or_hint("run"))
+	if (e.count_only && !e.trace) {
+		fprintf(stderr, "nestwalk run: --count-only counts a --trace: give one\n");
+		return NW_EXIT_USAGE;
+	}
+	if (!e.count_only && nw_device_or_hint("run"))
 		return NW_EXIT_FAIL;
 	if (e.trace) {
 		if (nw_run_open_trace(&e, &trace, &f))
 			return NW_EXIT_FAIL;
 		x.trace = &trace;
 	}
+	nw_run_progress(&x, &e, &progress);
+	if (e.count_only)
+		return run_count(&trace, f, &progress);
 	ret = nw_exp_run(&x, &r, err, sizeof(err));
+	if (e.trace)
+		nw_trace_close(&trace);
 	if (f && f != stdin)
 		fclose(f);
 	if (ret) {
 		fprintf(stderr, "nestwalk run: %s\n", err);
 		return NW_EXIT_FAIL;
 	}
-	if (nw_json) {
-		nw_exp_json(stdout, &x, &r);
-		putchar('\n');
-	} else {
-		print_table(&x, &r);
-	}
+	nw_run_print(&x, &r);
 	return NW_EXIT_OK;
 }
 

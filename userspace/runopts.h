@@ -14,6 +14,8 @@
 struct nw_run_extra {
 	const char *trace;
 	int trace_format;
+	int quiet;		/* --quiet: no progress line */
+	int count_only;		/* --count-only: count, no module */
 };
 
 extern const struct option nw_run_longopts[];
@@ -42,6 +44,11 @@ int nw_run_options_done(const char *cmd, const struct nw_exp *x);
 int nw_opt_index(int opt);
 int nw_run_open_trace(const struct nw_run_extra *e, struct nw_trace *t,
 		      FILE **f);
+/* The progress line @x gets: none with --quiet or when stderr is no tty. */
+void nw_run_progress(struct nw_exp *x, const struct nw_run_extra *e,
+		     struct nw_progress *p);
+/* Print @r as a table or (-j) JSON. */
+void nw_run_print(const struct nw_exp *x, const struct nw_exp_result *r);
 void nw_exp_describe(const struct nw_exp *x, char *buf, size_t len);
 void nw_exp_json(FILE *f, const struct nw_exp *x,
 		 const struct nw_exp_result *r);

@@ -9,24 +9,48 @@
 /* Keep the unread bytes, then read as many more as the buffer takes. */
 static int fill(struct nw_trace *t)
 {
-	size_t n;
+	size_t start;
+	long n;
 
 	if (t->eof)
 		return 0;
 	memmove(t->buf, t->buf + t->pos, t->len - t->pos);
 	t->len -= t->pos;
 	t->pos = 0;
-	n = fread(t->buf + t->len, 1, sizeof(t->buf) - t->len, t->f);
-	t->len += n;
-	if (n == 0) {
-		if (ferror(t->f)) {
-			snprintf(t->err, sizeof(t->err), "read error: %s",
-				 strerror(errno));
+	start = t->len;
+	while (t->len < sizeof(t->buf)) {
+		n = nw_zin_read(&t->z, t->buf + t->len,
+				sizeof(t->buf) - t->len, t->err,
+				sizeof(t->err));
+		if (n < 0)
 			return -1;
+		if (n == 0) {
+			t->eof = 1;
+			break;
 		}
-		t->eof = 1;
+		t->len += n;
+	}
+	if (t->tee && t->len > start &&
+	    t->tee(t->tee_arg, t->buf + start, t->len - start)) {
+		snprintf(t->err, sizeof(t->err), "saving the trace failed");
+		return -1;
 	}
 	return 0;
+}
+
+int nw_trace_tee(struct nw_trace *t, nw_trace_tee_fn fn, void *arg)
+{
+	/* Nothing was consumed yet: the buffer holds all that was read. */
+	if (t->len && fn(arg, t->buf, t->len))
+		return -1;
+	t->tee = fn;
+	t->tee_arg = arg;
+	return 0;
+}
+
+void nw_trace_close(struct nw_trace *t)
+{
+	nw_zin_close(&t->z);
 }
 
 int nw_trace_format_parse(const char *s)
@@ -45,10 +69,13 @@ int nw_trace_open(struct nw_trace *t, FILE *f, int format)
 	int magic;
 
 	memset(t, 0, sizeof(*t));
-	t->f = f;
+	if (nw_zin_open(&t->z, f, t->err, sizeof(t->err)))
+		return -1;
 	while (t->len < NW_TRACE_MAGIC_LEN && !t->eof)
-		if (fill(t))
+		if (fill(t)) {
+			nw_trace_close(t);
 			return -1;
+		}
 	magic = t->len >= NW_TRACE_MAGIC_LEN &&
 		!memcmp(t->buf, NW_TRACE_MAGIC, NW_TRACE_MAGIC_LEN);
 	if (format == NW_TRACE_AUTO)
@@ -58,6 +85,7 @@ int nw_trace_open(struct nw_trace *t, FILE *f, int format)
 			snprintf(t->err, sizeof(t->err),
 				 "not a binary trace: no %s magic",
 				 NW_TRACE_MAGIC);
+			nw_trace_close(t);
 			return -1;
 		}
 		t->pos = NW_TRACE_MAGIC_LEN;
@@ -223,7 +251,18 @@ static long read_lackey(struct nw_trace *t, struct nestwalk_access *acc,
 long nw_trace_read(struct nw_trace *t, struct nestwalk_access *acc,
 		   size_t max)
 {
+	long n;
+
 	if (t->format == NW_TRACE_BINARY)
-		return read_binary(t, acc, max);
-	return read_lackey(t, acc, max);
+		n = read_binary(t, acc, max);
+	else
+		n = read_lackey(t, acc, max);
+	if (n == 0 && max && !t->records) {
+		snprintf(t->err, sizeof(t->err), "%s",
+			 t->format == NW_TRACE_BINARY ?
+			 "the trace holds no records, only the NWTRACE1 magic: give one that has some" :
+			 "the trace holds no records (no I, L, S or M lines): make it with valgrind --tool=lackey --trace-mem=yes");
+		return -1;
+	}
+	return n;
 }

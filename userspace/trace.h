@@ -10,6 +10,9 @@
  * " L ADDR,SIZE" (load), " S ADDR,SIZE" (store), " M ADDR,SIZE" (modify:
  * a load and a store, two accesses); other lines ("==PID== ...") are
  * skipped. Lackey's accesses are user-mode accesses of PCID 0.
+ *
+ * Either may come compressed (gzip, xz, zstd: zstream.h), told apart by
+ * the magic bytes and decompressed as it is read.
  */
 #ifndef _NW_TRACE_H
 #define _NW_TRACE_H
@@ -18,6 +21,8 @@
 #include <stdio.h>
 
 #include <linux/nestwalk.h>
+
+#include "zstream.h"
 
 #define NW_TRACE_MAGIC		"NWTRACE1"
 #define NW_TRACE_MAGIC_LEN	8
@@ -28,8 +33,11 @@ enum nw_trace_format {
 	NW_TRACE_LACKEY,
 };
 
+/* Sees every byte of the (decompressed) trace as it is read: 0 or -1. */
+typedef int (*nw_trace_tee_fn)(void *arg, const void *buf, size_t len);
+
 struct nw_trace {
-	FILE *f;
+	struct nw_zin z;	/* the file, decompressed */
 	int format;
 	char buf[65536];
 	size_t len, pos;	/* bytes in buf, bytes consumed */
@@ -39,14 +47,23 @@ struct nw_trace {
 	int pending;		/* the store half of an M record is due */
 	uint64_t pending_va;
 	uint64_t pending_size;
-	char err[160];
+	nw_trace_tee_fn tee;
+	void *tee_arg;
+	char err[200];
 };
 
-/* Start reading @f; AUTO tells the formats apart by the magic. */
+/*
+ * Start reading @f; AUTO tells the formats apart by the magic. On success
+ * nw_trace_close() frees the decoder (@f stays open).
+ */
 int nw_trace_open(struct nw_trace *t, FILE *f, int format);
+void nw_trace_close(struct nw_trace *t);
+/* Hand every byte read so far, and from now on, to @fn; 0 or -1. */
+int nw_trace_tee(struct nw_trace *t, nw_trace_tee_fn fn, void *arg);
 /*
  * Up to @max accesses into @acc: the number read, 0 at the end, or -1 on
- * a malformed trace or a read error (t->err says which and where).
+ * a malformed trace, a read error or a trace without any record (t->err
+ * says which and where).
  */
 long nw_trace_read(struct nw_trace *t, struct nestwalk_access *acc,
 		   size_t max);
