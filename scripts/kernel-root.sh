@@ -52,12 +52,7 @@ if [ "$(id -u)" != 0 ]; then
 	say "making the $suite root needs root"
 	exit 1
 fi
-site=$(apt-get indextargets --format '$(SITE) $(RELEASE)' |
-       awk '$2 == "bookworm" { print $1; exit }')
-if [ -z "$site" ]; then
-	say "no bookworm archive in the apt sources"
-	exit 1
-fi
+site=$("$(dirname "$0")/archive-site.sh") || exit 1
 
 in_root() {
 	"$(dirname "$0")/in-root.sh" "$root" "$@"

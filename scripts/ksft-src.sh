@@ -58,12 +58,7 @@ if [ "$(id -u)" != 0 ]; then
 	say "fetching linux-source needs root (apt)"
 	exit 1
 fi
-site=$(apt-get indextargets --format '$(SITE) $(RELEASE)' |
-       awk '$2 == "bookworm" || $2 == "trixie" { print $1; exit }')
-if [ -z "$site" ]; then
-	say "no Debian archive in the apt sources"
-	exit 1
-fi
+site=$("$(dirname "$0")/archive-site.sh") || exit 1
 rm -rf "$dir"
 mkdir -p "$apt/sources" "$apt/lists/partial" "$apt/cache/archives/partial" \
 	 "$dir/deb"
