@@ -44,6 +44,13 @@ man_examples() {
 		sed 's/\\-/-/g; s/\\(aq/'"'"'/g; s/\\e/\\/g'
 }
 
+# A reader who follows the README has sized a 2 MiB pool (its first
+# example) before the commands that use one; the README's own restore
+# gives back what the pool was before the examples: 64 pages then.
+pool=/proc/sys/vm/nr_hugepages
+pool0=$(cat $pool)
+echo 64 >$pool
+
 scratch=/tmp/nestwalk-docs
 rm -rf "$scratch" "$NESTWALK_STATE_DIR"
 mkdir -p "$scratch"
@@ -85,4 +92,5 @@ while IFS= read -r line; do
 	ok $rc "$src: $cmd (exit $rc)"
 done </tmp/docs-examples
 nestwalk hugepages restore >/dev/null 2>&1
+echo "$pool0" >$pool
 tap_end

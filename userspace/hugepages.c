@@ -452,8 +452,20 @@ static int cmd_restore(int dry_run)
 	long long count;
 	FILE *f = fopen(path, "re");
 
+	/*
+	 * No state: set and for-vm changed no pool since the last restore
+	 * (for-vm finds the pool big enough, say). The pools are as they
+	 * were: nothing to do, and no failure.
+	 */
+	if (!f && errno == ENOENT) {
+		fprintf(stderr, "nestwalk hugepages: nothing to restore: no pool was changed since the last restore (%s holds the sizes set and for-vm change)\n",
+			path);
+		if (nw_json)
+			printf("[]\n");
+		return NW_EXIT_OK;
+	}
 	if (!f) {
-		fprintf(stderr, "nestwalk hugepages: nothing to restore (%s: %s): set and for-vm save the pools there before their first change\n",
+		fprintf(stderr, "nestwalk hugepages: %s: %s: run as root\n",
 			path, strerror(errno));
 		return NW_EXIT_FAIL;
 	}
