@@ -224,7 +224,7 @@ vmtest-faults: deps selftests helper
 		$(DEBUG_VM) -t 900 -M 2048 -g $(CACHE)/gcov/vmtest-faults)
 
 # The ioctl fuzzer in the debug kernel, for a budget and a seed.
-FUZZ_VM_SECONDS ?= 300
+FUZZ_VM_SECONDS ?= 180
 FUZZ_SEED ?= 1
 vmtest-fuzz: deps selftests helper
 	@$(debug_module) && $(call vm_run,vmtest-fuzz,-j fuzz \
@@ -279,7 +279,7 @@ demo:
 try:
 	$(foreach f,$(FILES),$(if $(wildcard $(f)),,$(error make try: $(f): no such file)))
 	@$(S)/deps.sh
-	@$(MAKE) --no-print-directory try-vm
+	@$(MAKE) -s --no-print-directory try-vm
 
 try-vm: export NW_TRY_ARGS := $(ARGS)
 try-vm: export NW_TRY_FILES := $(FILES)
