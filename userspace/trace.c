@@ -180,18 +180,40 @@ static char *next_line(struct nw_trace *t, int *err)
 	return line;
 }
 
-/* "ADDR,SIZE" in hex and decimal: the address and the size. */
+/*
+ * "ADDR,SIZE" in hex and decimal: the address and the size. Lackey prints
+ * " L %08lx,%lu" (lackey/lk_main.c); digits are taken by hand, not by
+ * strtoull() - a trace has one line an access, and nestwalk trace parses
+ * it on a CPU lackey shares - but as strictly: 1 to 16 hex digits, a
+ * comma, 1 to 5 decimal digits for at most NESTWALK_ACCESS_SIZE_MAX, the
+ * end.
+ */
 static int lackey_addr(const char *s, uint64_t *va, uint64_t *size)
 {
-	char *end;
+	uint64_t v = 0;
+	unsigned int i, d;
 
-	errno = 0;
-	*va = strtoull(s, &end, 16);
-	if (errno || end == s || *end != ',' || !end[1])
+	for (i = 0; i < 17; i++) {
+		unsigned char c = s[i];
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			d = (c | 0x20) - 'a' + 10;
+		else
+			break;
+		v = v << 4 | d;
+	}
+	if (i == 0 || i > 16 || s[i] != ',')
 		return -1;
-	s = end + 1;
-	*size = strtoull(s, &end, 10);
-	return *end || errno || *size > NESTWALK_ACCESS_SIZE_MAX ? -1 : 0;
+	*va = v;
+	s += i + 1;
+	for (v = 0, i = 0; i < 5 && s[i] >= '0' && s[i] <= '9'; i++)
+		v = v * 10 + (s[i] - '0');
+	if (i == 0 || s[i] || v > NESTWALK_ACCESS_SIZE_MAX)
+		return -1;
+	*size = v;
+	return 0;
 }
 
 static long read_lackey(struct nw_trace *t, struct nestwalk_access *acc,

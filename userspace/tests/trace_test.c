@@ -105,6 +105,55 @@ TEST(lackey_garbage_is_an_error)
 	fclose(f);
 }
 
+/*
+ * The edges of a record's "ADDR,SIZE": 16 hex digits of either case and a
+ * size up to NESTWALK_ACCESS_SIZE_MAX are taken; a 17th digit, a larger
+ * size, prefixes, signs, spaces and missing halves are refused.
+ */
+TEST(lackey_record_edges)
+{
+	static const struct {
+		const char *line;
+		__u64 gva;		/* 0: refused */
+		__u64 size;
+	} cases[] = {
+		{ " L ffffffffffffffff,1\n", 0xffffffffffffffffULL, 1 },
+		{ " L 00000000DeadBeef,4096\n", 0xdeadbeef, 4096 },
+		{ " L 1,0\n", 1, 0 },
+		{ " L 1ffffffffffffffff,1\n", 0, 0 },
+		{ " L 1000,4097\n", 0, 0 },
+		{ " L 1000,100000\n", 0, 0 },
+		{ " L 0x1000,8\n", 0, 0 },
+		{ " L  1000,8\n", 0, 0 },
+		{ " L 1000,+8\n", 0, 0 },
+		{ " L 1000, 8\n", 0, 0 },
+		{ " L 1000,8 \n", 0, 0 },
+		{ " L 1000,\n", 0, 0 },
+		{ " L ,8\n", 0, 0 },
+		{ " L 1000\n", 0, 0 },
+		{ " L 10g0,8\n", 0, 0 },
+	};
+	struct nestwalk_access acc[2];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct nw_trace t;
+		FILE *f = opened(cases[i].line, NW_TRACE_LACKEY, &t);
+
+		ASSERT_NE(NULL, f);
+		if (!cases[i].gva) {
+			EXPECT_EQ(-1, nw_trace_read(&t, acc, 2));
+			EXPECT_NE(NULL, strstr(t.err, "line 1: bad record"));
+		} else {
+			EXPECT_EQ(1, nw_trace_read(&t, acc, 2));
+			EXPECT_EQ(cases[i].gva, acc[0].gva);
+			EXPECT_EQ(USIZE(NESTWALK_READ, cases[i].size),
+				  acc[0].attr);
+		}
+		fclose(f);
+	}
+}
+
 /* 200000 lines (about 3 MB) through the 64 KiB buffer, in odd batches. */
 TEST(lackey_streams)
 {
