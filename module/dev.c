@@ -284,6 +284,13 @@ static int put_stat_name(u64 unames, u64 i)
 	return 0;
 }
 
+/*
+ * Outside the session's lock, as debugfs sessions/<id>/stats reads: a
+ * second thread of the caller sees the counters of a RUN or GENERATE in
+ * progress (the helper's progress line), each taken under the object
+ * lock, which keeps s->sim (CONFIG replaces it) and which a run does not
+ * hold; no copy to the user with a lock held.
+ */
 static long nw_ioctl_stats(struct nw_session *s, void __user *uarg)
 {
 	struct nestwalk_stats st;
@@ -295,7 +302,10 @@ static long nw_ioctl_stats(struct nw_session *s, void __user *uarg)
 	if (ret)
 		return ret;
 	for (i = 0; i < min_t(u64, st.count, NW_C_NR); i++) {
+		if (mutex_lock_killable(&s->objs_lock))
+			return -EINTR;
 		v = nw_sim_counter(s->sim, i);
+		mutex_unlock(&s->objs_lock);
 		if (put_user(v, (u64 __user *)u64_to_user_ptr(st.values) + i))
 			return -EFAULT;
 		if (st.names && put_stat_name(st.names, i))
@@ -348,6 +358,9 @@ static long nw_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	void __user *uarg = (void __user *)arg;
 	long ret;
 
+	/* Not behind a run: see nw_ioctl_stats(). */
+	if (NW_CMD(cmd) == NW_CMD(NESTWALK_IOC_STATS))
+		return nw_ioctl_stats(s, uarg);
 	if (mutex_lock_killable(&s->lock))
 		return -EINTR;
 
@@ -369,9 +382,6 @@ static long nw_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		break;
 	case NW_CMD(NESTWALK_IOC_RUN):
 		ret = nw_ioctl_run(s, uarg);
-		break;
-	case NW_CMD(NESTWALK_IOC_STATS):
-		ret = nw_ioctl_stats(s, uarg);
 		break;
 	case NW_CMD(NESTWALK_IOC_INVALIDATE):
 		ret = nw_ioctl_invalidate(s, uarg);

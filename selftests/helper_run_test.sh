@@ -267,6 +267,22 @@ else
 fi
 
 # --- compressed traces, empty ones, --mem too small ---------------------
+# Issue 21: a generator run (one GENERATE ioctl a pass) shows its progress
+# line on a pseudo-terminal while the module runs it, its count rising,
+# its JSON whole; and pty_test's tests of a trace counted without the
+# module (in make unit too): the line on a terminal, none with --quiet or
+# on a pipe.
+if [ ! -e /dev/ptmx ]; then
+	ok 0 "pty_test # SKIP no pseudo-terminals in this kernel (/dev/ptmx)"
+elif [ -x "$dir/pty_test" ]; then
+	NESTWALK=$(command -v nestwalk) "$dir/pty_test" >/tmp/pty_test.out 2>&1
+	rc=$?
+	[ $rc = 0 ] || sed 's/^/# /' /tmp/pty_test.out
+	ok $rc "pty_test: a generator run shows the progress line during the GENERATE ioctl, counts rising, JSON whole; a trace's line on a terminal, none with --quiet or on a pipe ($(grep -c '^ok' /tmp/pty_test.out) of 4 ok)"
+else
+	ok 1 "pty_test is built beside this script"
+fi
+
 # Issue 21: the .gz, .xz and .zst copies of one trace give every counter
 # of the plain file; a truncated .xz is refused with the byte offset and
 # leaves nothing pinned; a trace of no records is refused; too small a

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "experiment.h"
@@ -219,6 +221,68 @@ static int generate(int fd, const struct nw_exp *x, uint64_t vm,
 	return ioctl(fd, NESTWALK_IOC_GENERATE, &g) ? -errno : 0;
 }
 
+/* The session's accesses counter; -1 if the module did not say. */
+static int64_t accesses_now(int fd)
+{
+	__u64 v = 0;
+	struct nestwalk_stats st = {
+		.size = sizeof(st), .values = (uintptr_t)&v, .count = 1,
+	};
+
+	return ioctl(fd, NESTWALK_IOC_STATS, &st) ? -1 : (int64_t)v;
+}
+
+/*
+ * The progress of a generator pass, which the module runs in one
+ * GENERATE ioctl a VM's turn: a thread reads the session's accesses
+ * counter every NW_PROGRESS_EVERY seconds while the ioctl runs (STATS
+ * does not wait for it, include/uapi/linux/nestwalk.h) and updates the
+ * line; the main thread updates it after each turn.
+ */
+struct genwatch {
+	int fd;
+	struct nw_progress *p;
+	uint64_t before, total;	/* accesses of earlier passes; of all */
+	int64_t c0;		/* the counter when this pass began */
+	pthread_mutex_t lock;	/* the line, @stop */
+	pthread_cond_t wake;
+	int stop;
+};
+
+static void genwatch_update(struct genwatch *w, int64_t now)
+{
+	uint64_t done;
+
+	if (now < w->c0)	/* not said, or counters reset */
+		return;
+	done = w->before + (now - w->c0);
+	nw_progress_update(w->p, done, done, w->total);
+}
+
+static void *genwatch_thread(void *arg)
+{
+	struct genwatch *w = arg;
+	struct timespec at;
+	int64_t now;
+
+	pthread_mutex_lock(&w->lock);
+	while (!w->stop) {
+		clock_gettime(CLOCK_REALTIME, &at);
+		at.tv_nsec += (long)(NW_PROGRESS_EVERY * 1e9);
+		at.tv_sec += at.tv_nsec / 1000000000;
+		at.tv_nsec %= 1000000000;
+		pthread_cond_timedwait(&w->wake, &w->lock, &at);
+		if (w->stop)
+			break;
+		pthread_mutex_unlock(&w->lock);
+		now = accesses_now(w->fd);
+		pthread_mutex_lock(&w->lock);
+		genwatch_update(w, now);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
 /*
  * The workload, whole: one VM, or two taking turns every switch_every.
  * @before: accesses of the passes before this one (for the progress line).
@@ -226,23 +290,45 @@ static int generate(int fd, const struct nw_exp *x, uint64_t vm,
 static int workload(int fd, const struct nw_exp *x, const struct vmstate *vm,
 		    int nvms, uint64_t before, char *err, size_t elen)
 {
-	uint64_t total = x->accesses * (x->warmup ? 2 : 1);
+	struct genwatch w = {
+		.fd = fd, .p = x->progress, .before = before,
+		.total = x->accesses * (x->warmup ? 2 : 1),
+		.lock = PTHREAD_MUTEX_INITIALIZER,
+		.wake = PTHREAD_COND_INITIALIZER,
+	};
 	uint64_t done = 0, chunk = x->switch_every ?: x->accesses, n;
 	unsigned int turn = 0;
-	int ret;
+	pthread_t watcher;
+	int ret = 0, watching = 0;
 
+	if (x->progress && x->progress->on) {
+		w.c0 = accesses_now(fd);
+		watching = w.c0 >= 0 &&
+			   !pthread_create(&watcher, NULL, genwatch_thread, &w);
+	}
 	while (done < x->accesses) {
 		n = x->accesses - done < chunk ? x->accesses - done : chunk;
 		ret = generate(fd, x, vm[turn % nvms].id, x->seed + turn, n);
-		if (ret)
-			return nw_errf(err, elen, "GENERATE: %s", strerror(-ret));
+		if (ret) {
+			nw_errf(err, elen, "GENERATE: %s", strerror(-ret));
+			break;
+		}
 		done += n;
 		turn++;
+		pthread_mutex_lock(&w.lock);
 		if (x->progress)
 			nw_progress_update(x->progress, before + done,
-					   before + done, total);
+					   before + done, w.total);
+		pthread_mutex_unlock(&w.lock);
 	}
-	return 0;
+	if (watching) {
+		pthread_mutex_lock(&w.lock);
+		w.stop = 1;
+		pthread_cond_signal(&w.wake);
+		pthread_mutex_unlock(&w.lock);
+		pthread_join(watcher, NULL);
+	}
+	return ret ? -1 : 0;
 }
 
 /* A small open-addressing set of guest page numbers already mapped. */

@@ -4,15 +4,20 @@
  * counts a trace fed slowly through a pipe (run --trace - --count-only,
  * no module needed), its stderr a pseudo-terminal this test opens, then
  * a pipe. On the terminal the line shows and is wiped; with --quiet, or
- * on a pipe, stderr gets not a byte.
+ * on a pipe, stderr gets not a byte. With the module loaded (the VM
+ * suite), a generator run - one GENERATE ioctl a pass - shows its line
+ * while the ioctl runs, its count rising, and its JSON is whole.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <pty.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -29,6 +34,18 @@ static void child(const char *opts, int stderr_to_stdout)
 		 "gen() { i=0; while [ $i -lt 4 ]; do seq 10000 | sed 's/.*/ L &0,8/'; i=$((i + 1)); done; }; "
 		 "(gen; sleep 1.5; gen) | %s run --trace - --count-only %s >/dev/null%s",
 		 getenv("NESTWALK"), opts, stderr_to_stdout ? " 2>&1" : "");
+	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+	_exit(127);
+}
+
+/* A generator run of 2 x 2M accesses, its JSON into /tmp. */
+static void gen_child(void)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd),
+		 "%s -j run --mode ept --workload uniform --mem 64M --accesses 2000000 >/tmp/pty_gen.json",
+		 getenv("NESTWALK"));
 	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 	_exit(127);
 }
@@ -51,12 +68,17 @@ static size_t slurp(int fd, char *buf, size_t len)
 	return got;
 }
 
-/* stderr on a pseudo-terminal: what it shows, and the exit status. */
+/*
+ * stderr on a pseudo-terminal: what it shows, and the exit status; @opts
+ * NULL: the generator run.
+ */
 static int on_pty(const char *opts, char *buf, size_t len)
 {
 	int master, status;
 	pid_t pid = forkpty(&master, NULL, NULL, NULL);
 
+	if (pid == 0 && !opts)
+		gen_child();
 	if (pid == 0)
 		child(opts, 0);
 	if (pid < 0)
@@ -120,6 +142,57 @@ TEST(nothing_on_a_pipe)
 		SKIP(return, "NESTWALK (the helper's path) not set");
 	ASSERT_EQ(0, on_pipe(out, sizeof(out)));
 	EXPECT_STREQ("", out);
+}
+
+/*
+ * The module runs a generator pass in one ioctl: the line comes from a
+ * thread reading the session's counters meanwhile (NESTWALK_IOC_STATS does
+ * not wait for the run). Lines whose count is not the end of a pass (2M,
+ * 4M: where the main thread updates) show it; the counts rise; the share
+ * and time left are there.
+ */
+TEST(generator_run_on_a_terminal)
+{
+	static char out[65536], json[65536];
+	unsigned long long prev = 0, v, mid = 0;
+	unsigned int lines = 0;
+	char *p = out, *q;
+	double num;
+	char unit;
+	int fd, n;
+
+	if (!getenv("NESTWALK"))
+		SKIP(return, "NESTWALK (the helper's path) not set");
+	if (access("/dev/nestwalk", F_OK) || geteuid())
+		SKIP(return, "needs root and the nestwalk module");
+	ASSERT_EQ(0, on_pty(NULL, out, sizeof(out)));
+	while ((p = strstr(p, "\rnestwalk: "))) {
+		p += strlen("\rnestwalk: ");
+		unit = ' ';
+		if (sscanf(p, "%lf%c", &num, &unit) < 1)
+			break;
+		v = num * (unit == 'k' ? 1e3 : unit == 'M' ? 1e6 : 1);
+		q = strchr(p, '\r') ?: p + strlen(p);
+		/* "%, m:ss left" within this line */
+		if (!memmem(p, q - p, "%, ", 3) || !memmem(p, q - p, "left", 4))
+			continue;
+		EXPECT_GE(v, prev) TH_LOG("counts fell: %llu after %llu", v, prev);
+		prev = v;
+		lines++;
+		mid += v % 2000000 != 0;	/* not at a pass's end */
+	}
+	EXPECT_GE(lines, 2) TH_LOG("got \"%s\"", out);
+	EXPECT_GE(mid, 2) TH_LOG("no line during the run: \"%s\"", out);
+	fd = open("/tmp/pty_gen.json", O_RDONLY);
+	ASSERT_GE(fd, 0);
+	n = read(fd, json, sizeof(json) - 1);
+	close(fd);
+	ASSERT_GT(n, 0);
+	json[n] = '\0';
+	EXPECT_EQ('{', json[0]);
+	EXPECT_NE(NULL, strstr(json, "\"accesses\":2000000,"))
+		TH_LOG("%s", json);
+	EXPECT_EQ(NULL, strstr(json, "nestwalk: ")) TH_LOG("%s", json);
 }
 
 TEST_HARNESS_MAIN

@@ -650,6 +650,12 @@ enum nestwalk_stat {
  *	NESTWALK_STAT_NAME_LEN bytes each, NUL-terminated, in the same
  *	order; 0 for none. Since API 3 (before, a non-zero value is EINVAL).
  * @reserved: (in) must be zero.
+ *
+ * NESTWALK_IOC_STATS does not wait for a RUN or GENERATE of the session in
+ * progress in another thread: it returns the counters as they are at that
+ * moment, as a read of debugfs sessions/<id>/stats does (a progress line;
+ * not a snapshot: counters may disagree by the accesses in between). After
+ * the run, the values are exact.
  */
 struct nestwalk_stats {
 	__u64 size;
