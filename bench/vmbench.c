@@ -144,7 +144,7 @@ static int drain(void)
 	long n;
 
 	/* As spawn_lackey() sizes the helper's pipe (userspace/tracecmd.c). */
-	fcntl(0, F_SETPIPE_SZ, 1 << 20);
+	fcntl(0, F_SETPIPE_SZ, NW_ZIN_PIPE_SIZE);
 	if (nw_zin_open(&z, stdin, err, sizeof(err))) {
 		fprintf(stderr, "vmbench drain: %s\n", err);
 		return 1;

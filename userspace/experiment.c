@@ -224,12 +224,14 @@ static int generate(int fd, const struct nw_exp *x, uint64_t vm,
 /* The session's accesses counter; -1 if the module did not say. */
 static int64_t accesses_now(int fd)
 {
-	__u64 v = 0;
+	__u64 v[NESTWALK_STAT_ACCESSES + 1] = { 0 };
 	struct nestwalk_stats st = {
-		.size = sizeof(st), .values = (uintptr_t)&v, .count = 1,
+		.size = sizeof(st), .values = (uintptr_t)v,
+		.count = NESTWALK_STAT_ACCESSES + 1,
 	};
 
-	return ioctl(fd, NESTWALK_IOC_STATS, &st) ? -1 : (int64_t)v;
+	return ioctl(fd, NESTWALK_IOC_STATS, &st) ? -1 :
+	       (int64_t)v[NESTWALK_STAT_ACCESSES];
 }
 
 /*

@@ -163,7 +163,7 @@ static int spawn_lackey(char **cmd, pid_t *pid, int *rfd)
 		return -1;
 	}
 	/* Fewer wake-ups: lackey writes about 14 bytes per access. */
-	fcntl(fds[0], F_SETPIPE_SZ, 1 << 20);
+	fcntl(fds[0], F_SETPIPE_SZ, NW_ZIN_PIPE_SIZE);
 	snprintf(logfd, sizeof(logfd), "--log-fd=%d", fds[1]);
 	argv[0] = "valgrind";
 	argv[1] = "--tool=lackey";

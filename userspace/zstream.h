@@ -32,6 +32,12 @@ struct nw_zin {
 	int ended;		/* the stream (or a gzip member) ended */
 };
 
+/*
+ * The size a pipe a trace comes through is given (F_SETPIPE_SZ): a writer
+ * of one line at a time (lackey) fills it while the paced reader sleeps.
+ */
+#define NW_ZIN_PIPE_SIZE	(1 << 20)
+
 /* Start reading @f: detect the format. 0, or -1 with @err set. */
 int nw_zin_open(struct nw_zin *z, FILE *f, char *err, size_t elen);
 /* Up to @len bytes into @buf: the number, 0 at the end, -1 with @err. */
