@@ -100,12 +100,21 @@ selftests-install: deps
 	    $(CACHE)/selftests/sort.lackey.xz \
 	    $(CACHE)/selftests/sort.lackey.zst $(abspath $(INSTALL_PATH))/nestwalk/
 
-# Native speed of the core (userspace, -O2), then the kernel batch path
-# against the userspace core in one VM: figures, not a pass/fail test.
+# Native speed of the core (userspace, -O2), the cost of ingesting a
+# trace natively (without the module), then the kernel batch path against
+# the userspace core and the whole ingest in one VM: figures, not a
+# pass/fail test.
 bench:
 	@$(S)/deps.sh
 	$(MAKE) -C bench O=$(CACHE)/bench
+	@$(MAKE) --no-print-directory bench-ingest
 	@$(MAKE) --no-print-directory bench-vm
+
+# tests/vm/ingest.sh on this machine: lackey's pipe and the helper's
+# parser (nestwalk trace --count-only) against lackey alone.
+bench-ingest: helper
+	$(MAKE) -C bench O=$(CACHE)/bench vmbench
+	PATH="$(CACHE)/helper:$(CACHE)/bench:$$PATH" sh tests/vm/ingest.sh native
 
 # The core's outcomes against a baseline commit (scripts/equiv.sh): the
 # model as issue 18 left it (hash 24a530b5b0a52ca1).
@@ -296,7 +305,7 @@ demo-vm: helper selftests $(NESTWALK_KO)
 FORCE:
 
 .PHONY: equiv all module module-debug install dkms-install uninstall clean deps \
-	helper selftests selftests-install bench bench-vm fuzz libfuzzer coverage coverage-module \
+	helper selftests selftests-install bench bench-vm bench-ingest fuzz libfuzzer coverage coverage-module \
 	docs unit ksft-host style sparse w1 \
 	dkms vmtest \
 	vmtest-numa vmtest-510 vmtest-612 vmtest-73 vmtest-faults vmtest-fuzz debug-kernel \

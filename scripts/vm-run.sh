@@ -104,7 +104,8 @@ rm -rf "$root"
 mkdir -p "$root/bin" "$root/nestwalk"
 cp "$busybox" "$root/bin/busybox"
 cp "$here/tests/vm/init" "$root/init"
-cp "$here/tests/vm/demo.sh" "$here/tests/vm/bench.sh" "$module" \
+cp "$here/tests/vm/demo.sh" "$here/tests/vm/bench.sh" \
+	"$here/tests/vm/ingest.sh" "$module" \
 	"$root/nestwalk/"
 [ -z "$extra" ] || cp "$extra" "$root/nestwalk/"
 [ "$(basename "$module")" = nestwalk.ko ] ||
