@@ -67,9 +67,10 @@ else
 	set -- nestwalk trace --quiet --count-only -- sort "$in"
 	what="nestwalk trace --count-only"
 fi
-for i in 1 2 3 4 5 6 7; do
+for _ in 1 2 3 4 5 6 7; do
 	ms valgrind --tool=lackey --trace-mem=yes --log-file=/dev/null \
 		sort "$in" >>"$tmp/lackey.ms"
+	# shellcheck disable=SC2016 # $1 is the inner shell's
 	ms sh -c 'valgrind --tool=lackey --trace-mem=yes --log-fd=3 \
 		sort "$1" 3>&1 >/dev/null | vmbench drain' sh "$in" \
 		>>"$tmp/drain.ms"
