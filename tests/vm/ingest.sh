@@ -11,16 +11,11 @@
 #   - vm: "nestwalk trace -- sort F", the whole thing (the goal: at most
 #     1.10 of the base), with the module loaded;
 #   - native: "nestwalk trace --count-only -- sort F", the pipe and the
-#     helper's parser without the module (this machine cannot load it).
-# Lackey writes once per access. Under TCG a 14-byte write into a pipe
-# read every 2 ms cost 1.5-2.1 us against 0.8-1.1 us into /dev/null (one
-# VM, three runs of 300,000 writes each), so the floor alone can be above
-# 1.10 there. No other sink does better: a character device whose write
-# copies into a ring (tried as a prototype module) cost 1.4-2.4 us, and
-# one whose write copies 14 bytes onto its stack and drops them 1.5-1.6
-# against 1.2-1.3 for one that copies nothing, as /dev/null: under TCG the
-# copy from user memory alone is most of it. The same command's runs vary
-# by up to a factor of 2 there: every run is printed.
+#     helper's parser without the module, for a machine that cannot load it.
+# Why the floor alone is above 1.10 in the VM, and what a sink of the
+# module's own was measured to cost there: Documentation/design.rst, "The
+# cost of ingesting a real program's trace". Every run is printed: under
+# TCG the same command's runs vary by up to a factor of 2.
 #
 # Needs valgrind, nestwalk and vmbench on PATH; exits 0 with one line if
 # valgrind is missing.
